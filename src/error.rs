@@ -1,0 +1,127 @@
+//! Typed errors of the library. The CLI adds context and maps them to exit codes;
+//! the library itself never prints or exits.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// One problem with one field of a scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Violation {
+    /// Key path, e.g. `population.chats.family.trust`.
+    pub field: String,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+/// A scenario that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    /// The file cannot be read.
+    #[error("cannot read scenario {}: {source}", file.display())]
+    Io {
+        file: PathBuf,
+        source: std::io::Error,
+    },
+    /// TOML syntax or type error, with the parser's line/column snippet.
+    #[error("{}: {message}", file.display())]
+    Parse { file: PathBuf, message: String },
+    /// Values out of range or inconsistent; all of them.
+    #[error("{}", Invalid(file, violations))]
+    Invalid {
+        file: PathBuf,
+        violations: Vec<Violation>,
+    },
+}
+
+struct Invalid<'a>(&'a PathBuf, &'a [Violation]);
+
+impl fmt::Display for Invalid<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.1.len();
+        write!(
+            f,
+            "{}: {n} invalid value{}:",
+            self.0.display(),
+            if n == 1 { "" } else { "s" }
+        )?;
+        for v in self.1 {
+            write!(f, "\n  {}: {}", v.field, v.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl ScenarioError {
+    pub(crate) fn parse(file: &std::path::Path, message: String) -> Self {
+        ScenarioError::Parse {
+            file: file.to_path_buf(),
+            message,
+        }
+    }
+}
+
+/// A population file (edge list, membership table, user table) that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("cannot read {}: {source}", file.display())]
+    Io {
+        file: PathBuf,
+        source: std::io::Error,
+    },
+    /// A bad row: file, 1-based line, reason.
+    #[error("{}:{line}: {reason}", file.display())]
+    Row {
+        file: PathBuf,
+        line: u64,
+        reason: String,
+    },
+    /// The file as a whole is unusable (empty, too large, ...).
+    #[error("{}: {reason}", file.display())]
+    File { file: PathBuf, reason: String },
+}
+
+/// A run that must not start because of its size.
+#[derive(Debug, thiserror::Error)]
+pub enum CapacityError {
+    #[error(
+        "the run needs about {} of memory but only {} is available; \
+         reduce population.users, the number of chats, or --threads",
+        human_bytes(*needed),
+        human_bytes(*available)
+    )]
+    TooLarge { needed: u64, available: u64 },
+}
+
+/// Output that cannot be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("cannot write {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{} exists and was not written by Grapevine (no .grapevine marker); \
+         refusing to overwrite it: choose another --out",
+        path.display()
+    )]
+    NotOurs { path: PathBuf },
+    #[error("cannot draw chart {}: {message}", path.display())]
+    Plot { path: PathBuf, message: String },
+}
+
+/// Formats a byte count as KiB/MiB/GiB with one decimal.
+pub fn human_bytes(b: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut x = b as f64;
+    let mut u = 0;
+    while x >= 1024.0 && u < UNITS.len() - 1 {
+        x /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{b} B")
+    } else {
+        format!("{x:.1} {}", UNITS[u])
+    }
+}

@@ -1,0 +1,1 @@
+//! Population generator (in progress).

@@ -1,0 +1,465 @@
+//! The scenario file as written: a serde mirror of the TOML with defaults.
+//!
+//! Every section and field here is documented in `docs/scenario.md`. Unknown fields
+//! are refused (`deny_unknown_fields`) so a typo never silently falls back to a
+//! default. Values are checked afterwards by [`super::Scenario::check`], which reports
+//! every violation at once; nothing downstream reads this raw form.
+
+use super::dist::{IntDist, RealDist};
+use super::kind::ChatKind;
+use crate::duration::{self, Duration};
+use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
+
+/// The whole scenario file.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioConfig {
+    /// Scenario name; the output folder's name. Defaults to the file's stem.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Free text describing the scenario.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// A base scenario file (relative to this one) whose values this file overrides.
+    #[serde(default, skip_serializing)]
+    pub extends: Option<String>,
+    #[serde(default)]
+    pub simulation: SimulationConfig,
+    #[serde(default)]
+    pub population: PopulationConfig,
+    #[serde(default)]
+    pub platform: PlatformConfig,
+    #[serde(default)]
+    pub rumor: RumorConfig,
+    #[serde(default)]
+    pub belief: BeliefConfig,
+    #[serde(default)]
+    pub sharing: SharingConfig,
+    #[serde(default = "default_seeds")]
+    pub seeds: Vec<SeedConfig>,
+}
+
+/// `[simulation]`: clock, horizon, replicates.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SimulationConfig {
+    /// Master seed: same scenario + seed gives the same outputs.
+    pub seed: u64,
+    /// Length of one step.
+    pub step: Duration,
+    /// Simulated time span.
+    pub horizon: Duration,
+    /// Independent runs of the dynamics on the same population.
+    pub replicates: u32,
+    /// Clock hour (0-24) at time zero, for the daily rhythm.
+    pub start_hour: f64,
+    /// Labelled vertical lines on time charts.
+    pub markers: Vec<Marker>,
+}
+
+impl Default for SimulationConfig {
+    fn default() -> Self {
+        SimulationConfig {
+            seed: 1,
+            step: Duration::from_minutes(10.0),
+            horizon: Duration::from_hours(7.0 * 24.0),
+            replicates: 10,
+            start_hour: 8.0,
+            markers: Vec::new(),
+        }
+    }
+}
+
+/// A labelled time on charts, e.g. "Election day" at 6d.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Marker {
+    pub label: String,
+    pub at: Duration,
+}
+
+/// `[population]`: who the users are and which chats they share.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PopulationConfig {
+    /// Number of users to generate (ignored when a population is imported).
+    pub users: u64,
+    /// Edge list to import (each edge a direct chat), relative to the scenario file.
+    pub edges: Option<String>,
+    /// Membership table `chat,user[,kind]` to import, relative to the scenario file.
+    pub members: Option<String>,
+    /// Per-chat attributes for an imported membership table (`chat,kind,trust,owner`).
+    pub chat_table: Option<String>,
+    /// Per-user attributes to import (`user,camp,skepticism,activity,fanout,followers`).
+    pub user_table: Option<String>,
+    /// Camps (political sides, communities) with their population shares.
+    pub camps: Vec<CampConfig>,
+    /// Resistance to believing, in [0, 1].
+    pub skepticism: RealDist,
+    /// Chance of reading pending messages in a step at the busiest hour, in [0, 1].
+    pub activity: RealDist,
+    /// How many chats a user forwards to in one share action (before the forward limit).
+    pub fanout: IntDist,
+    /// Log-scale spread of users' sociability; higher gives heavier-tailed memberships.
+    pub sociability: f64,
+    /// Daily rhythm: "default", "flat", or 24 hourly multipliers in [0, 1].
+    pub rhythm: Rhythm,
+    /// Chat kinds present and their parameters.
+    pub chats: ChatsConfig,
+}
+
+impl Default for PopulationConfig {
+    fn default() -> Self {
+        PopulationConfig {
+            users: 10_000,
+            edges: None,
+            members: None,
+            chat_table: None,
+            user_table: None,
+            camps: vec![CampConfig {
+                name: "all".into(),
+                share: 1.0,
+            }],
+            skepticism: RealDist::Beta {
+                alpha: 2.0,
+                beta: 3.0,
+            },
+            activity: RealDist::Beta {
+                alpha: 2.0,
+                beta: 4.0,
+            },
+            fanout: IntDist::Zipf {
+                exponent: 2.2,
+                min: 1,
+                max: 50,
+            },
+            sociability: 1.0,
+            rhythm: Rhythm::Named("default".into()),
+            chats: ChatsConfig::default(),
+        }
+    }
+}
+
+/// One camp.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CampConfig {
+    pub name: String,
+    pub share: f64,
+}
+
+/// The daily rhythm of reading.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Rhythm {
+    /// "default" (a typical messaging-app day) or "flat" (no rhythm).
+    Named(String),
+    /// 24 multipliers, hour 0 first.
+    Hourly(Vec<f64>),
+}
+
+/// `[population.chats.*]`: one table per chat kind present. A missing
+/// `[population.chats]` section gives the default WhatsApp-like mix; a present one
+/// lists exactly the kinds that exist.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChatsConfig {
+    pub family: Option<ChatKindConfig>,
+    pub friends: Option<ChatKindConfig>,
+    pub work: Option<ChatKindConfig>,
+    pub community: Option<ChatKindConfig>,
+    pub political: Option<ChatKindConfig>,
+    pub broadcast: Option<ChatKindConfig>,
+    pub direct: Option<ChatKindConfig>,
+}
+
+impl Default for ChatsConfig {
+    fn default() -> Self {
+        let on = || Some(ChatKindConfig::default());
+        ChatsConfig {
+            family: on(),
+            friends: on(),
+            work: on(),
+            community: on(),
+            political: on(),
+            broadcast: on(),
+            direct: on(),
+        }
+    }
+}
+
+impl ChatsConfig {
+    /// The table for `kind`, if that kind is present.
+    pub fn get(&self, kind: ChatKind) -> Option<&ChatKindConfig> {
+        match kind {
+            ChatKind::Family => self.family.as_ref(),
+            ChatKind::Friends => self.friends.as_ref(),
+            ChatKind::Work => self.work.as_ref(),
+            ChatKind::Community => self.community.as_ref(),
+            ChatKind::Political => self.political.as_ref(),
+            ChatKind::Broadcast => self.broadcast.as_ref(),
+            ChatKind::Direct => self.direct.as_ref(),
+        }
+    }
+
+    /// Mutable table for `kind`.
+    pub fn get_mut(&mut self, kind: ChatKind) -> &mut Option<ChatKindConfig> {
+        match kind {
+            ChatKind::Family => &mut self.family,
+            ChatKind::Friends => &mut self.friends,
+            ChatKind::Work => &mut self.work,
+            ChatKind::Community => &mut self.community,
+            ChatKind::Political => &mut self.political,
+            ChatKind::Broadcast => &mut self.broadcast,
+            ChatKind::Direct => &mut self.direct,
+        }
+    }
+}
+
+/// Parameters of one chat kind; missing fields take the kind's defaults
+/// (see [`super::ChatKindSpec::defaults`]).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChatKindConfig {
+    /// Mean number of chats of this kind a user belongs to (direct: contacts per user;
+    /// broadcast: lists a user receives).
+    pub per_user: Option<f64>,
+    /// Members per chat (broadcast: receivers; direct: always 2).
+    pub size: Option<IntDist>,
+    /// How readily members believe what they see here, in [0, 1].
+    pub trust: Option<f64>,
+    /// Share of members from the chat's dominant camp, in [0, 1].
+    pub homophily: Option<f64>,
+    /// Relative preference of spreaders for forwarding into this kind (>= 0).
+    pub share_weight: Option<f64>,
+    /// Who may post: "everyone" or "owner".
+    pub posting: Option<Posting>,
+    /// Whether sociable users join more chats of this kind (heavy-tailed memberships).
+    pub heavy_tailed: Option<bool>,
+}
+
+/// Who may post in a chat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Posting {
+    Everyone,
+    Owner,
+}
+
+/// `[platform]`: the messaging platform's rules.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PlatformConfig {
+    /// Largest group (members) the platform allows; chats are built under this cap.
+    pub group_cap: u32,
+    /// Most chats one forward action may target.
+    pub forward_limit: Limit,
+    /// Hop count from which a copy carries the "forwarded many times" label (0: never).
+    pub label_hops: u32,
+    /// Forward limit for labelled copies.
+    pub labelled_forward_limit: Limit,
+}
+
+impl Default for PlatformConfig {
+    fn default() -> Self {
+        PlatformConfig {
+            group_cap: 256,
+            forward_limit: Limit::Count(5),
+            label_hops: 5,
+            labelled_forward_limit: Limit::Count(5),
+        }
+    }
+}
+
+/// A limit that may be a count or "unlimited".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Limit {
+    Count(u32),
+    Unlimited,
+}
+
+impl Limit {
+    /// The limit as a number, `u32::MAX` when unlimited.
+    pub fn get(self) -> u32 {
+        match self {
+            Limit::Count(n) => n,
+            Limit::Unlimited => u32::MAX,
+        }
+    }
+}
+
+impl Serialize for Limit {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Limit::Count(n) => s.serialize_u32(*n),
+            Limit::Unlimited => s.serialize_str("unlimited"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Limit {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            N(i64),
+            S(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::N(n) if (1..=u32::MAX as i64).contains(&n) => Ok(Limit::Count(n as u32)),
+            Raw::N(n) => Err(de::Error::custom(format!(
+                "{n} is not a valid limit: use a whole number >= 1 or \"unlimited\""
+            ))),
+            Raw::S(s) if s == "unlimited" => Ok(Limit::Unlimited),
+            Raw::S(s) => Err(de::Error::custom(format!(
+                "\"{s}\" is not a valid limit: use a whole number >= 1 or \"unlimited\""
+            ))),
+        }
+    }
+}
+
+/// `[rumor]`: the message being followed.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RumorConfig {
+    /// Chance an average reader believes one copy at first sight, in (0, 1).
+    pub appeal: f64,
+    /// Multiplier on the share probabilities (>= 0).
+    pub virality: f64,
+    /// The camp the rumor attacks: believed less there, more elsewhere.
+    pub target_camp: Option<String>,
+}
+
+impl Default for RumorConfig {
+    fn default() -> Self {
+        RumorConfig {
+            appeal: 0.3,
+            virality: 1.0,
+            target_camp: None,
+        }
+    }
+}
+
+/// Which belief model converts a read copy into belief.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BeliefModel {
+    /// Logistic in appeal, trust, skepticism, camp, label and repetition.
+    Logistic,
+    /// Every copy convinces with the same `probability` (for validation).
+    Constant,
+}
+
+/// `[belief]`: how reading turns into believing.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BeliefConfig {
+    pub model: BeliefModel,
+    /// Per-copy probability for the constant model.
+    pub probability: f64,
+    /// Logit gain per unit of chat trust above 0.5.
+    pub trust_weight: f64,
+    /// Logit loss per unit of reader skepticism above 0.5.
+    pub skepticism_weight: f64,
+    /// Logit gain for readers outside the target camp (loss inside it).
+    pub camp_weight: f64,
+    /// Logit loss for a copy labelled "forwarded many times".
+    pub label_penalty: f64,
+    /// Logit gain times ln(1 + copies read before), the illusory-truth effect.
+    pub repetition_weight: f64,
+}
+
+impl Default for BeliefConfig {
+    fn default() -> Self {
+        BeliefConfig {
+            model: BeliefModel::Logistic,
+            probability: 0.3,
+            trust_weight: 2.0,
+            skepticism_weight: 3.0,
+            camp_weight: 1.0,
+            label_penalty: 0.5,
+            repetition_weight: 0.4,
+        }
+    }
+}
+
+/// How the delay before a share action is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DelayDist {
+    /// Geometric number of steps with the given mean (memoryless).
+    Exponential,
+    /// Exactly the given delay, rounded to whole steps.
+    Fixed,
+}
+
+/// `[sharing]`: who shares, when, how often, and when they stop.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SharingConfig {
+    /// Probability that a new believer becomes a spreader.
+    pub believer: f64,
+    /// Probability that a reader who does not believe shares anyway ("just in case").
+    pub rejecter: f64,
+    /// Mean delay from becoming a spreader to the first share action (at least one step).
+    pub delay: Duration,
+    pub delay_dist: DelayDist,
+    /// Share actions per spreader, a count or "unlimited" (until stifled).
+    pub actions: Limit,
+    /// Mean gap between successive share actions (defaults to `delay`).
+    pub interval: Option<Duration>,
+    /// Probability of stopping per share action, times the share of recipients who
+    /// already knew the story (Maki-Thompson stifling; 1 with one recipient is exact MT).
+    pub stifling: f64,
+    /// Weight multiplier for chats whose dominant camp is the spreader's own (>= 0).
+    pub camp_preference: f64,
+}
+
+impl Default for SharingConfig {
+    fn default() -> Self {
+        SharingConfig {
+            believer: 0.4,
+            rejecter: 0.02,
+            delay: Duration::from_minutes(30.0),
+            delay_dist: DelayDist::Exponential,
+            actions: Limit::Count(1),
+            interval: None,
+            stifling: 0.5,
+            camp_preference: 2.0,
+        }
+    }
+}
+
+/// `[[seeds]]`: who first posts the rumor, and when.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedConfig {
+    /// When the seeds post.
+    #[serde(default = "zero_duration")]
+    pub at: Duration,
+    /// Number of random users who post to their chats as spreaders.
+    pub users: Option<u32>,
+    /// Number of chats into which a member posts the rumor.
+    pub chats: Option<u32>,
+    /// Kind of the seeded chats (with `chats`).
+    pub kind: Option<ChatKind>,
+    /// Only chats (or users) of this camp.
+    pub camp: Option<String>,
+}
+
+fn zero_duration() -> Duration {
+    Duration::from_minutes(0.0)
+}
+
+fn default_seeds() -> Vec<SeedConfig> {
+    vec![SeedConfig {
+        at: zero_duration(),
+        users: Some(1),
+        chats: None,
+        kind: None,
+        camp: None,
+    }]
+}
+
+/// Re-exported so callers can parse durations in the same words as scenario files.
+pub use duration::parse as parse_duration;
