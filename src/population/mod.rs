@@ -7,6 +7,8 @@
 pub mod csr;
 pub mod generate;
 
+pub use generate::generate;
+
 pub use csr::Csr;
 
 use crate::scenario::ChatKind;
