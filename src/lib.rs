@@ -11,3 +11,5 @@ pub mod error;
 pub mod population;
 pub mod rng;
 pub mod scenario;
+pub mod engine;
+pub mod metrics;

@@ -41,6 +41,8 @@ pub enum Purpose {
     Public = 10,
     /// Import-time fallbacks (attributes missing from a users file).
     Import = 11,
+    /// When a spreader's next share action comes.
+    Schedule = 12,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer with good avalanche.

@@ -1,0 +1,74 @@
+//! The chance that reading one copy convinces a reader.
+//!
+//! Logistic model (MODEL.md, step 3), with trust and skepticism centred at 0.5 so that
+//! `appeal` reads as "chance that an average reader in a middling-trust chat believes
+//! a first copy":
+//!
+//! `logit p = logit(appeal) + trust_weight (trust - 0.5) - skepticism_weight
+//! (skepticism - 0.5) +/- camp_weight - label_penalty [labelled] + repetition_weight
+//! ln(1 + copies read before)`.
+//!
+//! The camp term is `-camp_weight` for readers in the rumor's target camp and
+//! `+camp_weight` for everyone else (0 if the rumor has no target). The constant model
+//! gives every copy the same probability (validation against percolation theory).
+
+use crate::population::Population;
+use crate::scenario::{self, Scenario};
+
+/// A belief model with its parameters resolved.
+#[derive(Clone, Debug)]
+pub enum BeliefModel {
+    Constant(f64),
+    Logistic {
+        base: f64,
+        trust_weight: f64,
+        skepticism_weight: f64,
+        camp_weight: f64,
+        label_penalty: f64,
+        repetition_weight: f64,
+        target: Option<u8>,
+    },
+}
+
+impl BeliefModel {
+    /// The model a scenario asks for.
+    pub fn new(scn: &Scenario) -> BeliefModel {
+        let b = &scn.config.belief;
+        match b.model {
+            scenario::BeliefModel::Constant => BeliefModel::Constant(b.probability),
+            scenario::BeliefModel::Logistic => {
+                let a = scn.config.rumor.appeal;
+                BeliefModel::Logistic {
+                    base: (a / (1.0 - a)).ln(),
+                    trust_weight: b.trust_weight,
+                    skepticism_weight: b.skepticism_weight,
+                    camp_weight: b.camp_weight,
+                    label_penalty: b.label_penalty,
+                    repetition_weight: b.repetition_weight,
+                    target: scn.target_camp,
+                }
+            }
+        }
+    }
+
+    /// Probability that user `u` believes a copy read in `chat`, after `earlier` copies.
+    #[inline]
+    pub fn probability(&self, pop: &Population, u: u32, chat: u32, labelled: bool, earlier: u32) -> f64 {
+        match *self {
+            BeliefModel::Constant(p) => p,
+            BeliefModel::Logistic { base, trust_weight, skepticism_weight, camp_weight, label_penalty, repetition_weight, target } => {
+                let trust = pop.chats.trust[chat as usize] as f64;
+                let skep = pop.users.skepticism[u as usize] as f64;
+                let camp = match target {
+                    None => 0.0,
+                    Some(t) if pop.users.camp[u as usize] == t => -camp_weight,
+                    Some(_) => camp_weight,
+                };
+                let x = base + trust_weight * (trust - 0.5) - skepticism_weight * (skep - 0.5) + camp
+                    - if labelled { label_penalty } else { 0.0 }
+                    + repetition_weight * (1.0 + earlier as f64).ln();
+                1.0 / (1.0 + (-x).exp())
+            }
+        }
+    }
+}

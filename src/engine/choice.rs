@@ -1,0 +1,63 @@
+//! Which chats a spreader forwards to in one share action.
+//!
+//! Candidates are the user's chats except the one the message came from, chats where
+//! only the owner may post (unless the user is the owner), and chats with nobody else
+//! in them. Each candidate has weight `share_weight(kind) x camp_preference` (the
+//! latter only for chats dominated by the user's own camp). The user picks
+//! `min(fanout, forward limit)` chats by weighted sampling without replacement
+//! (Efraimidis-Spirakis keys `ln(U) / w`, largest first).
+//!
+//! # Complexity
+//! O(d log d) for a user in d chats.
+
+use crate::population::{Population, FANOUT_ALL};
+use crate::rng::Rng;
+use rand::Rng as _;
+
+/// Fixed parameters of chat choice.
+pub struct ChatChooser {
+    /// Weight of each chat kind, by kind index.
+    pub kind_weight: [f64; 7],
+    /// Multiplier for chats whose dominant camp is the sender's.
+    pub camp_preference: f64,
+}
+
+impl ChatChooser {
+    /// Appends to `out` the chats user `u` forwards to, at most `limit`.
+    pub fn choose(&self, pop: &Population, u: u32, exclude: Option<u32>, limit: u32, rng: &mut Rng, out: &mut Vec<u32>) {
+        let fanout = pop.users.fanout[u as usize];
+        let k = if fanout == FANOUT_ALL { limit } else { (fanout as u32).min(limit) } as usize;
+        if k == 0 {
+            return;
+        }
+        let camp = pop.users.camp[u as usize];
+        let start = out.len();
+        let mut keyed: Vec<(f64, u32)> = Vec::new();
+        for &c in pop.user_chats.row(u as usize) {
+            if Some(c) == exclude || !pop.may_post(u, c) || pop.chats.members.row_len(c as usize) < 2 {
+                continue;
+            }
+            let mut w = self.kind_weight[pop.chats.kind[c as usize] as usize];
+            if pop.chats.camp[c as usize] == camp {
+                w *= self.camp_preference;
+            }
+            if w > 0.0 {
+                keyed.push((w, c));
+            }
+        }
+        if keyed.len() <= k {
+            out.extend(keyed.iter().map(|&(_, c)| c));
+            return;
+        }
+        for item in keyed.iter_mut() {
+            // ln(U)/w is a monotone transform of U^(1/w); U in (0, 1].
+            let u01 = 1.0 - rng.random::<f64>();
+            item.0 = u01.ln() / item.0;
+        }
+        keyed.select_nth_unstable_by(k - 1, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        keyed.truncate(k);
+        keyed.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        out.extend(keyed.iter().map(|&(_, c)| c));
+        debug_assert!(out.len() - start == k);
+    }
+}

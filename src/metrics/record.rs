@@ -1,0 +1,58 @@
+//! What the engine records: one [`StepRecord`] per step and one [`CascadeEntry`] per
+//! user reached. These are the raw material of every figure and file.
+
+use serde::Serialize;
+
+/// State counts and flows after one step. Counts are users, not fractions.
+///
+/// The belief states partition the population:
+/// `unaware + exposed + rejecters + believers + immune + corrected = users`.
+/// Spreaders and stiflers are roles held by some of those users.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct StepRecord {
+    /// Step index, from 0.
+    pub step: u32,
+    /// Users who ever received a copy of the rumor.
+    pub reached: u64,
+    /// Users who ever read a copy of the rumor.
+    pub read: u64,
+    /// Users who never received a copy.
+    pub unaware: u64,
+    /// Users with unread copies who have not read any yet.
+    pub exposed: u64,
+    /// Users who read the rumor and do not believe it.
+    pub rejecters: u64,
+    /// Users who currently believe the rumor.
+    pub believers: u64,
+    /// Users made immune by a correction before believing.
+    pub immune: u64,
+    /// Former believers corrected by a correction.
+    pub corrected: u64,
+    /// Users with share actions still to come.
+    pub spreaders: u64,
+    /// Former spreaders who stopped (shares done, or stifled).
+    pub stiflers: u64,
+    /// Users reached for the first time in this step.
+    pub new_reached: u64,
+    /// Copies of the rumor delivered in this step.
+    pub deliveries: u64,
+    /// Rumor posts (one per chat a copy was sent to) in this step.
+    pub posts: u64,
+    /// Largest hop count of any copy delivered so far.
+    pub max_hops: u32,
+}
+
+/// How a user was first reached: the cascade tree's edge into that user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct CascadeEntry {
+    /// The user reached.
+    pub user: u32,
+    /// The sender of the first copy; `None` for seeds (tree roots).
+    pub parent: Option<u32>,
+    /// Hop count of that copy (0 for a seed's own post).
+    pub hops: u32,
+    /// Step at which the user was reached.
+    pub step: u32,
+    /// Chat the copy came through; `None` for seeds.
+    pub chat: Option<u32>,
+}

@@ -1,0 +1,126 @@
+//! Per-run figures (final reach and belief, timing, cascade shape) and their
+//! aggregation across replicates.
+
+use super::bands::Band;
+use super::cascade::{self, CascadeShape};
+use super::{CascadeEntry, StepRecord};
+use serde::Serialize;
+
+/// Figures of one run.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct RunSummary {
+    pub replicate: u32,
+    pub users: u64,
+    pub final_reach: u64,
+    pub final_reach_share: f64,
+    pub final_read: u64,
+    pub final_believers: u64,
+    pub final_believers_share: f64,
+    /// Largest number of believers at any step.
+    pub peak_believers: u64,
+    /// Hours until reach first hit 10%, 50%, 90% of its final value (None if never).
+    pub hours_to_10pct: Option<f64>,
+    pub hours_to_50pct: Option<f64>,
+    pub hours_to_90pct: Option<f64>,
+    /// Step with the most new reach, and the hours at its end.
+    pub peak_step: u32,
+    pub peak_hours: f64,
+    pub deliveries: u64,
+    pub posts: u64,
+    pub max_hops: u32,
+    pub cascade: CascadeShape,
+}
+
+/// Computes a run's figures from its records and cascade.
+/// `hours_at(step)` gives the simulated hours at the end of a step.
+pub fn summarize(
+    replicate: u32,
+    users: u64,
+    records: &[StepRecord],
+    cascade_entries: &[CascadeEntry],
+    hours_at: impl Fn(u32) -> f64,
+) -> RunSummary {
+    let last = records.last().copied().unwrap_or_default();
+    let time_to = |frac: f64| {
+        let target = (frac * last.reached as f64).ceil().max(1.0) as u64;
+        records.iter().find(|r| r.reached >= target).map(|r| hours_at(r.step))
+    };
+    // First step with the largest new reach, so ties resolve deterministically.
+    let peak = records.iter().fold(None::<&StepRecord>, |best, r| match best {
+        Some(b) if b.new_reached >= r.new_reached => Some(b),
+        _ => Some(r),
+    });
+    let peak_step = peak.map(|r| r.step).unwrap_or(0);
+    let share = |x: u64| if users > 0 { x as f64 / users as f64 } else { 0.0 };
+    RunSummary {
+        replicate,
+        users,
+        final_reach: last.reached,
+        final_reach_share: share(last.reached),
+        final_read: last.read,
+        final_believers: last.believers,
+        final_believers_share: share(last.believers),
+        peak_believers: records.iter().map(|r| r.believers).max().unwrap_or(0),
+        hours_to_10pct: time_to(0.1),
+        hours_to_50pct: time_to(0.5),
+        hours_to_90pct: time_to(0.9),
+        peak_step,
+        peak_hours: hours_at(peak_step),
+        deliveries: records.iter().map(|r| r.deliveries).sum(),
+        posts: records.iter().map(|r| r.posts).sum(),
+        max_hops: last.max_hops,
+        cascade: cascade::shape(cascade_entries),
+    }
+}
+
+/// Names and values of a summary's numeric figures, in a fixed order: the columns of
+/// per-run CSV rows and the keys of aggregated figures.
+pub fn figures(s: &RunSummary) -> Vec<(&'static str, f64)> {
+    let opt = |x: Option<f64>| x.unwrap_or(f64::NAN);
+    vec![
+        ("final_reach", s.final_reach as f64),
+        ("final_reach_share", s.final_reach_share),
+        ("final_read", s.final_read as f64),
+        ("final_believers", s.final_believers as f64),
+        ("final_believers_share", s.final_believers_share),
+        ("peak_believers", s.peak_believers as f64),
+        ("hours_to_10pct", opt(s.hours_to_10pct)),
+        ("hours_to_50pct", opt(s.hours_to_50pct)),
+        ("hours_to_90pct", opt(s.hours_to_90pct)),
+        ("peak_hours", s.peak_hours),
+        ("deliveries", s.deliveries as f64),
+        ("posts", s.posts as f64),
+        ("cascade_depth", s.cascade.depth as f64),
+        ("max_breadth", s.cascade.max_breadth as f64),
+        ("structural_virality", s.cascade.structural_virality),
+        ("structural_virality_mean", s.cascade.structural_virality_mean),
+        ("cascade_trees", s.cascade.trees as f64),
+    ]
+}
+
+/// Median, p5 and p95 of every figure across runs, in [`figures`] order.
+pub fn aggregate(runs: &[RunSummary]) -> Vec<(&'static str, Band)> {
+    let per_run: Vec<Vec<(&'static str, f64)>> = runs.iter().map(figures).collect();
+    let Some(first) = per_run.first() else { return Vec::new() };
+    (0..first.len()).map(|i| (first[i].0, Band::of(per_run.iter().map(|f| f[i].1)))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(step: u32, reached: u64, new: u64) -> StepRecord {
+        StepRecord { step, reached, new_reached: new, ..Default::default() }
+    }
+
+    #[test]
+    fn times_to_fractions_of_final_reach() {
+        let r = [rec(0, 1, 1), rec(1, 5, 4), rec(2, 9, 4), rec(3, 10, 1)];
+        let s = summarize(0, 100, &r, &[], |st| st as f64 + 1.0);
+        assert_eq!(s.hours_to_10pct, Some(1.0));
+        assert_eq!(s.hours_to_50pct, Some(2.0));
+        assert_eq!(s.hours_to_90pct, Some(3.0));
+        assert_eq!(s.peak_step, 1, "ties go to the earliest step");
+        assert_eq!(s.final_reach_share, 0.1);
+    }
+}
