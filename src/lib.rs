@@ -6,10 +6,14 @@
 //! per-run figures) -> [`output`] (CSV, JSON, charts). The `grapevine` binary is a thin
 //! command-line layer over this library.
 
+pub mod cli;
 pub mod duration;
+pub mod engine;
 pub mod error;
+pub mod metrics;
+pub mod output;
+pub mod plot;
 pub mod population;
 pub mod rng;
 pub mod scenario;
-pub mod engine;
-pub mod metrics;
+pub mod simulation;

@@ -53,10 +53,25 @@ impl BeliefModel {
 
     /// Probability that user `u` believes a copy read in `chat`, after `earlier` copies.
     #[inline]
-    pub fn probability(&self, pop: &Population, u: u32, chat: u32, labelled: bool, earlier: u32) -> f64 {
+    pub fn probability(
+        &self,
+        pop: &Population,
+        u: u32,
+        chat: u32,
+        labelled: bool,
+        earlier: u32,
+    ) -> f64 {
         match *self {
             BeliefModel::Constant(p) => p,
-            BeliefModel::Logistic { base, trust_weight, skepticism_weight, camp_weight, label_penalty, repetition_weight, target } => {
+            BeliefModel::Logistic {
+                base,
+                trust_weight,
+                skepticism_weight,
+                camp_weight,
+                label_penalty,
+                repetition_weight,
+                target,
+            } => {
                 let trust = pop.chats.trust[chat as usize] as f64;
                 let skep = pop.users.skepticism[u as usize] as f64;
                 let camp = match target {
@@ -64,7 +79,8 @@ impl BeliefModel {
                     Some(t) if pop.users.camp[u as usize] == t => -camp_weight,
                     Some(_) => camp_weight,
                 };
-                let x = base + trust_weight * (trust - 0.5) - skepticism_weight * (skep - 0.5) + camp
+                let x = base + trust_weight * (trust - 0.5) - skepticism_weight * (skep - 0.5)
+                    + camp
                     - if labelled { label_penalty } else { 0.0 }
                     + repetition_weight * (1.0 + earlier as f64).ln();
                 1.0 / (1.0 + (-x).exp())

@@ -24,9 +24,21 @@ pub struct ChatChooser {
 
 impl ChatChooser {
     /// Appends to `out` the chats user `u` forwards to, at most `limit`.
-    pub fn choose(&self, pop: &Population, u: u32, exclude: Option<u32>, limit: u32, rng: &mut Rng, out: &mut Vec<u32>) {
+    pub fn choose(
+        &self,
+        pop: &Population,
+        u: u32,
+        exclude: Option<u32>,
+        limit: u32,
+        rng: &mut Rng,
+        out: &mut Vec<u32>,
+    ) {
         let fanout = pop.users.fanout[u as usize];
-        let k = if fanout == FANOUT_ALL { limit } else { (fanout as u32).min(limit) } as usize;
+        let k = if fanout == FANOUT_ALL {
+            limit
+        } else {
+            (fanout as u32).min(limit)
+        } as usize;
         if k == 0 {
             return;
         }
@@ -34,7 +46,10 @@ impl ChatChooser {
         let start = out.len();
         let mut keyed: Vec<(f64, u32)> = Vec::new();
         for &c in pop.user_chats.row(u as usize) {
-            if Some(c) == exclude || !pop.may_post(u, c) || pop.chats.members.row_len(c as usize) < 2 {
+            if Some(c) == exclude
+                || !pop.may_post(u, c)
+                || pop.chats.members.row_len(c as usize) < 2
+            {
                 continue;
             }
             let mut w = self.kind_weight[pop.chats.kind[c as usize] as usize];

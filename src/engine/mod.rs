@@ -47,6 +47,10 @@ pub struct RunOutput {
     pub cascade: Vec<CascadeEntry>,
 }
 
+/// What delivering one post produced: copies kept for reading, recipients, and
+/// recipients who had already read the rumor.
+type Delivered = (Vec<(u32, u32)>, u32, u32);
+
 /// One post: a copy of the rumor sent into one chat.
 #[derive(Clone, Copy, Debug)]
 struct Post {
@@ -89,11 +93,17 @@ impl Params {
         let c = &scn.config;
         let kind_weight = std::array::from_fn(|k| {
             let kind = ChatKind::from_index(k as u8);
-            scn.kinds[k].as_ref().map_or_else(|| ChatKindSpec::defaults(kind).share_weight, |s| s.share_weight)
+            scn.kinds[k].as_ref().map_or_else(
+                || ChatKindSpec::defaults(kind).share_weight,
+                |s| s.share_weight,
+            )
         });
         let step = scn.step_minutes;
         Params {
-            chooser: ChatChooser { kind_weight, camp_preference: c.sharing.camp_preference },
+            chooser: ChatChooser {
+                kind_weight,
+                camp_preference: c.sharing.camp_preference,
+            },
             belief: BeliefModel::new(scn),
             forward_limit: c.platform.forward_limit.get(),
             labelled_limit: c.platform.labelled_forward_limit.get(),
@@ -158,13 +168,22 @@ struct ReadOutcome {
 
 /// Runs replicate `replicate` of a scenario on a population; `on_step` is called once
 /// per simulated step (for progress reporting).
-pub fn run_replicate(pop: &Population, scn: &Scenario, params: &Params, replicate: u32, on_step: &(dyn Fn() + Sync)) -> RunOutput {
+pub fn run_replicate(
+    pop: &Population,
+    scn: &Scenario,
+    params: &Params,
+    replicate: u32,
+    on_step: &(dyn Fn() + Sync),
+) -> RunOutput {
     let mut run = Run::new(pop, scn, params, replicate);
     let mut records = Vec::with_capacity(scn.steps as usize);
     for t in 0..scn.steps {
         if run.is_quiet(t) {
             // Nothing can happen any more: the rest of the horizon repeats this state.
-            let mut r = records.last().copied().unwrap_or_else(|| run.state.record(t));
+            let mut r = records
+                .last()
+                .copied()
+                .unwrap_or_else(|| run.state.record(t));
             for s in t..scn.steps {
                 r.step = s;
                 r.new_reached = 0;
@@ -178,7 +197,10 @@ pub fn run_replicate(pop: &Population, scn: &Scenario, params: &Params, replicat
         records.push(run.step(t));
         on_step();
     }
-    RunOutput { records, cascade: run.cascade }
+    RunOutput {
+        records,
+        cascade: run.cascade,
+    }
 }
 
 impl<'a> Run<'a> {
@@ -210,17 +232,31 @@ impl<'a> Run<'a> {
         let mut by_step: std::collections::BTreeMap<u32, SeedStep> = Default::default();
         for (i, sc) in scn.config.seeds.iter().enumerate() {
             let step = scn.step_of(sc.at);
-            let camp = sc.camp.as_ref().and_then(|n| pop.camp_names.iter().position(|c| c == n)).map(|c| c as u8);
+            let camp = sc
+                .camp
+                .as_ref()
+                .and_then(|n| pop.camp_names.iter().position(|c| c == n))
+                .map(|c| c as u8);
             let mut r = rng::stream(self.seed, self.run, i as u64, 0, Purpose::Seeding);
             let entry = by_step.entry(step).or_default();
             if let Some(count) = sc.users {
                 let eligible: Vec<u32> = match camp {
                     None => Vec::new(), // all users: sampled without listing them
-                    Some(c) => (0..pop.n_users() as u32).filter(|&u| pop.users.camp[u as usize] == c).collect(),
+                    Some(c) => (0..pop.n_users() as u32)
+                        .filter(|&u| pop.users.camp[u as usize] == c)
+                        .collect(),
                 };
-                let total = if camp.is_some() { eligible.len() } else { pop.n_users() };
+                let total = if camp.is_some() {
+                    eligible.len()
+                } else {
+                    pop.n_users()
+                };
                 for k in sample_distinct(total, count as usize, &mut r) {
-                    entry.users.push(if camp.is_some() { eligible[k] } else { k as u32 });
+                    entry.users.push(if camp.is_some() {
+                        eligible[k]
+                    } else {
+                        k as u32
+                    });
                 }
             } else if let (Some(count), Some(kind)) = (sc.chats, sc.kind) {
                 let eligible: Vec<u32> = (0..pop.n_chats() as u32)
@@ -234,7 +270,11 @@ impl<'a> Run<'a> {
                     let chat = eligible[k];
                     let owner = pop.chats.owner[chat as usize];
                     let members = pop.chats.members.row(chat as usize);
-                    let poster = if owner != crate::population::NO_OWNER { owner } else { members[r.random_range(0..members.len())] };
+                    let poster = if owner != crate::population::NO_OWNER {
+                        owner
+                    } else {
+                        members[r.random_range(0..members.len())]
+                    };
                     entry.chats.push((chat, poster));
                 }
             }
@@ -249,13 +289,21 @@ impl<'a> Run<'a> {
 
     /// True when nothing is pending, scheduled or still to be seeded.
     fn is_quiet(&self, t: u32) -> bool {
-        self.pending.is_empty() && self.outstanding == 0 && self.last_seed_step.is_none_or(|s| s < t)
+        self.pending.is_empty()
+            && self.outstanding == 0
+            && self.last_seed_step.is_none_or(|s| s < t)
     }
 
     /// Makes `u` a seed: a reached, convinced root of the cascade.
     fn become_seed(&mut self, u: u32, t: u32, role: Role) {
         if self.state.mark_reached(u) {
-            self.cascade.push(CascadeEntry { user: u, parent: None, hops: 0, step: t, chat: None });
+            self.cascade.push(CascadeEntry {
+                user: u,
+                parent: None,
+                hops: 0,
+                step: t,
+                chat: None,
+            });
         }
         self.state.mark_read(u);
         if self.state.belief[u as usize] != Belief::Believer {
@@ -296,7 +344,9 @@ impl<'a> Run<'a> {
         due.sort_unstable();
         due.dedup();
         let st = &self.state;
-        due.retain(|&u| st.role[u as usize] == Role::Spreader && st.flags[u as usize] & flag::BANNED == 0);
+        due.retain(|&u| {
+            st.role[u as usize] == Role::Spreader && st.flags[u as usize] & flag::BANNED == 0
+        });
 
         let (pop, params, posts) = (self.pop, self.params, &self.posts);
         let (seed, run) = (self.seed, self.run);
@@ -311,17 +361,33 @@ impl<'a> Run<'a> {
                 let src = source(u);
                 let hop = src.map_or(0, |p| p.hop + 1);
                 let labelled = params.label_hops > 0 && hop >= params.label_hops;
-                let limit = if labelled { params.labelled_limit } else { params.forward_limit };
+                let limit = if labelled {
+                    params.labelled_limit
+                } else {
+                    params.forward_limit
+                };
                 let mut r = rng::stream(seed, run, t as u64, u as u64, Purpose::ChatChoice);
                 let mut out = Vec::new();
-                params.chooser.choose(pop, u, src.map(|p| p.chat), limit, &mut r, &mut out);
-                out.into_iter().map(move |chat| Post { sender: u, chat, hop, labelled })
+                params
+                    .chooser
+                    .choose(pop, u, src.map(|p| p.chat), limit, &mut r, &mut out);
+                out.into_iter().map(move |chat| Post {
+                    sender: u,
+                    chat,
+                    hop,
+                    labelled,
+                })
             })
             .collect();
         self.posts.extend(chosen);
         for &(chat, poster) in &seeds.chats {
             self.become_seed(poster, t, Role::Stifler);
-            self.posts.push(Post { sender: poster, chat, hop: 0, labelled: false });
+            self.posts.push(Post {
+                sender: poster,
+                chat,
+                hop: 0,
+                labelled: false,
+            });
         }
         // Book-keeping of the share action itself.
         for u in due {
@@ -352,7 +418,7 @@ impl<'a> Run<'a> {
         let (pop, st) = (self.pop, &self.state);
         let new_posts = &self.posts[first_post..];
         // Per post: copies kept, recipients, recipients who had already read the rumor.
-        let per_post: Vec<(Vec<(u32, u32)>, u32, u32)> = new_posts
+        let per_post: Vec<Delivered> = new_posts
             .par_iter()
             .enumerate()
             .with_min_len(64)
@@ -367,7 +433,10 @@ impl<'a> Run<'a> {
                     recipients += 1;
                     let f = st.flags[m as usize];
                     knew += (f & flag::READ != 0) as u32;
-                    let open = matches!(st.belief[m as usize], Belief::Unaware | Belief::Exposed | Belief::Rejecter);
+                    let open = matches!(
+                        st.belief[m as usize],
+                        Belief::Unaware | Belief::Exposed | Belief::Rejecter
+                    );
                     if open || f & flag::REACHED == 0 {
                         copies.push((m, pid));
                     }
@@ -393,9 +462,19 @@ impl<'a> Run<'a> {
                 i += 1;
             }
             deliveries += rec;
-            if knew > 0 && self.params.stifling > 0.0 && self.state.role[sender as usize] == Role::Spreader {
+            if knew > 0
+                && self.params.stifling > 0.0
+                && self.state.role[sender as usize] == Role::Spreader
+            {
                 let p = self.params.stifling * knew as f64 / rec as f64;
-                if rng::uniform(self.seed, self.run, t as u64, sender as u64, Purpose::Stifling) < p {
+                if rng::uniform(
+                    self.seed,
+                    self.run,
+                    t as u64,
+                    sender as u64,
+                    Purpose::Stifling,
+                ) < p
+                {
                     self.state.set_role(sender, Role::Stifler);
                     self.state.shares_left[sender as usize] = 0;
                 }
@@ -421,7 +500,13 @@ impl<'a> Run<'a> {
             last = u;
             if self.state.mark_reached(u) {
                 let p = self.posts[pid as usize];
-                self.cascade.push(CascadeEntry { user: u, parent: Some(p.sender), hops: p.hop, step: t, chat: Some(p.chat) });
+                self.cascade.push(CascadeEntry {
+                    user: u,
+                    parent: Some(p.sender),
+                    hops: p.hop,
+                    step: t,
+                    chat: Some(p.chat),
+                });
                 count += 1;
             }
         }
@@ -434,7 +519,8 @@ impl<'a> Run<'a> {
         let mut merged = merge_sorted(old, new_copies);
         // Copies to users whose mind is made up are dropped, not read.
         let st = &self.state;
-        merged.retain(|&(u, _)| matches!(st.belief[u as usize], Belief::Exposed | Belief::Rejecter));
+        merged
+            .retain(|&(u, _)| matches!(st.belief[u as usize], Belief::Exposed | Belief::Rejecter));
         let rhythm = self.scn.rhythm_at(t) as f64;
         let (pop, params, posts) = (self.pop, self.params, &self.posts);
         let (seed, run) = (self.seed, self.run);
@@ -449,7 +535,10 @@ impl<'a> Run<'a> {
             let mut convinced_by = NO_POST;
             for (i, &(_, pid)) in group.iter().enumerate() {
                 let post = &posts[pid as usize];
-                let p = params.belief.probability(pop, u, post.chat, post.labelled, prior + i as u32);
+                let p =
+                    params
+                        .belief
+                        .probability(pop, u, post.chat, post.labelled, prior + i as u32);
                 if rb.random::<f64>() < p {
                     convinced_by = pid;
                     break;
@@ -470,7 +559,13 @@ impl<'a> Run<'a> {
                     spread_after = Some(params.wait(params.delay_steps, &mut rs));
                 }
             }
-            Some(ReadOutcome { user: u, copies: group.len() as u32, convinced_by, first_post: group[0].1, spread_after })
+            Some(ReadOutcome {
+                user: u,
+                copies: group.len() as u32,
+                convinced_by,
+                first_post: group[0].1,
+                spread_after,
+            })
         };
         let outcomes: Vec<Option<ReadOutcome>> = if merged.len() >= PAR_MIN {
             merged.par_chunk_by(|a, b| a.0 == b.0).map(decide).collect()
@@ -491,7 +586,8 @@ impl<'a> Run<'a> {
         let u = o.user;
         let s = &mut self.state;
         s.mark_read(u);
-        s.copies_read[u as usize] = s.copies_read[u as usize].saturating_add(o.copies.min(u16::MAX as u32) as u16);
+        s.copies_read[u as usize] =
+            s.copies_read[u as usize].saturating_add(o.copies.min(u16::MAX as u32) as u16);
         if o.convinced_by != NO_POST {
             s.set_belief(u, Belief::Believer);
             s.source_post[u as usize] = o.convinced_by;

@@ -33,7 +33,11 @@ impl Band {
     pub fn of(values: impl IntoIterator<Item = f64>) -> Band {
         let mut v: Vec<f64> = values.into_iter().filter(|x| !x.is_nan()).collect();
         v.sort_by(f64::total_cmp);
-        Band { median: quantile_sorted(&v, 0.5), p5: quantile_sorted(&v, 0.05), p95: quantile_sorted(&v, 0.95) }
+        Band {
+            median: quantile_sorted(&v, 0.5),
+            p5: quantile_sorted(&v, 0.05),
+            p95: quantile_sorted(&v, 0.95),
+        }
     }
 }
 
@@ -57,7 +61,9 @@ pub fn column(r: &StepRecord, name: &str) -> f64 {
 pub fn step_bands(runs: &[&[StepRecord]]) -> Vec<[Band; 3]> {
     let steps = runs.iter().map(|r| r.len()).min().unwrap_or(0);
     (0..steps)
-        .map(|s| std::array::from_fn(|c| Band::of(runs.iter().map(|r| column(&r[s], BAND_COLUMNS[c])))))
+        .map(|s| {
+            std::array::from_fn(|c| Band::of(runs.iter().map(|r| column(&r[s], BAND_COLUMNS[c]))))
+        })
         .collect()
 }
 

@@ -41,11 +41,19 @@ pub fn shape(entries: &[CascadeEntry]) -> CascadeShape {
     if n == 0 {
         return CascadeShape::default();
     }
-    let index: HashMap<u32, usize> = entries.iter().enumerate().map(|(i, e)| (e.user, i)).collect();
+    let index: HashMap<u32, usize> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.user, i))
+        .collect();
     // parent position for each node; usize::MAX for roots.
     let parent: Vec<usize> = entries
         .iter()
-        .map(|e| e.parent.and_then(|p| index.get(&p).copied()).unwrap_or(usize::MAX))
+        .map(|e| {
+            e.parent
+                .and_then(|p| index.get(&p).copied())
+                .unwrap_or(usize::MAX)
+        })
         .collect();
     let mut depth = vec![0u32; n];
     let mut root = vec![0usize; n];
@@ -87,7 +95,11 @@ pub fn shape(entries: &[CascadeEntry]) -> CascadeShape {
     };
     let roots: Vec<usize> = (0..n).filter(|&i| parent[i] == usize::MAX).collect();
     // Largest tree; ties go to the earliest root so the figure is deterministic.
-    let largest = roots.iter().copied().max_by_key(|&r| (sub[r], std::cmp::Reverse(r))).unwrap_or(0);
+    let largest = roots
+        .iter()
+        .copied()
+        .max_by_key(|&r| (sub[r], std::cmp::Reverse(r)))
+        .unwrap_or(0);
     let (mut wsum, mut wtot) = (0.0, 0.0);
     for &r in &roots {
         if sub[r] >= 2 {
@@ -110,7 +122,13 @@ pub fn shape(entries: &[CascadeEntry]) -> CascadeShape {
 pub fn from_parents(pairs: &[(u32, Option<u32>)]) -> Vec<CascadeEntry> {
     pairs
         .iter()
-        .map(|&(user, parent)| CascadeEntry { user, parent, hops: 0, step: 0, chat: None })
+        .map(|&(user, parent)| CascadeEntry {
+            user,
+            parent,
+            hops: 0,
+            step: 0,
+            chat: None,
+        })
         .collect()
 }
 
@@ -130,11 +148,15 @@ mod tests {
 
     #[test]
     fn star_and_path_match_closed_forms() {
-        let star: Vec<_> = std::iter::once((0, None)).chain((1..10).map(|u| (u, Some(0)))).collect();
+        let star: Vec<_> = std::iter::once((0, None))
+            .chain((1..10).map(|u| (u, Some(0))))
+            .collect();
         let s = shape(&from_parents(&star));
         assert!((s.structural_virality - star_virality(10)).abs() < 1e-12);
         assert_eq!((s.depth, s.max_breadth), (1, 9));
-        let path: Vec<_> = std::iter::once((0, None)).chain((1..10).map(|u| (u, Some(u - 1)))).collect();
+        let path: Vec<_> = std::iter::once((0, None))
+            .chain((1..10).map(|u| (u, Some(u - 1))))
+            .collect();
         let p = shape(&from_parents(&path));
         assert!((p.structural_virality - path_virality(10)).abs() < 1e-12);
         assert_eq!((p.depth, p.max_breadth), (9, 1));
@@ -143,7 +165,15 @@ mod tests {
     #[test]
     fn forest_reports_largest_and_weighted_mean() {
         // Tree A: a pair (virality 1); tree B: star of 4 (virality 1.5); tree C: singleton.
-        let f = [(0, None), (1, Some(0)), (2, None), (3, Some(2)), (4, Some(2)), (5, Some(2)), (6, None)];
+        let f = [
+            (0, None),
+            (1, Some(0)),
+            (2, None),
+            (3, Some(2)),
+            (4, Some(2)),
+            (5, Some(2)),
+            (6, None),
+        ];
         let s = shape(&from_parents(&f));
         assert_eq!((s.trees, s.largest_tree, s.size), (3, 4, 7));
         assert!((s.structural_virality - 1.5).abs() < 1e-12);

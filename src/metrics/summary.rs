@@ -43,15 +43,26 @@ pub fn summarize(
     let last = records.last().copied().unwrap_or_default();
     let time_to = |frac: f64| {
         let target = (frac * last.reached as f64).ceil().max(1.0) as u64;
-        records.iter().find(|r| r.reached >= target).map(|r| hours_at(r.step))
+        records
+            .iter()
+            .find(|r| r.reached >= target)
+            .map(|r| hours_at(r.step))
     };
     // First step with the largest new reach, so ties resolve deterministically.
-    let peak = records.iter().fold(None::<&StepRecord>, |best, r| match best {
-        Some(b) if b.new_reached >= r.new_reached => Some(b),
-        _ => Some(r),
-    });
+    let peak = records
+        .iter()
+        .fold(None::<&StepRecord>, |best, r| match best {
+            Some(b) if b.new_reached >= r.new_reached => Some(b),
+            _ => Some(r),
+        });
     let peak_step = peak.map(|r| r.step).unwrap_or(0);
-    let share = |x: u64| if users > 0 { x as f64 / users as f64 } else { 0.0 };
+    let share = |x: u64| {
+        if users > 0 {
+            x as f64 / users as f64
+        } else {
+            0.0
+        }
+    };
     RunSummary {
         replicate,
         users,
@@ -93,7 +104,10 @@ pub fn figures(s: &RunSummary) -> Vec<(&'static str, f64)> {
         ("cascade_depth", s.cascade.depth as f64),
         ("max_breadth", s.cascade.max_breadth as f64),
         ("structural_virality", s.cascade.structural_virality),
-        ("structural_virality_mean", s.cascade.structural_virality_mean),
+        (
+            "structural_virality_mean",
+            s.cascade.structural_virality_mean,
+        ),
         ("cascade_trees", s.cascade.trees as f64),
     ]
 }
@@ -101,8 +115,12 @@ pub fn figures(s: &RunSummary) -> Vec<(&'static str, f64)> {
 /// Median, p5 and p95 of every figure across runs, in [`figures`] order.
 pub fn aggregate(runs: &[RunSummary]) -> Vec<(&'static str, Band)> {
     let per_run: Vec<Vec<(&'static str, f64)>> = runs.iter().map(figures).collect();
-    let Some(first) = per_run.first() else { return Vec::new() };
-    (0..first.len()).map(|i| (first[i].0, Band::of(per_run.iter().map(|f| f[i].1)))).collect()
+    let Some(first) = per_run.first() else {
+        return Vec::new();
+    };
+    (0..first.len())
+        .map(|i| (first[i].0, Band::of(per_run.iter().map(|f| f[i].1))))
+        .collect()
 }
 
 #[cfg(test)]
@@ -110,7 +128,12 @@ mod tests {
     use super::*;
 
     fn rec(step: u32, reached: u64, new: u64) -> StepRecord {
-        StepRecord { step, reached, new_reached: new, ..Default::default() }
+        StepRecord {
+            step,
+            reached,
+            new_reached: new,
+            ..Default::default()
+        }
     }
 
     #[test]

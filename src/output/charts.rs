@@ -1,0 +1,77 @@
+//! Charts of a scenario run, drawn from the same band table that `bands.csv` holds.
+
+use super::files::BandTable;
+use crate::error::OutputError;
+use crate::plot::{self, Marker, Panel, Series, TimeChart};
+use crate::scenario::Scenario;
+use std::path::{Path, PathBuf};
+
+/// Time axis in days for horizons of two days or more, else hours.
+pub fn time_axis(scn: &Scenario) -> (f64, &'static str) {
+    if scn.config.simulation.horizon.hours() >= 48.0 {
+        (1.0 / 24.0, "Time since first post (days)")
+    } else {
+        (1.0, "Time since first post (hours)")
+    }
+}
+
+/// Markers of the scenario (`[[simulation.markers]]`) in chart units.
+pub fn scenario_markers(scn: &Scenario, scale: f64) -> Vec<Marker> {
+    scn.config
+        .simulation
+        .markers
+        .iter()
+        .map(|m| Marker {
+            x: m.at.hours() * scale,
+            label: m.label.clone(),
+        })
+        .collect()
+}
+
+/// `virality.png` and `virality.svg`: share of users reached, believing and spreading
+/// over time, median line with the 5-95% band across replicates.
+pub fn virality_chart(
+    dir: &Path,
+    scn: &Scenario,
+    table: &BandTable,
+    users: u64,
+    replicates: usize,
+) -> Result<[PathBuf; 2], OutputError> {
+    let (scale, x_label) = time_axis(scn);
+    let pct = 100.0 / users.max(1) as f64;
+    let x: Vec<f64> = std::iter::once(0.0)
+        .chain(table.hours.iter().map(|h| h * scale))
+        .collect();
+    let series = ["Reached", "Believers", "Spreaders"]
+        .iter()
+        .enumerate()
+        .map(|(c, label)| {
+            let col = |f: fn(&crate::metrics::bands::Band) -> f64| -> Vec<f64> {
+                std::iter::once(0.0)
+                    .chain(table.bands.iter().map(|row| f(&row[c]) * pct))
+                    .collect()
+            };
+            Series {
+                label: label.to_string(),
+                x: x.clone(),
+                median: col(|b| b.median),
+                band: Some((col(|b| b.p5), col(|b| b.p95))),
+            }
+        })
+        .collect();
+    let chart = TimeChart {
+        title: format!("{}: share of users reached", scn.name),
+        subtitle: Some(format!(
+            "median and 5-95% band over {replicates} replicates, {users} users"
+        )),
+        x_label: x_label.to_string(),
+        panels: vec![Panel {
+            y_label: "Share of users (%)".into(),
+            series,
+            log_y: false,
+        }],
+        markers: scenario_markers(scn, scale),
+        spans: Vec::new(),
+    };
+    plot::draw_time_chart(&chart, dir, "virality")
+}

@@ -1,0 +1,193 @@
+//! The result files of a scenario run: `timeseries.csv`, `bands.csv`,
+//! `summary.json` and, on request, `cascade.csv`. Column names are stable and
+//! documented in the README; numbers are plain (no thousands separators), floats in
+//! their shortest round-trip form, so spreadsheets and pandas read them as they are.
+
+use super::dir::write_atomic;
+use crate::engine::RunOutput;
+use crate::error::OutputError;
+use crate::metrics::bands::{step_bands, Band, BAND_COLUMNS};
+use crate::metrics::summary::{aggregate, RunSummary};
+use crate::metrics::StepRecord;
+use crate::population::{ImportReport, Population};
+use crate::scenario::Scenario;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Columns of `timeseries.csv`.
+pub const TIMESERIES_COLUMNS: [&str; 17] = [
+    "replicate",
+    "step",
+    "hours",
+    "reached",
+    "read",
+    "unaware",
+    "exposed",
+    "rejecters",
+    "believers",
+    "immune",
+    "corrected",
+    "spreaders",
+    "stiflers",
+    "new_reached",
+    "deliveries",
+    "posts",
+    "max_hops",
+];
+
+fn record_fields(r: &StepRecord) -> [u64; 14] {
+    [
+        r.reached,
+        r.read,
+        r.unaware,
+        r.exposed,
+        r.rejecters,
+        r.believers,
+        r.immune,
+        r.corrected,
+        r.spreaders,
+        r.stiflers,
+        r.new_reached,
+        r.deliveries,
+        r.posts,
+        r.max_hops as u64,
+    ]
+}
+
+/// Writes one row per replicate and step.
+pub fn write_timeseries(
+    path: &Path,
+    scn: &Scenario,
+    runs: &[RunOutput],
+) -> Result<(), OutputError> {
+    write_atomic(path, |w| {
+        writeln!(w, "{}", TIMESERIES_COLUMNS.join(","))?;
+        for (rep, run) in runs.iter().enumerate() {
+            for r in &run.records {
+                write!(w, "{rep},{},{}", r.step, scn.hours_at(r.step))?;
+                for v in record_fields(r) {
+                    write!(w, ",{v}")?;
+                }
+                writeln!(w)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Per-step bands across replicates, as written to `bands.csv`.
+pub struct BandTable {
+    /// Hours at the end of each step.
+    pub hours: Vec<f64>,
+    /// `bands[step][column]` for [`BAND_COLUMNS`].
+    pub bands: Vec<[Band; 3]>,
+}
+
+impl BandTable {
+    /// Computes the table from the runs.
+    pub fn new(scn: &Scenario, runs: &[RunOutput]) -> BandTable {
+        let slices: Vec<&[StepRecord]> = runs.iter().map(|r| r.records.as_slice()).collect();
+        let bands = step_bands(&slices);
+        BandTable {
+            hours: (0..bands.len() as u32).map(|s| scn.hours_at(s)).collect(),
+            bands,
+        }
+    }
+}
+
+/// Writes `bands.csv`: step, hours, then median/p5/p95 of each band column.
+pub fn write_bands(path: &Path, table: &BandTable) -> Result<(), OutputError> {
+    write_atomic(path, |w| {
+        write!(w, "step,hours")?;
+        for c in BAND_COLUMNS {
+            write!(w, ",{c}_median,{c}_p5,{c}_p95")?;
+        }
+        writeln!(w)?;
+        for (s, row) in table.bands.iter().enumerate() {
+            write!(w, "{s},{}", table.hours[s])?;
+            for b in row {
+                write!(w, ",{},{},{}", b.median, b.p5, b.p95)?;
+            }
+            writeln!(w)?;
+        }
+        Ok(())
+    })
+}
+
+/// The contents of `summary.json`.
+#[derive(Serialize)]
+pub struct SummaryFile<'a> {
+    pub grapevine_version: &'static str,
+    pub scenario_name: &'a str,
+    pub seed: u64,
+    pub replicates: usize,
+    pub users: u64,
+    pub chats: u64,
+    pub memberships: u64,
+    pub import: Option<&'a ImportReport>,
+    /// Median, p5 and p95 across replicates of every per-run figure.
+    pub aggregate: BTreeMap<&'static str, Band>,
+    pub runs: &'a [RunSummary],
+    /// The scenario with every default filled in.
+    pub scenario: &'a crate::scenario::ScenarioConfig,
+}
+
+/// Writes `summary.json`.
+pub fn write_summary(
+    path: &Path,
+    scn: &Scenario,
+    pop: &Population,
+    summaries: &[RunSummary],
+) -> Result<(), OutputError> {
+    let file = SummaryFile {
+        grapevine_version: env!("CARGO_PKG_VERSION"),
+        scenario_name: &scn.name,
+        seed: scn.config.simulation.seed,
+        replicates: summaries.len(),
+        users: pop.n_users() as u64,
+        chats: pop.n_chats() as u64,
+        memberships: pop.n_memberships() as u64,
+        import: pop.import_report.as_ref(),
+        aggregate: aggregate(summaries).into_iter().collect(),
+        runs: summaries,
+        scenario: &scn.config,
+    };
+    write_atomic(path, |w| {
+        serde_json::to_writer_pretty(&mut *w, &file)?;
+        writeln!(w)
+    })
+}
+
+/// Writes `cascade.csv`: replicate, user, parent, hops, step, chat (empty parent and
+/// chat for seeds), with imported ids where the population has them.
+pub fn write_cascade(path: &Path, pop: &Population, runs: &[RunOutput]) -> Result<(), OutputError> {
+    write_atomic(path, |w| {
+        writeln!(w, "replicate,user,parent,hops,step,chat")?;
+        for (rep, run) in runs.iter().enumerate() {
+            for e in &run.cascade {
+                let parent = e.parent.map(|p| pop.user_label(p)).unwrap_or_default();
+                let chat = e.chat.map(|c| pop.chat_label(c)).unwrap_or_default();
+                writeln!(
+                    w,
+                    "{rep},{},{},{},{},{}",
+                    csv_field(&pop.user_label(e.user)),
+                    csv_field(&parent),
+                    e.hops,
+                    e.step,
+                    csv_field(&chat)
+                )?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Quotes a field if it contains a comma, quote or line break.
+pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\"")).into()
+    } else {
+        s.into()
+    }
+}
