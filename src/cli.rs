@@ -13,6 +13,14 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// Prints a line on stdout; a closed pipe (`grapevine check x | head`) is not an error.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 /// Grapevine: simulate how misinformation travels through closed messaging groups.
 #[derive(Parser, Debug)]
 #[command(name = "grapevine", version, about, long_about = None, after_help = "\
@@ -33,6 +41,21 @@ enum Command {
     Run(RunArgs),
     /// Validate a scenario and print the population size and memory estimate.
     Check(CheckArgs),
+    /// Check the engine against theory (percolation, SIR, Maki-Thompson, trees);
+    /// exit code 1 if any case fails.
+    Validate(ValidateArgs),
+}
+
+#[derive(Args, Debug)]
+struct ValidateArgs {
+    /// Small sizes (seconds instead of minutes); what `cargo test` runs.
+    #[arg(long)]
+    quick: bool,
+    /// Also write the table as CSV to this file.
+    #[arg(long, value_name = "FILE")]
+    csv: Option<PathBuf>,
+    #[command(flatten)]
+    exec: ExecArgs,
 }
 
 /// Options shared by commands that execute simulations.
@@ -81,6 +104,7 @@ pub fn main() -> Result<ExitCode> {
     match cli.command {
         Command::Run(a) => run(a),
         Command::Check(a) => check(a),
+        Command::Validate(a) => validate(a),
     }
 }
 
@@ -150,6 +174,7 @@ fn run(a: RunArgs) -> Result<ExitCode> {
     }
     let started = std::time::Instant::now();
     let pop = simulation::build_population(&scn)?;
+    simulation::check_against_population(&scn, &pop)?;
     if scn.is_imported() {
         simulation::check_capacity(&simulation::estimate_memory(&scn, threads, Some(&pop)))?;
     }
@@ -209,7 +234,7 @@ fn run(a: RunArgs) -> Result<ExitCode> {
             started.elapsed().as_secs_f64()
         );
     }
-    println!("{}", out.display());
+    say!("{}", out.display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -220,8 +245,8 @@ fn check(a: CheckArgs) -> Result<ExitCode> {
             .map(|n| n.get())
             .unwrap_or(1)
     });
-    println!("scenario {}: OK", scn.name);
-    println!(
+    say!("scenario {}: OK", scn.name);
+    say!(
         "  {} steps of {} min ({} h), {} replicates, seed {}",
         scn.steps,
         scn.step_minutes,
@@ -234,16 +259,58 @@ fn check(a: CheckArgs) -> Result<ExitCode> {
         simulation::estimate_memory(&scn, threads, Some(&pop))
     } else {
         let e = generate::estimate(&scn);
-        println!(
+        say!(
             "  generated population (expected): {} users, {} chats, {} memberships",
-            e.users, e.chats, e.memberships
+            e.users,
+            e.chats,
+            e.memberships
         );
         simulation::estimate_memory(&scn, threads, None)
     };
-    println!("  memory: {est}");
+    say!("  memory: {est}");
     if let Some(avail) = simulation::available_memory() {
-        println!("  available: {}", human_bytes(avail));
+        say!("  available: {}", human_bytes(avail));
     }
     simulation::check_capacity(&est)?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn validate(a: ValidateArgs) -> Result<ExitCode> {
+    let threads = init_threads(a.exec.threads)?;
+    let sizes = if a.quick {
+        crate::validation::Sizes::QUICK
+    } else {
+        crate::validation::Sizes::FULL
+    };
+    let quiet = a.exec.quiet;
+    let started = std::time::Instant::now();
+    let rows = crate::validation::run_suite(&sizes, threads, &|family| {
+        if !quiet {
+            eprintln!("[{:>6.1} s] {family}", started.elapsed().as_secs_f64());
+        }
+    });
+    say!("{}", crate::validation::format_table(&rows));
+    if let Some(path) = &a.csv {
+        dir::write_atomic(path, |w| {
+            let mut c = csv::Writer::from_writer(w);
+            for r in &rows {
+                c.serialize(r)?;
+            }
+            c.flush()
+        })?;
+    }
+    let failed = rows.iter().filter(|r| r.pass == Some(false)).count();
+    let judged = rows.iter().filter(|r| r.pass.is_some()).count();
+    say!(
+        "{} passed, {} failed ({:.1} s, {} threads)",
+        judged - failed,
+        failed,
+        started.elapsed().as_secs_f64(),
+        threads
+    );
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

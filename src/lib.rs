@@ -17,3 +17,4 @@ pub mod population;
 pub mod rng;
 pub mod scenario;
 pub mod simulation;
+pub mod validation;

@@ -110,23 +110,57 @@ pub fn build_population(scn: &Scenario) -> Result<Population, crate::error::Impo
     }
 }
 
-/// Runs replicates `0..replicates` on `pop`, `threads` at a time; `on_step` is called
-/// once per simulated step of any replicate.
-pub fn simulate(
+/// Checks what can only be checked once the population exists (seed ids).
+pub fn check_against_population(
+    scn: &Scenario,
     pop: &Population,
+) -> Result<(), crate::error::ScenarioError> {
+    let mut violations = Vec::new();
+    for (i, seed) in scn.config.seeds.iter().enumerate() {
+        if let Some(ids) = &seed.ids {
+            if let Err(message) = engine::resolve_ids(pop, ids) {
+                violations.push(crate::error::Violation {
+                    field: format!("seeds[{i}].ids"),
+                    message,
+                });
+            }
+        }
+    }
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(crate::error::ScenarioError::Invalid {
+            file: scn.path.clone().unwrap_or_default(),
+            violations,
+        })
+    }
+}
+
+/// Runs replicates `0..replicates`, `threads` at a time; `on_step` is called once per
+/// simulated step of any replicate. With `fresh_population`, each replicate builds
+/// its own population (seeded by the replicate) and `shared` is only used for its
+/// size; otherwise every replicate runs on `shared`.
+pub fn simulate(
+    shared: &Population,
     scn: &Scenario,
     replicates: u32,
     threads: usize,
     on_step: &(dyn Fn() + Sync),
 ) -> Results {
     let params = Params::new(scn);
+    let fresh = scn.config.simulation.fresh_population && !scn.is_imported();
+    let one = |r: u32| -> RunOutput {
+        if fresh && r > 0 {
+            let pop = generate::generate_seeded(scn, generate::population_seed(scn, r));
+            engine::run_replicate(&pop, scn, &params, r, on_step)
+        } else {
+            engine::run_replicate(shared, scn, &params, r, on_step)
+        }
+    };
     let ids: Vec<u32> = (0..replicates).collect();
     let mut runs = Vec::with_capacity(replicates as usize);
     for wave in ids.chunks(threads.max(1)) {
-        let outs: Vec<RunOutput> = wave
-            .par_iter()
-            .map(|&r| engine::run_replicate(pop, scn, &params, r, on_step))
-            .collect();
+        let outs: Vec<RunOutput> = wave.par_iter().map(|&r| one(r)).collect();
         runs.extend(outs);
     }
     let summaries = runs
@@ -135,7 +169,7 @@ pub fn simulate(
         .map(|(r, o)| {
             summary::summarize(
                 r as u32,
-                pop.n_users() as u64,
+                shared.n_users() as u64,
                 &o.records,
                 &o.cascade,
                 |s| scn.hours_at(s),

@@ -239,7 +239,11 @@ impl<'a> Run<'a> {
                 .map(|c| c as u8);
             let mut r = rng::stream(self.seed, self.run, i as u64, 0, Purpose::Seeding);
             let entry = by_step.entry(step).or_default();
-            if let Some(count) = sc.users {
+            if let Some(ids) = &sc.ids {
+                entry
+                    .users
+                    .extend(resolve_ids(pop, ids).unwrap_or_default());
+            } else if let Some(count) = sc.users {
                 let eligible: Vec<u32> = match camp {
                     None => Vec::new(), // all users: sampled without listing them
                     Some(c) => (0..pop.n_users() as u32)
@@ -603,6 +607,24 @@ impl<'a> Run<'a> {
             self.schedule(u, t as u64 + wait as u64);
         }
     }
+}
+
+/// Dense ids of the users named in a seed's `ids`: imported labels where the
+/// population has them, else dense ids. Errors name the first unknown id.
+pub fn resolve_ids(pop: &Population, ids: &[String]) -> Result<Vec<u32>, String> {
+    ids.iter()
+        .map(|id| {
+            let found = match &pop.user_labels {
+                Some(labels) => labels.iter().position(|l| l == id).map(|i| i as u32),
+                None => id
+                    .trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|&u| (u as usize) < pop.n_users()),
+            };
+            found.ok_or_else(|| format!("user \"{id}\" is not in the population"))
+        })
+        .collect()
 }
 
 /// Merges two sorted vectors of distinct items.

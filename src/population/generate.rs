@@ -11,7 +11,7 @@
 
 use super::{Chats, Csr, Population, Users, FANOUT_ALL, NO_OWNER};
 use crate::rng::{self, Purpose, Rng};
-use crate::scenario::{ChatKind, ChatKindSpec, IntDist, Posting, Scenario};
+use crate::scenario::{ChatKind, ChatKindSpec, IntDist, NetworkModel, Posting, Scenario};
 use rand::Rng as _;
 use rand_distr::weighted::WeightedAliasIndex;
 use rand_distr::{Distribution, LogNormal};
@@ -52,6 +52,21 @@ fn chat_count(spec: &ChatKindSpec, users: u64, cap: u32) -> u64 {
 /// Expected counts for a generated population.
 pub fn estimate(scenario: &Scenario) -> SizeEstimate {
     let users = scenario.generated_users();
+    if let Some(net) = &scenario.config.population.network {
+        let pairs = users * users.saturating_sub(1) / 2;
+        let edges = match net.model {
+            NetworkModel::ErdosRenyi => {
+                ((users as f64 * net.mean_degree.unwrap_or(0.0) / 2.0).round() as u64).min(pairs)
+            }
+            NetworkModel::Complete => pairs,
+            NetworkModel::Star | NetworkModel::Path | NetworkModel::Tree => users.saturating_sub(1),
+        };
+        return SizeEstimate {
+            users,
+            chats: edges,
+            memberships: 2 * edges,
+        };
+    }
     let cap = scenario.config.platform.group_cap;
     let mut chats = 0;
     let mut memberships = 0.0;
@@ -148,11 +163,27 @@ impl CampSampler {
     }
 }
 
-/// Builds a synthetic population for a checked scenario.
+/// Builds a synthetic population for a checked scenario, from its seed.
 pub fn generate(scenario: &Scenario) -> Population {
+    generate_seeded(scenario, scenario.config.simulation.seed)
+}
+
+/// Seed of the population of replicate `replicate`: the scenario's seed, or with
+/// `fresh_population` one derived from (seed, replicate) for replicates after the
+/// first (so replicate 0 always runs on the population `generate` builds).
+pub fn population_seed(scenario: &Scenario, replicate: u32) -> u64 {
+    let seed = scenario.config.simulation.seed;
+    if scenario.config.simulation.fresh_population && replicate > 0 {
+        rng::derive_seed(seed, &[0x706F70, replicate as u64])
+    } else {
+        seed
+    }
+}
+
+/// Builds a synthetic population with an explicit seed.
+pub fn generate_seeded(scenario: &Scenario, seed: u64) -> Population {
     let cfg = &scenario.config;
     let n = scenario.generated_users() as usize;
-    let seed = cfg.simulation.seed;
     let pop_cfg = &cfg.population;
     let shares: Vec<f64> = pop_cfg.camps.iter().map(|c| c.share).collect();
     let camp_cdf: Vec<f64> = shares
@@ -199,6 +230,9 @@ pub fn generate(scenario: &Scenario) -> Population {
             }
         });
 
+    if let Some(net) = &pop_cfg.network {
+        return network_population(scenario, users, net, seed);
+    }
     let sampler = CampSampler::new(&users.camp, &weights, &shares);
     drop(weights);
     let cap = cfg.platform.group_cap;
@@ -238,6 +272,52 @@ pub fn generate(scenario: &Scenario) -> Population {
         users,
         chats,
         camp_names: pop_cfg.camps.iter().map(|c| c.name.clone()).collect(),
+        ..Population::default()
+    };
+    pop.index_user_chats();
+    pop
+}
+
+/// A population whose only chats are the direct chats of a reference network.
+fn network_population(
+    scenario: &Scenario,
+    users: Users,
+    net: &crate::scenario::NetworkConfig,
+    seed: u64,
+) -> Population {
+    let n = users.len() as u32;
+    let edges = super::network::edges(net, n, seed);
+    let trust = scenario.kinds[ChatKind::Direct.index()]
+        .as_ref()
+        .map_or_else(
+            || ChatKindSpec::defaults(ChatKind::Direct).trust,
+            |d| d.trust,
+        ) as f32;
+    let m = edges.len();
+    let mut flat = Vec::with_capacity(2 * m);
+    let mut camp = Vec::with_capacity(m);
+    for &(a, b) in &edges {
+        flat.push(a);
+        flat.push(b);
+        camp.push(users.camp[a as usize]);
+    }
+    let chats = Chats {
+        kind: vec![ChatKind::Direct; m],
+        trust: vec![trust; m],
+        camp,
+        owner: vec![NO_OWNER; m],
+        members: Csr::from_lengths(std::iter::repeat_n(2, m), flat),
+    };
+    let mut pop = Population {
+        users,
+        chats,
+        camp_names: scenario
+            .config
+            .population
+            .camps
+            .iter()
+            .map(|c| c.name.clone())
+            .collect(),
         ..Population::default()
     };
     pop.index_user_chats();

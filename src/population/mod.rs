@@ -7,6 +7,7 @@
 pub mod csr;
 pub mod generate;
 pub mod import;
+pub mod network;
 
 pub use generate::generate;
 

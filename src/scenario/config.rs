@@ -49,6 +49,9 @@ pub struct SimulationConfig {
     pub step: Duration,
     /// Simulated time span.
     pub horizon: Duration,
+    /// Build a new population for every replicate (population uncertainty, and
+    /// independent replicates for comparisons with ensemble theory).
+    pub fresh_population: bool,
     /// Independent runs of the dynamics on the same population.
     pub replicates: u32,
     /// Clock hour (0-24) at time zero, for the daily rhythm.
@@ -63,6 +66,7 @@ impl Default for SimulationConfig {
             seed: 1,
             step: Duration::from_minutes(10.0),
             horizon: Duration::from_hours(7.0 * 24.0),
+            fresh_population: false,
             replicates: 10,
             start_hour: 8.0,
             markers: Vec::new(),
@@ -106,6 +110,36 @@ pub struct PopulationConfig {
     pub rhythm: Rhythm,
     /// Chat kinds present and their parameters.
     pub chats: ChatsConfig,
+    /// A classic network instead of the chat-kind mix: every edge a direct chat.
+    pub network: Option<NetworkConfig>,
+}
+
+/// `[population.network]`: a reference network whose edges become direct chats
+/// (used by the validation suite and for textbook comparisons).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkConfig {
+    pub model: NetworkModel,
+    /// Mean degree for `erdos-renyi` (G(n, m) with m = round(n c / 2) edges).
+    pub mean_degree: Option<f64>,
+    /// Children per node for `tree`.
+    pub branching: Option<u32>,
+}
+
+/// Reference network models.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NetworkModel {
+    /// Uniform random graph with a fixed number of edges.
+    ErdosRenyi,
+    /// Every pair of users connected (well-mixed population).
+    Complete,
+    /// User 0 connected to every other user.
+    Star,
+    /// Users 0-1-2-...-(n-1) in a line.
+    Path,
+    /// Balanced tree rooted at user 0, children of u are b u + 1 ..= b u + b.
+    Tree,
 }
 
 impl Default for PopulationConfig {
@@ -136,6 +170,7 @@ impl Default for PopulationConfig {
             sociability: 1.0,
             rhythm: Rhythm::Named("default".into()),
             chats: ChatsConfig::default(),
+            network: None,
         }
     }
 }
@@ -439,6 +474,8 @@ pub struct SeedConfig {
     pub at: Duration,
     /// Number of random users who post to their chats as spreaders.
     pub users: Option<u32>,
+    /// Given users (ids as in the population's files, or dense ids) who post as spreaders.
+    pub ids: Option<Vec<String>>,
     /// Number of chats into which a member posts the rumor.
     pub chats: Option<u32>,
     /// Kind of the seeded chats (with `chats`).
@@ -455,6 +492,7 @@ fn default_seeds() -> Vec<SeedConfig> {
     vec![SeedConfig {
         at: zero_duration(),
         users: Some(1),
+        ids: None,
         chats: None,
         kind: None,
         camp: None,

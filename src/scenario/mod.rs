@@ -282,6 +282,31 @@ impl Scenario {
             }
         };
 
+        if let Some(net) = &pop.network {
+            if imported {
+                v.add(
+                    "population.network",
+                    "a network cannot be combined with imported `edges` or `members`".into(),
+                );
+            }
+            match net.model {
+                NetworkModel::ErdosRenyi => match net.mean_degree {
+                    Some(c) if c.is_finite() && c >= 0.0 && c <= pop.users.saturating_sub(1) as f64 => {}
+                    Some(c) => v.add("population.network.mean_degree", format!("{c} is out of range: allowed 0 to users - 1")),
+                    None => v.add("population.network.mean_degree", "erdos-renyi needs `mean_degree`".into()),
+                },
+                NetworkModel::Tree => {
+                    if !net.branching.is_some_and(|b| (1..=1_000_000).contains(&b)) {
+                        v.add("population.network.branching", "tree needs `branching` between 1 and 1000000".into());
+                    }
+                }
+                NetworkModel::Complete if pop.users > 20_000 => v.add(
+                    "population.network.model",
+                    format!("a complete graph of {} users has too many pairs: allowed up to 20000 users", pop.users),
+                ),
+                _ => {}
+            }
+        }
         let group_cap = config.platform.group_cap;
         if !(2..=10_000_000).contains(&group_cap) {
             v.add(
@@ -336,6 +361,7 @@ impl Scenario {
             kinds[kind.index()] = Some(spec);
         }
         if !imported
+            && pop.network.is_none()
             && kinds
                 .iter()
                 .all(|k| k.as_ref().is_none_or(|k| k.per_user == 0.0))
@@ -440,11 +466,22 @@ impl Scenario {
         }
         for (i, seed) in config.seeds.iter().enumerate() {
             let at = |f: &str| format!("seeds[{i}].{f}");
-            match (seed.users, seed.chats) {
-                (Some(_), Some(_)) | (None, None) => v.add(
+            let given =
+                seed.users.is_some() as u8 + seed.chats.is_some() as u8 + seed.ids.is_some() as u8;
+            if given != 1 {
+                v.add(
                     &format!("seeds[{i}]"),
-                    "give exactly one of `users` or `chats`".into(),
-                ),
+                    "give exactly one of `users`, `ids` or `chats`".into(),
+                );
+            }
+            if seed.ids.as_ref().is_some_and(|ids| ids.is_empty()) {
+                v.add(&at("ids"), "the list is empty".into());
+            }
+            match (seed.users, seed.chats) {
+                _ if given != 1 => {}
+                (None, None) if seed.kind.is_some() => {
+                    v.add(&at("kind"), "`kind` goes with `chats`, not `ids`".into())
+                }
                 (Some(0), _) | (_, Some(0)) => {
                     v.add(&format!("seeds[{i}]"), "the count must be >= 1".into())
                 }
@@ -455,7 +492,9 @@ impl Scenario {
                     v.add(&at("kind"), "seeding `chats` needs a `kind`".into())
                 }
                 (None, Some(_))
-                    if !imported && seed.kind.is_some_and(|k| kinds[k.index()].is_none()) =>
+                    if !imported
+                        && pop.network.is_none()
+                        && seed.kind.is_some_and(|k| kinds[k.index()].is_none()) =>
                 {
                     v.add(
                         &at("kind"),
