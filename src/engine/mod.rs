@@ -313,7 +313,7 @@ impl<'a> Run<'a> {
         if self.state.belief[u as usize] != Belief::Believer {
             self.state.set_belief(u, Belief::Believer);
         }
-        if self.state.role[u as usize] == Role::None {
+        if self.state.role[u as usize] == Role::None && role != Role::None {
             self.state.set_role(u, role);
         }
     }
@@ -365,10 +365,12 @@ impl<'a> Run<'a> {
                 let src = source(u);
                 let hop = src.map_or(0, |p| p.hop + 1);
                 let labelled = params.label_hops > 0 && hop >= params.label_hops;
-                let limit = if labelled {
-                    params.labelled_limit
-                } else {
-                    params.forward_limit
+                // An original post is not a forward; a forward of a labelled copy gets
+                // the labelled limit.
+                let limit = match src {
+                    None => u32::MAX,
+                    Some(p) if p.labelled => params.labelled_limit,
+                    Some(_) => params.forward_limit,
                 };
                 let mut r = rng::stream(seed, run, t as u64, u as u64, Purpose::ChatChoice);
                 let mut out = Vec::new();
@@ -385,7 +387,7 @@ impl<'a> Run<'a> {
             .collect();
         self.posts.extend(chosen);
         for &(chat, poster) in &seeds.chats {
-            self.become_seed(poster, t, Role::Stifler);
+            self.become_seed(poster, t, Role::None);
             self.posts.push(Post {
                 sender: poster,
                 chat,

@@ -159,8 +159,8 @@ impl Default for PopulationConfig {
                 beta: 3.0,
             },
             activity: RealDist::Beta {
-                alpha: 2.0,
-                beta: 4.0,
+                alpha: 1.5,
+                beta: 8.5,
             },
             fanout: IntDist::Zipf {
                 exponent: 2.2,
@@ -368,7 +368,7 @@ pub struct RumorConfig {
 impl Default for RumorConfig {
     fn default() -> Self {
         RumorConfig {
-            appeal: 0.3,
+            appeal: 0.25,
             virality: 1.0,
             target_camp: None,
         }
@@ -453,9 +453,9 @@ pub struct SharingConfig {
 impl Default for SharingConfig {
     fn default() -> Self {
         SharingConfig {
-            believer: 0.4,
+            believer: 0.15,
             rejecter: 0.02,
-            delay: Duration::from_minutes(30.0),
+            delay: Duration::from_minutes(120.0),
             delay_dist: DelayDist::Exponential,
             actions: Limit::Count(1),
             interval: None,

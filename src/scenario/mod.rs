@@ -132,10 +132,27 @@ pub const DEFAULT_RHYTHM: [f32; 24] = [
 impl Scenario {
     /// Reads, merges (`extends`) and checks a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        let value = load_merged(path, 0)?;
-        let config: ScenarioConfig = value.try_into().map_err(|e: toml::de::Error| {
-            ScenarioError::parse(path, with_suggestion(&e.to_string()))
-        })?;
+        let mut value = load_merged(path, 0)?;
+        let base = value.as_table_mut().and_then(|t| t.remove(EXTENDED_FROM));
+        let config: ScenarioConfig = match base {
+            // A plain file is parsed from its text so errors keep their line and column.
+            None => {
+                let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Io {
+                    file: path.to_path_buf(),
+                    source: e,
+                })?;
+                toml::from_str(&text)
+                    .map_err(|e| ScenarioError::parse(path, with_suggestion(&e.to_string())))?
+            }
+            Some(base) => value.try_into().map_err(|e: toml::de::Error| {
+                let base = base.as_str().unwrap_or_default().to_string();
+                let msg = with_suggestion(&e.to_string());
+                ScenarioError::parse(
+                    path,
+                    format!("{msg}\n  (in this file merged over its base {base})"),
+                )
+            })?,
+        };
         let stem = path
             .file_stem()
             .and_then(|s| s.to_str())
@@ -247,10 +264,10 @@ impl Scenario {
         v.check("population.skepticism", pop.skepticism.check(0.0, 1.0));
         v.check("population.activity", pop.activity.check(0.0, 1.0));
         v.check("population.fanout", pop.fanout.check(true));
-        if let IntDist::Constant { value: 0 } | IntDist::Uniform { max: 0, .. } = pop.fanout {
+        if pop.fanout != IntDist::All && pop.fanout.bounds().0 < 1 {
             v.add(
                 "population.fanout",
-                "fanout 0 means nobody ever forwards; use at least 1".into(),
+                "min is 0: users with fanout 0 never forward; set min >= 1".into(),
             );
         }
         if !(0.0..=3.0).contains(&pop.sociability) {
@@ -334,19 +351,6 @@ impl Scenario {
                     "direct chats always have 2 members; remove `size`".into(),
                 );
             }
-            let (lo, _) = spec.size.bounds();
-            if kind != ChatKind::Broadcast && lo < 2 {
-                v.add(
-                    &at("size"),
-                    format!("min = {lo}: a chat needs at least 2 members"),
-                );
-            }
-            if kind == ChatKind::Broadcast && lo < 1 {
-                v.add(
-                    &at("size"),
-                    format!("min = {lo}: a broadcast list needs at least 1 receiver"),
-                );
-            }
             for (f, x) in [("trust", spec.trust), ("homophily", spec.homophily)] {
                 if !(0.0..=1.0).contains(&x) {
                     v.add(&at(f), format!("{x} is out of range: allowed 0 to 1"));
@@ -372,13 +376,6 @@ impl Scenario {
             );
         }
 
-        let p = &config.platform;
-        if p.forward_limit == Limit::Count(0) || p.labelled_forward_limit == Limit::Count(0) {
-            v.add(
-                "platform.forward_limit",
-                "must be >= 1 or \"unlimited\"".into(),
-            );
-        }
         let r = &config.rumor;
         if !(r.appeal > 0.0 && r.appeal < 1.0) {
             v.add(
@@ -472,6 +469,12 @@ impl Scenario {
                 v.add(
                     &format!("seeds[{i}]"),
                     "give exactly one of `users`, `ids` or `chats`".into(),
+                );
+            }
+            if seed.ids.is_some() && seed.camp.is_some() {
+                v.add(
+                    &at("camp"),
+                    "`camp` goes with `users` or `chats`, not `ids`".into(),
                 );
             }
             if seed.ids.as_ref().is_some_and(|ids| ids.is_empty()) {
@@ -616,6 +619,9 @@ impl Violations {
     }
 }
 
+/// Key under which `load_merged` notes the base file of a merged scenario.
+const EXTENDED_FROM: &str = "__extended_from";
+
 /// Reads a file and, if it `extends` another, merges it over its base (recursively).
 fn load_merged(path: &Path, depth: u32) -> Result<toml::Value, ScenarioError> {
     if depth > 16 {
@@ -647,15 +653,23 @@ fn load_merged(path: &Path, depth: u32) -> Result<toml::Value, ScenarioError> {
             }
         }
         merge(&mut merged, value);
+        if let Some(t) = merged.as_table_mut() {
+            t.insert(
+                EXTENDED_FROM.into(),
+                toml::Value::String(base_path.display().to_string()),
+            );
+        }
         value = merged;
     }
     Ok(value)
 }
 
 /// Deep-merges tables; any other value (including arrays) in `over` replaces the base.
+/// A distribution (a table with a `dist` key) is replaced whole, so a variant can
+/// switch from one distribution to another.
 fn merge(base: &mut toml::Value, over: toml::Value) {
     match (base, over) {
-        (toml::Value::Table(b), toml::Value::Table(o)) => {
+        (toml::Value::Table(b), toml::Value::Table(o)) if !o.contains_key("dist") => {
             for (k, v) in o {
                 match b.get_mut(&k) {
                     Some(existing) => merge(existing, v),
