@@ -1,0 +1,123 @@
+//! The command-line interface: flags, help text, progress bars and the short reports
+//! printed at the end. It only wires library calls together; every model decision
+//! lives in the library. One file per command.
+
+mod check;
+mod run;
+mod validate;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::scenario::Scenario;
+
+/// Prints a line on stdout; a closed pipe (`grapevine check x | head`) is not an error.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+pub(crate) use say;
+
+/// Grapevine: simulate how misinformation travels through closed messaging groups.
+#[derive(Parser, Debug)]
+#[command(name = "grapevine", version, about, long_about = None, after_help = "\
+Examples:
+  grapevine run scenarios/baseline.toml           results in output/baseline/
+  grapevine check scenarios/baseline.toml         validate, print sizes and memory
+  grapevine run my.toml --replicates 100 --seed 7 --out results/my-run
+
+Scenario reference: docs/scenario.md")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a scenario: time series, bands, summary and charts in output/<name>/.
+    Run(run::RunArgs),
+    /// Validate a scenario and print the population size and memory estimate.
+    Check(check::CheckArgs),
+    /// Check the engine against theory (percolation, SIR, Maki-Thompson, trees);
+    /// exit code 1 if any case fails.
+    Validate(validate::ValidateArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ExecArgs {
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, short = 'j', value_name = "T")]
+    pub threads: Option<usize>,
+    /// No progress bar and no report on stderr.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Entry point used by `main.rs`.
+pub fn main() -> Result<ExitCode> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run(a) => run::run(a),
+        Command::Check(a) => check::check(a),
+        Command::Validate(a) => validate::validate(a),
+    }
+}
+
+/// Sets up the global thread pool; returns the thread count in use.
+pub fn init_threads(threads: Option<usize>) -> Result<usize> {
+    let n = threads.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    anyhow::ensure!(
+        (1..=1024).contains(&n),
+        "--threads {n} is out of range: allowed 1 to 1024"
+    );
+    // Fails only if already initialised (tests calling twice): keep the existing pool.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build_global();
+    Ok(rayon::current_num_threads())
+}
+
+/// A progress bar on stderr, hidden when stderr is not a terminal or when quiet.
+pub fn progress(total: u64, quiet: bool, what: &str) -> ProgressBar {
+    let target = if quiet {
+        ProgressDrawTarget::hidden()
+    } else {
+        ProgressDrawTarget::stderr_with_hz(4)
+    };
+    let pb = ProgressBar::with_draw_target(Some(total), target);
+    let style = ProgressStyle::with_template(
+        "{msg:>12} [{bar:40}] {percent:>3}% {pos}/{len} ({per_sec}, eta {eta})",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .progress_chars("=> ");
+    pb.set_style(style);
+    pb.set_message(what.to_string());
+    pb
+}
+
+/// Loads a scenario file with the CLI's overrides applied.
+pub fn load_scenario(path: &Path, seed: Option<u64>, replicates: Option<u32>) -> Result<Scenario> {
+    let mut scn = Scenario::load(path)?;
+    if seed.is_some() || replicates.is_some() {
+        let mut cfg = scn.config.clone();
+        if let Some(s) = seed {
+            cfg.simulation.seed = s;
+        }
+        if let Some(r) = replicates {
+            cfg.simulation.replicates = r;
+        }
+        let name = scn.name.clone();
+        scn = Scenario::check(cfg, scn.path.clone(), &name)?;
+    }
+    Ok(scn)
+}

@@ -1,0 +1,106 @@
+//! `grapevine run`: one scenario, all replicates, all result files.
+
+use super::{init_threads, load_scenario, progress, say, ExecArgs};
+use crate::output::{charts, dir, files};
+use crate::simulation;
+use anyhow::{Context, Result};
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    /// Output folder [default: output/<scenario name>].
+    #[arg(long, short = 'o', value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Override simulation.seed.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Override simulation.replicates.
+    #[arg(long, short = 'r', value_name = "R")]
+    replicates: Option<u32>,
+    /// Also write cascade.csv (who first reached whom, at which hop, step and chat).
+    #[arg(long)]
+    cascade: bool,
+    #[command(flatten)]
+    exec: ExecArgs,
+}
+
+pub fn run(a: RunArgs) -> Result<ExitCode> {
+    let scn = load_scenario(&a.scenario, a.seed, a.replicates)?;
+    let out = a
+        .out
+        .unwrap_or_else(|| PathBuf::from("output").join(&scn.name));
+    dir::check_destination(&out)?;
+    let threads = init_threads(a.exec.threads)?;
+    let quiet = a.exec.quiet;
+    if !scn.is_imported() {
+        simulation::check_capacity(&simulation::estimate_memory(&scn, threads, None))?;
+    }
+    let started = std::time::Instant::now();
+    let pop = simulation::build_population(&scn)?;
+    simulation::check_against_population(&scn, &pop)?;
+    if scn.is_imported() {
+        simulation::check_capacity(&simulation::estimate_memory(&scn, threads, Some(&pop)))?;
+    }
+    if !quiet {
+        eprintln!(
+            "population: {} users, {} chats, {} memberships ({:.1} s)",
+            pop.n_users(),
+            pop.n_chats(),
+            pop.n_memberships(),
+            started.elapsed().as_secs_f64()
+        );
+        if let Some(r) = &pop.import_report {
+            eprintln!(
+                "import: {} rows read, {} self-loops and {} duplicates dropped",
+                r.rows_read, r.self_loops_dropped, r.duplicates_dropped
+            );
+        }
+    }
+    let reps = scn.config.simulation.replicates;
+    let pb = progress(reps as u64 * scn.steps as u64, quiet, "simulating");
+    let results = simulation::simulate(&pop, &scn, reps, threads, &|| pb.inc(1));
+    pb.finish_and_clear();
+
+    let staging = dir::Staging::new(&out)?;
+    let d = staging.path();
+    files::write_timeseries(&d.join("timeseries.csv"), &scn, &results.runs)?;
+    let table = files::BandTable::new(&scn, &results.runs);
+    files::write_bands(&d.join("bands.csv"), &table)?;
+    files::write_summary(&d.join("summary.json"), &scn, &pop, &results.summaries)?;
+    if a.cascade {
+        files::write_cascade(&d.join("cascade.csv"), &pop, &results.runs)?;
+    }
+    charts::virality_chart(d, &scn, &table, pop.n_users() as u64, results.runs.len())?;
+    let out = staging
+        .commit()
+        .with_context(|| format!("saving results to {}", out.display()))?;
+
+    if !quiet {
+        let agg = crate::metrics::summary::aggregate(&results.summaries);
+        let get = |k: &str| {
+            agg.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, b)| *b)
+                .unwrap_or_default()
+        };
+        let reach = get("final_reach_share");
+        let bel = get("final_believers_share");
+        let t50 = get("hours_to_50pct");
+        eprintln!(
+            "final reach {:.1}% (5-95%: {:.1}-{:.1}%), believers {:.1}%, hours to 50% of reach {:.1}  [{} replicates, {:.1} s]",
+            100.0 * reach.median,
+            100.0 * reach.p5,
+            100.0 * reach.p95,
+            100.0 * bel.median,
+            t50.median,
+            reps,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    say!("{}", out.display());
+    Ok(ExitCode::SUCCESS)
+}
