@@ -312,10 +312,8 @@ impl Scenario {
                     Some(c) => v.add("population.network.mean_degree", format!("{c} is out of range: allowed 0 to users - 1")),
                     None => v.add("population.network.mean_degree", "erdos-renyi needs `mean_degree`".into()),
                 },
-                NetworkModel::Tree => {
-                    if !net.branching.is_some_and(|b| (1..=1_000_000).contains(&b)) {
-                        v.add("population.network.branching", "tree needs `branching` between 1 and 1000000".into());
-                    }
+                NetworkModel::Tree if !net.branching.is_some_and(|b| (1..=1_000_000).contains(&b)) => {
+                    v.add("population.network.branching", "tree needs `branching` between 1 and 1000000".into())
                 }
                 NetworkModel::Complete if pop.users > 20_000 => v.add(
                     "population.network.model",
