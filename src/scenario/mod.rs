@@ -161,6 +161,26 @@ impl Scenario {
         Scenario::check(config, Some(path.to_path_buf()), &stem)
     }
 
+    /// Reads a scenario file as a TOML value with its `extends` chain merged in, for
+    /// tools that edit values by path before checking (sweeps).
+    pub fn load_value(path: &Path) -> Result<toml::Value, ScenarioError> {
+        let mut value = load_merged(path, 0)?;
+        if let Some(t) = value.as_table_mut() {
+            t.remove(EXTENDED_FROM);
+        }
+        Ok(value)
+    }
+
+    /// Checks a TOML value as a scenario; `path` is the file it came from (imports are
+    /// relative to it) and names it in messages.
+    pub fn from_value(value: toml::Value, path: &Path) -> Result<Scenario, ScenarioError> {
+        let config: ScenarioConfig = value
+            .try_into()
+            .map_err(|e: toml::de::Error| ScenarioError::parse(path, with_suggestion(&e.to_string())))?;
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("scenario").to_string();
+        Scenario::check(config, Some(path.to_path_buf()), &stem)
+    }
+
     /// Parses and checks scenario text (no `extends`); `origin` names it in messages.
     pub fn from_toml_str(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
         let config: ScenarioConfig = toml::from_str(text).map_err(|e| {
