@@ -40,6 +40,19 @@ pub struct StepRecord {
     pub posts: u64,
     /// Largest hop count of any copy delivered so far.
     pub max_hops: u32,
+    /// Users who ever received a copy of the correction.
+    pub correction_reached: u64,
+    /// Users who read the correction.
+    pub correction_read: u64,
+}
+
+/// Counts of one camp after a step.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CampCounts {
+    /// Users of the camp ever reached by the rumor.
+    pub reached: u64,
+    /// Users of the camp who currently believe it.
+    pub believers: u64,
 }
 
 /// How a user was first reached: the cascade tree's edge into that user.
