@@ -6,6 +6,7 @@
 
 pub mod csr;
 pub mod generate;
+pub mod import;
 
 pub use csr::Csr;
 
