@@ -123,9 +123,13 @@ const DRAW_FANOUT: u64 = 3;
 /// scenario naming no or contradictory files.
 ///
 /// # Complexity
-/// One streaming pass per file with a hash lookup per id, then O(n + m log d) to drop
-/// repeats (see [`first_occurrences`]). For an edge list of m edges among n users,
-/// peak memory is about 28 bytes per edge plus the id table and labels.
+/// One streaming pass per file with one table lookup per id, then O(n + m log d) to
+/// drop repeats (see [`first_occurrences`]) and O(n + m) to index user -> chats. For an
+/// edge list of m edges the finished population takes about 34 bytes per edge
+/// (chat -> members and its offsets, user -> chats, per-chat attributes); reading needs
+/// at most 17 bytes per edge more, freed before the population is assembled. Measured:
+/// 10^7 edges among 10^6 integer ids load in about 2.5 s with a 420 MB peak (release
+/// build, 2 shared cores); see the ignored test `import_1e7_edges`.
 pub fn import(scenario: &Scenario) -> Result<Population, ImportError> {
     let pc = &scenario.config.population;
     let base = scenario.base_dir();
@@ -885,9 +889,10 @@ fn majority_camp(members: &[u32], camp: &[u8], counts: &mut [u32]) -> u8 {
 /// file order.
 ///
 /// Keys are bucketed by group with a counting sort, then each bucket of packed
-/// `(value, index)` words is sorted on its own. This beat a `HashSet` of pairs on 10^7
-/// edges: the buckets are small (a user's degree) and sorted in cache, where a hash set
-/// takes a cache miss per edge and rehashes as it grows.
+/// `(value, index)` words is sorted on its own. On 10^7 random edges among 10^6 users
+/// this took 0.27 s, against 0.63-0.82 s for a `HashSet<u64>` of normalized pairs with a
+/// fast hasher and 1.0-1.3 s with the default one: the buckets are small (a user's
+/// degree) and sorted in cache, where a hash set takes a cache miss per edge.
 ///
 /// # Complexity
 /// O(n + n_groups + n log d) time for buckets of size d; 8 bytes per key plus 8 per

@@ -3,9 +3,13 @@
 //! External ids are arbitrary strings; each distinct one gets the next dense u32 in
 //! order of first appearance, and its text is kept as the label written in outputs.
 //! Canonical decimal integers (no sign, no leading zero, at most 19 digits), by far the
-//! most common ids of edge lists, are keyed by their value, which avoids hashing and
-//! storing bytes; any other id is keyed by its bytes. The two kinds never collide, as
-//! a canonical integer is a distinct string from every other id.
+//! most common ids of edge lists, are keyed by their value; any other id is keyed by its
+//! bytes. The two kinds never collide, as a canonical integer is a distinct string from
+//! every other id. Integer ids are usually dense (0..n, or close), so values below a
+//! bound that grows with the number of ids seen (4 per id plus 65536) are looked up in
+//! a plain array indexed by value: one cache miss per lookup instead of two, which
+//! halves the time to map a large edge list. Larger values go to a hash table, and move
+//! to the array when it grows past them.
 //!
 //! The hash tables use [`IdHasher`], a multiply-rotate hasher with a SplitMix64
 //! finish: several times faster than the default SipHash on short keys. It is not
@@ -74,9 +78,15 @@ impl Hasher for IdHasher {
 
 type Fast = BuildHasherDefault<IdHasher>;
 
+/// Marks an integer value not seen yet in [`IdMap::direct`].
+const UNSEEN: u32 = u32::MAX;
+
 /// External id -> dense id, plus the labels in dense order.
 #[derive(Debug, Default)]
 pub(super) struct IdMap {
+    /// Dense id of each small integer value ([`UNSEEN`] if not seen). An integer value
+    /// is here if it is below `direct.len()`, in `ints` otherwise.
+    direct: Vec<u32>,
     ints: HashMap<u64, u32, Fast>,
     strs: HashMap<Box<[u8]>, u32, Fast>,
     labels: Vec<String>,
@@ -96,6 +106,19 @@ impl IdMap {
         }
         let next = self.labels.len();
         if let Some(n) = canonical_integer(id) {
+            if n >= self.direct.len() as u64 && n < 4 * next as u64 + 65_536 {
+                self.grow(n);
+            }
+            if let Some(slot) = self.direct.get_mut(n as usize) {
+                if *slot == UNSEEN {
+                    if next >= MAX_IDS {
+                        return Err(IdError::TooMany);
+                    }
+                    *slot = next as u32;
+                    self.labels.push(n.to_string());
+                }
+                return Ok(*slot);
+            }
             return match self.ints.entry(n) {
                 Entry::Occupied(e) => Ok(*e.get()),
                 Entry::Vacant(e) => {
@@ -118,6 +141,23 @@ impl IdMap {
         self.strs.insert(id.into(), next as u32);
         self.labels.push(text.to_owned());
         Ok(next as u32)
+    }
+
+    /// Grows the direct array past `n` and moves the values it now covers out of the
+    /// hash table.
+    #[cold]
+    fn grow(&mut self, n: u64) {
+        let len = (n as usize + 1).next_power_of_two().max(1024);
+        self.direct.resize(len, UNSEEN);
+        let direct = &mut self.direct;
+        self.ints
+            .retain(|&v, &mut d| match direct.get_mut(v as usize) {
+                Some(slot) => {
+                    *slot = d;
+                    false
+                }
+                None => true,
+            });
     }
 
     /// The external id of dense id `d`.
@@ -167,6 +207,26 @@ mod tests {
             m.into_labels(),
             ["7", "alice", "007", "9999999999999999999999"]
         );
+    }
+
+    #[test]
+    fn large_and_small_integers_share_one_id_space() {
+        let mut m = IdMap::default();
+        // 10^6 goes to the hash table first, then moves to the array as it grows.
+        let mut values = vec![1_000_000u64, 5, 1 << 40];
+        values.extend(0..300_000);
+        values.extend([1_000_000, 5, 1 << 40]);
+        let ids: Vec<u32> = values
+            .iter()
+            .map(|v| m.get_or_insert(v.to_string().as_bytes()).unwrap())
+            .collect();
+        assert_eq!(&ids[..3], &[0, 1, 2]);
+        assert_eq!(ids[3 + 5], 1);
+        assert_eq!(&ids[ids.len() - 3..], &[0, 1, 2]);
+        assert_eq!(m.len(), 300_002);
+        assert!(m.direct.len() > 1_000_000);
+        assert_eq!(m.ints.len(), 1);
+        assert_eq!(m.label(0), "1000000");
     }
 
     #[test]
