@@ -10,9 +10,9 @@
 //! as labels and an [`ImportReport`] of what was dropped. [`super::export`] writes a
 //! population back in the table formats read here.
 //!
-//! Rows are read by [`rows`] (a small CSV dialect with physical line numbers) and ids
-//! are mapped by [`ids`]. Every bad row is an [`ImportError::Row`] naming the file,
-//! the 1-based physical line and what to change.
+//! Rows are read by the `rows` submodule (a small CSV dialect with physical line
+//! numbers) and ids are mapped by the `ids` submodule. Every bad row is an
+//! [`ImportError::Row`] naming the file, the 1-based physical line and what to change.
 
 mod ids;
 mod rows;
@@ -124,12 +124,13 @@ const DRAW_FANOUT: u64 = 3;
 ///
 /// # Complexity
 /// One streaming pass per file with one table lookup per id, then O(n + m log d) to
-/// drop repeats (see [`first_occurrences`]) and O(n + m) to index user -> chats. For an
-/// edge list of m edges the finished population takes about 34 bytes per edge
-/// (chat -> members and its offsets, user -> chats, per-chat attributes); reading needs
-/// at most 17 bytes per edge more, freed before the population is assembled. Measured:
-/// 10^7 edges among 10^6 integer ids load in about 2.5 s with a 420 MB peak (release
-/// build, 2 shared cores); see the ignored test `import_1e7_edges`.
+/// drop repeats (a bucket sort by user, then a sort per bucket) and O(n + m) to index
+/// user -> chats. For an edge list of m edges the finished population takes about 34
+/// bytes per edge (chat -> members and its offsets, user -> chats, per-chat
+/// attributes); reading needs at most 17 bytes per edge more, freed before the
+/// population is assembled. Measured: 10^7 edges among 10^6 integer ids load in about
+/// 2.5 s with a 420 MB peak (release build, 2 shared cores); see the ignored test
+/// `import_1e7_edges`.
 pub fn import(scenario: &Scenario) -> Result<Population, ImportError> {
     let pc = &scenario.config.population;
     let base = scenario.base_dir();

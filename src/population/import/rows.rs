@@ -128,10 +128,13 @@ impl<R: BufRead> Rows<R> {
 
     /// Field `i` of the current row (empty if there is no such field).
     pub(super) fn field(&self, i: usize) -> &[u8] {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        match self.ends.get(i) {
-            Some(&end) => &self.buf[start..end],
-            None => &[],
+        let start = match i.checked_sub(1) {
+            Some(j) => self.ends.get(j).copied(),
+            None => Some(0),
+        };
+        match (start, self.ends.get(i)) {
+            (Some(start), Some(&end)) => &self.buf[start..end],
+            _ => &[],
         }
     }
 
