@@ -8,6 +8,7 @@
 
 pub mod duration;
 pub mod error;
+pub mod plot;
 pub mod population;
 pub mod rng;
 pub mod scenario;

@@ -1,0 +1,18 @@
+//! Charts for reports: time charts (median and 5-95% band per scenario, with event
+//! markers and shaded spans, over one or more stacked panels) and parameter heatmaps for
+//! sweeps.
+//!
+//! This is the last stage of the pipeline: the output stage reads the files it has
+//! written and fills a [`TimeChart`] or [`Heatmap`]; nothing here looks at engine state.
+//! Every chart is written twice, as `<stem>.png` (1600 px wide, for pasting into
+//! documents) and `<stem>.svg` (for editing and print), each appearing under its final
+//! name only once complete. The font is embedded, so output does not depend on the fonts
+//! installed on the machine.
+
+mod figure;
+mod font;
+mod scale;
+mod style;
+mod text;
+
+pub use style::palette;
