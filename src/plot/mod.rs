@@ -9,10 +9,14 @@
 //! name only once complete. The font is embedded, so output does not depend on the fonts
 //! installed on the machine.
 
+mod annotation;
 mod figure;
 mod font;
+mod legend;
 mod scale;
 mod style;
 mod text;
+mod time_chart;
 
 pub use style::palette;
+pub use time_chart::{draw_time_chart, Marker, Panel, Series, Span, TimeChart, MAX_PANELS};
