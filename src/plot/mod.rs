@@ -12,11 +12,14 @@
 mod annotation;
 mod figure;
 mod font;
+mod heatmap;
 mod legend;
 mod scale;
 mod style;
 mod text;
 mod time_chart;
 
+pub use heatmap::{draw_heatmap, Heatmap, MAX_CELLS_PER_AXIS};
 pub use style::palette;
 pub use time_chart::{draw_time_chart, Marker, Panel, Series, Span, TimeChart, MAX_PANELS};
+
