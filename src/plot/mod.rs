@@ -23,3 +23,5 @@ pub use heatmap::{draw_heatmap, Heatmap, MAX_CELLS_PER_AXIS};
 pub use style::palette;
 pub use time_chart::{draw_time_chart, Marker, Panel, Series, Span, TimeChart, MAX_PANELS};
 
+#[cfg(test)]
+mod tests;
