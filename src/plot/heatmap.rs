@@ -34,7 +34,7 @@ pub struct Heatmap {
     pub x_values: Vec<String>,
     /// Row labels, bottom to top (the first row is drawn at the bottom, as on an axis).
     pub y_values: Vec<String>,
-    /// values[y][x], NaN = missing
+    /// `values[y][x]`, NaN = missing
     pub values: Vec<Vec<f64>>,
 }
 

@@ -26,7 +26,7 @@ const OKABE_ITO: [RGBColor; 8] = [
 
 /// Colour of series `i` (wrapping after 8): distinct for readers with the common forms
 /// of colour blindness. Series `i` of a panel always gets `palette(i)`, and its band the
-/// same colour at [`BAND_ALPHA`], so a scenario keeps its colour across charts when
+/// same colour at 20% opacity, so a scenario keeps its colour across charts when
 /// callers keep the series order.
 pub fn palette(i: usize) -> RGBColor {
     OKABE_ITO[i % OKABE_ITO.len()]
