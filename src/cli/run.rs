@@ -33,17 +33,21 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
     let out = a
         .out
         .unwrap_or_else(|| PathBuf::from("output").join(&scn.name));
-    dir::check_destination(&out)?;
     let threads = init_threads(a.exec.threads)?;
     let quiet = a.exec.quiet;
     if !scn.is_imported() {
-        simulation::check_capacity(&simulation::estimate_memory(&scn, threads, None))?;
+        simulation::check_capacity(&simulation::estimate_memory(&scn, threads, None))
+            .with_context(|| format!("scenario {}", a.scenario.display()))?;
     }
+    // Creating the staging folder now finds an unwritable destination before any work.
+    let staging =
+        dir::Staging::new(&out).with_context(|| format!("output folder {}", out.display()))?;
     let started = std::time::Instant::now();
     let pop = simulation::build_population(&scn)?;
     simulation::check_against_population(&scn, &pop)?;
     if scn.is_imported() {
-        simulation::check_capacity(&simulation::estimate_memory(&scn, threads, Some(&pop)))?;
+        simulation::check_capacity(&simulation::estimate_memory(&scn, threads, Some(&pop)))
+            .with_context(|| format!("scenario {}", a.scenario.display()))?;
     }
     if !quiet {
         eprintln!(
@@ -65,9 +69,8 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
     let results = simulation::simulate(&pop, &scn, reps, threads, &|| pb.inc(1));
     pb.finish_and_clear();
 
-    let staging = dir::Staging::new(&out)?;
     let d = staging.path();
-    files::write_timeseries(&d.join("timeseries.csv"), &scn, &results.runs)?;
+    files::write_timeseries(&d.join("timeseries.csv"), &scn, &pop, &results.runs)?;
     let table = files::BandTable::new(&scn, &results.runs);
     files::write_bands(&d.join("bands.csv"), &table)?;
     files::write_summary(&d.join("summary.json"), &scn, &pop, &results.summaries)?;

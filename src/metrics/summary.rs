@@ -3,7 +3,7 @@
 
 use super::bands::Band;
 use super::cascade::{self, CascadeShape};
-use super::{CascadeEntry, StepRecord};
+use super::StepRecord;
 use serde::Serialize;
 
 /// Figures of one run.
@@ -29,17 +29,44 @@ pub struct RunSummary {
     pub posts: u64,
     pub max_hops: u32,
     pub cascade: CascadeShape,
+    /// Users the correction reached, made immune, and corrected, at the end.
+    pub final_correction_reached: u64,
+    pub final_immune: u64,
+    pub final_corrected: u64,
+    /// Hours at which each intervention fired (None if it never did).
+    pub interventions_fired_hours: Vec<Option<f64>>,
+    /// Per camp (with more than one camp): final reach and belief.
+    pub camps: Vec<CampSummary>,
 }
 
-/// Computes a run's figures from its records and cascade.
+/// Final figures of one camp.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct CampSummary {
+    pub camp: String,
+    pub users: u64,
+    pub final_reach: u64,
+    pub final_reach_share: f64,
+    pub final_believers: u64,
+    pub final_believers_share: f64,
+}
+
+/// What `summarize` needs to know about the population besides the run.
+pub struct Context<'a> {
+    pub users: u64,
+    /// (name, users) of each camp.
+    pub camps: &'a [(String, u64)],
+}
+
+/// Computes a run's figures from its output.
 /// `hours_at(step)` gives the simulated hours at the end of a step.
 pub fn summarize(
     replicate: u32,
-    users: u64,
-    records: &[StepRecord],
-    cascade_entries: &[CascadeEntry],
+    ctx: &Context,
+    run: &crate::engine::RunOutput,
     hours_at: impl Fn(u32) -> f64,
 ) -> RunSummary {
+    let (users, records, cascade_entries) =
+        (ctx.users, run.records.as_slice(), run.cascade.as_slice());
     let last = records.last().copied().unwrap_or_default();
     let time_to = |frac: f64| {
         let target = (frac * last.reached as f64).ceil().max(1.0) as u64;
@@ -81,6 +108,29 @@ pub fn summarize(
         posts: records.iter().map(|r| r.posts).sum(),
         max_hops: last.max_hops,
         cascade: cascade::shape(cascade_entries),
+        final_correction_reached: last.correction_reached,
+        final_immune: last.immune,
+        final_corrected: last.corrected,
+        interventions_fired_hours: run.fired.iter().map(|f| f.map(&hours_at)).collect(),
+        camps: match run.camp_records.last() {
+            Some(last_camps) if ctx.camps.len() > 1 => ctx
+                .camps
+                .iter()
+                .zip(last_camps)
+                .map(|((name, n), c)| {
+                    let share = |x: u64| if *n > 0 { x as f64 / *n as f64 } else { 0.0 };
+                    CampSummary {
+                        camp: name.clone(),
+                        users: *n,
+                        final_reach: c.reached,
+                        final_reach_share: share(c.reached),
+                        final_believers: c.believers,
+                        final_believers_share: share(c.believers),
+                    }
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
     }
 }
 
@@ -109,6 +159,12 @@ pub fn figures(s: &RunSummary) -> Vec<(&'static str, f64)> {
             s.cascade.structural_virality_mean,
         ),
         ("cascade_trees", s.cascade.trees as f64),
+        (
+            "final_correction_reached",
+            s.final_correction_reached as f64,
+        ),
+        ("final_immune", s.final_immune as f64),
+        ("final_corrected", s.final_corrected as f64),
     ]
 }
 
@@ -139,7 +195,19 @@ mod tests {
     #[test]
     fn times_to_fractions_of_final_reach() {
         let r = [rec(0, 1, 1), rec(1, 5, 4), rec(2, 9, 4), rec(3, 10, 1)];
-        let s = summarize(0, 100, &r, &[], |st| st as f64 + 1.0);
+        let run = crate::engine::RunOutput {
+            records: r.to_vec(),
+            ..Default::default()
+        };
+        let s = summarize(
+            0,
+            &Context {
+                users: 100,
+                camps: &[],
+            },
+            &run,
+            |st| st as f64 + 1.0,
+        );
         assert_eq!(s.hours_to_10pct, Some(1.0));
         assert_eq!(s.hours_to_50pct, Some(2.0));
         assert_eq!(s.hours_to_90pct, Some(3.0));

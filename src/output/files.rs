@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Columns of `timeseries.csv`.
-pub const TIMESERIES_COLUMNS: [&str; 17] = [
+pub const TIMESERIES_COLUMNS: [&str; 19] = [
     "replicate",
     "step",
     "hours",
@@ -34,9 +34,11 @@ pub const TIMESERIES_COLUMNS: [&str; 17] = [
     "deliveries",
     "posts",
     "max_hops",
+    "correction_reached",
+    "correction_read",
 ];
 
-fn record_fields(r: &StepRecord) -> [u64; 14] {
+fn record_fields(r: &StepRecord) -> [u64; 16] {
     [
         r.reached,
         r.read,
@@ -52,22 +54,45 @@ fn record_fields(r: &StepRecord) -> [u64; 14] {
         r.deliveries,
         r.posts,
         r.max_hops as u64,
+        r.correction_reached,
+        r.correction_read,
     ]
 }
 
-/// Writes one row per replicate and step.
+/// Writes one row per replicate and step. With more than one camp, each camp adds
+/// `reached_<camp>` and `believers_<camp>` columns.
 pub fn write_timeseries(
     path: &Path,
     scn: &Scenario,
+    pop: &Population,
     runs: &[RunOutput],
 ) -> Result<(), OutputError> {
+    let camps = if pop.camp_names.len() > 1 {
+        pop.camp_names.as_slice()
+    } else {
+        &[]
+    };
     write_atomic(path, |w| {
-        writeln!(w, "{}", TIMESERIES_COLUMNS.join(","))?;
+        write!(w, "{}", TIMESERIES_COLUMNS.join(","))?;
+        for c in camps {
+            write!(
+                w,
+                ",{},{}",
+                csv_field(&format!("reached_{c}")),
+                csv_field(&format!("believers_{c}"))
+            )?;
+        }
+        writeln!(w)?;
         for (rep, run) in runs.iter().enumerate() {
-            for r in &run.records {
+            for (i, r) in run.records.iter().enumerate() {
                 write!(w, "{rep},{},{}", r.step, scn.hours_at(r.step))?;
                 for v in record_fields(r) {
                     write!(w, ",{v}")?;
+                }
+                if let Some(per_camp) = run.camp_records.get(i).filter(|_| !camps.is_empty()) {
+                    for c in per_camp {
+                        write!(w, ",{},{}", c.reached, c.believers)?;
+                    }
                 }
                 writeln!(w)?;
             }
