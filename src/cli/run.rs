@@ -77,7 +77,7 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
     if a.cascade {
         files::write_cascade(&d.join("cascade.csv"), &pop, &results.runs)?;
     }
-    charts::virality_chart(d, &scn, &table, pop.n_users() as u64, results.runs.len())?;
+    charts::virality_chart(d, &scn, &table, pop.n_users() as u64, &results.runs)?;
     let out = staging
         .commit()
         .with_context(|| format!("saving results to {}", out.display()))?;

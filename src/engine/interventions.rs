@@ -411,3 +411,172 @@ fn ban(run: &mut Run, b: Ban) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Each intervention moves the outcome in the expected direction on a small
+    //! population, and does nothing when it never fires. Variants share the base's
+    //! seed, so differences are paired (common random numbers).
+    use crate::engine::RunOutput;
+    use crate::population::generate;
+    use crate::scenario::Scenario;
+    use crate::simulation;
+
+    const BASE: &str = r#"
+        [simulation]
+        seed = 11
+        horizon = "2d"
+        replicates = 6
+        [population]
+        users = 3000
+        camps = [{ name = "a", share = 0.5 }, { name = "b", share = 0.5 }]
+        activity = { dist = "beta", alpha = 3, beta = 5 }
+        [platform]
+        forward_limit = "unlimited"
+        [rumor]
+        appeal = 0.4
+        [sharing]
+        believer = 0.5
+        delay = "30m"
+        [[seeds]]
+        chats = 4
+        kind = "political"
+    "#;
+
+    fn outputs(extra: &str) -> Vec<RunOutput> {
+        outputs_of(BASE, extra)
+    }
+
+    fn outputs_of(base: &str, extra: &str) -> Vec<RunOutput> {
+        let scn = Scenario::from_toml_str(&format!("{base}\n{extra}"), "t").unwrap();
+        let pop = generate(&scn);
+        simulation::simulate(&pop, &scn, scn.config.simulation.replicates, 2, &|| {}).runs
+    }
+
+    fn total(runs: &[RunOutput], f: impl Fn(&crate::metrics::StepRecord) -> u64) -> u64 {
+        runs.iter().map(|r| f(r.records.last().unwrap())).sum()
+    }
+
+    /// Sum over replicates of the step at which reach first passed half its final value.
+    fn half_time(runs: &[RunOutput]) -> u64 {
+        runs.iter()
+            .map(|r| {
+                let fin = r.records.last().unwrap().reached;
+                r.records.iter().position(|x| 2 * x.reached >= fin).unwrap() as u64
+            })
+            .sum()
+    }
+
+    #[test]
+    fn never_firing_interventions_change_nothing() {
+        let base = outputs("");
+        let never = outputs(
+            "[[interventions]]\nkind = \"fact_check\"\nwhen = \"reach > 99.9%\"\nsubscribers = 100\n\
+             [[interventions]]\nkind = \"ban\"\nwhen = \"believers > 1000000\"\ndelay = \"1h\"\ntop = 10\n\
+             [[interventions]]\nkind = \"forward_limit\"\nwhen = \"spreaders > 1000000\"\nlimit = 1\n",
+        );
+        for (a, b) in base.iter().zip(&never) {
+            assert_eq!(a.records, b.records);
+            assert_eq!(a.cascade, b.cascade);
+        }
+        assert!(never.iter().all(|r| r.fired.iter().all(Option::is_none)));
+    }
+
+    #[test]
+    fn identical_until_the_intervention_fires() {
+        let base = outputs("");
+        let variant =
+            outputs("[[interventions]]\nkind = \"fact_check\"\nat = \"12h\"\nsubscribers = 500\n");
+        for (a, b) in base.iter().zip(&variant) {
+            let fired = b.fired[0].unwrap() as usize;
+            assert_eq!(fired, 72);
+            assert_eq!(a.records[..fired], b.records[..fired]);
+            assert_ne!(a.records[fired..], b.records[fired..]);
+        }
+    }
+
+    #[test]
+    fn stricter_forward_limit_slows_the_spread() {
+        let base = outputs("");
+        let strict =
+            outputs("[[interventions]]\nkind = \"forward_limit\"\nat = \"0h\"\nlimit = 1\n");
+        assert!(
+            half_time(&strict) > half_time(&base),
+            "{} vs {}",
+            half_time(&strict),
+            half_time(&base)
+        );
+        assert!(total(&strict, |r| r.reached) < total(&base, |r| r.reached));
+    }
+
+    #[test]
+    fn label_lowers_belief() {
+        let base = outputs("");
+        let labelled =
+            outputs("[[interventions]]\nkind = \"label\"\nat = \"0h\"\nhops = 1\npenalty = 3.0\n");
+        assert!(total(&labelled, |r| r.believers) < total(&base, |r| r.believers));
+    }
+
+    #[test]
+    fn fact_check_corrects_and_immunises() {
+        let base = outputs("");
+        let fc =
+            outputs("[[interventions]]\nkind = \"fact_check\"\nat = \"3h\"\nsubscribers = 1500\n");
+        assert!(total(&fc, |r| r.believers) < total(&base, |r| r.believers));
+        assert!(total(&fc, |r| r.immune) > 0 && total(&fc, |r| r.corrected) > 0);
+        assert!(total(&fc, |r| r.correction_reached) >= 1500);
+        assert_eq!(total(&base, |r| r.correction_reached), 0);
+        let earlier =
+            outputs("[[interventions]]\nkind = \"fact_check\"\nat = \"1h\"\nsubscribers = 1500\n");
+        assert!(
+            total(&earlier, |r| r.believers) < total(&fc, |r| r.believers),
+            "earlier fact-check, fewer believers"
+        );
+    }
+
+    #[test]
+    fn moderation_cuts_reach() {
+        let base = outputs("");
+        let m = outputs(
+            "[[interventions]]\nkind = \"moderation\"\nat = \"0h\"\nshare = 1.0\ndelay = \"20m\"\n",
+        );
+        assert!(total(&m, |r| r.reached) < total(&base, |r| r.reached));
+        assert!(total(&m, |r| r.correction_reached) > 0);
+    }
+
+    #[test]
+    fn bans_cut_posts() {
+        // Spreaders who share several times, so stopping them matters.
+        let repeat = BASE.replace("delay = \"30m\"", "delay = \"30m\"\nactions = 4");
+        let outputs = |extra: &str| outputs_of(&repeat, extra);
+        let base = outputs("");
+        let banned = outputs(
+            "[[interventions]]\nkind = \"ban\"\nat = \"1h\"\ndelay = \"0m\"\nmin_posts = 1\n",
+        );
+        let posts = |runs: &[RunOutput]| {
+            runs.iter()
+                .flat_map(|r| r.records.iter().map(|x| x.posts))
+                .sum::<u64>()
+        };
+        assert!(posts(&banned) < posts(&base));
+        let top =
+            outputs("[[interventions]]\nkind = \"ban\"\nat = \"2h\"\ndelay = \"30m\"\ntop = 50\n");
+        assert!(posts(&top) < posts(&base));
+    }
+
+    #[test]
+    fn prebunking_lowers_belief() {
+        let base = outputs("");
+        let pre = outputs(
+            "[[interventions]]\nkind = \"prebunk\"\nat = \"0h\"\nshare = 0.8\nboost = 0.4\n",
+        );
+        assert!(total(&pre, |r| r.believers) < total(&base, |r| r.believers));
+        let camp_b = outputs("[[interventions]]\nkind = \"prebunk\"\nat = \"0h\"\nshare = 1.0\nboost = 0.4\ncamp = \"b\"\n");
+        let believers_of = |runs: &[RunOutput], c: usize| {
+            runs.iter()
+                .map(|r| r.camp_records.last().unwrap()[c].believers)
+                .sum::<u64>()
+        };
+        assert!(believers_of(&camp_b, 1) < believers_of(&base, 1));
+    }
+}

@@ -28,6 +28,41 @@ pub fn scenario_markers(scn: &Scenario, scale: f64) -> Vec<Marker> {
         .collect()
 }
 
+/// Vertical lines for the interventions that fired, at their median firing time over
+/// the replicates in which they fired (a `when` trigger can fire at different times).
+pub fn intervention_markers(
+    scn: &Scenario,
+    runs: &[crate::engine::RunOutput],
+    scale: f64,
+) -> Vec<Marker> {
+    scn.config
+        .interventions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, iv)| {
+            let hours: Vec<f64> = runs
+                .iter()
+                .filter_map(|r| r.fired.get(i).copied().flatten())
+                .map(|s| s as f64 * scn.step_minutes / 60.0)
+                .collect();
+            if hours.is_empty() {
+                return None;
+            }
+            let median = crate::metrics::bands::Band::of(hours.iter().copied()).median;
+            let label = iv.kind_name().replace('_', " ");
+            let label = if hours.len() < runs.len() {
+                format!("{label} ({}/{} runs)", hours.len(), runs.len())
+            } else {
+                label
+            };
+            Some(Marker {
+                x: median * scale,
+                label,
+            })
+        })
+        .collect()
+}
+
 /// `virality.png` and `virality.svg`: share of users reached, believing and spreading
 /// over time, median line with the 5-95% band across replicates.
 pub fn virality_chart(
@@ -35,8 +70,9 @@ pub fn virality_chart(
     scn: &Scenario,
     table: &BandTable,
     users: u64,
-    replicates: usize,
+    runs: &[crate::engine::RunOutput],
 ) -> Result<[PathBuf; 2], OutputError> {
+    let replicates = runs.len();
     let (scale, x_label) = time_axis(scn);
     let pct = 100.0 / users.max(1) as f64;
     let x: Vec<f64> = std::iter::once(0.0)
@@ -70,7 +106,10 @@ pub fn virality_chart(
             series,
             log_y: false,
         }],
-        markers: scenario_markers(scn, scale),
+        markers: scenario_markers(scn, scale)
+            .into_iter()
+            .chain(intervention_markers(scn, runs, scale))
+            .collect(),
         spans: Vec::new(),
     };
     plot::draw_time_chart(&chart, dir, "virality")
