@@ -8,7 +8,7 @@ use serde_json::Value;
 use std::collections::HashMap;
 
 const TIMESERIES_HEADER: &str = "replicate,step,hours,reached,read,unaware,exposed,rejecters,\
-believers,immune,corrected,spreaders,stiflers,new_reached,deliveries,posts,max_hops,correction_reached,correction_read";
+believers,immune,corrected,spreaders,stiflers,new_reached,deliveries,posts,max_hops,correction_reached,correction_read,public_posts,public_reach,press,crisis";
 
 const BANDS_HEADER: &str = "step,hours,reached_median,reached_p5,reached_p95,\
 believers_median,believers_p5,believers_p95,spreaders_median,spreaders_p5,spreaders_p95";
@@ -80,7 +80,8 @@ fn timeseries_has_header_and_one_row_per_replicate_and_step() {
     tiny_run(&h, "res");
     let text = h.read("res/timeseries.csv");
     // Two camps: each adds its reach and believers after the common columns.
-    let header = format!("{TIMESERIES_HEADER},reached_left,believers_left,reached_right,believers_right");
+    let header =
+        format!("{TIMESERIES_HEADER},reached_left,believers_left,reached_right,believers_right");
     assert_eq!(text.lines().next(), Some(header.as_str()));
     let ts = Csv::parse(&text);
     assert_eq!(ts.rows.len(), REPLICATES * STEPS);

@@ -13,4 +13,5 @@ mod bad_input;
 mod cli_run;
 mod determinism;
 mod invariants;
+mod spillover;
 mod validate;

@@ -78,6 +78,9 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
         files::write_cascade(&d.join("cascade.csv"), &pop, &results.runs)?;
     }
     charts::virality_chart(d, &scn, &table, pop.n_users() as u64, &results.runs)?;
+    if scn.config.public.is_some() {
+        charts::spillover_chart(d, &scn, &table, pop.n_users() as u64, &results.runs)?;
+    }
     let out = staging
         .commit()
         .with_context(|| format!("saving results to {}", out.display()))?;

@@ -330,6 +330,45 @@ fn fire(run: &mut Run, index: usize, config: &InterventionConfig, t: u32) {
                 }
             }
         }
+        InterventionConfig::Response {
+            ids,
+            acceptance,
+            efficacy,
+            public_damping,
+            ..
+        } => {
+            run.response_effect = (acceptance.unwrap_or(1.0), efficacy.unwrap_or(1.0));
+            let sources: Vec<u32> = match ids {
+                Some(ids) => resolve_ids(run.pop, ids).unwrap_or_default(),
+                None => complaint_sources(run, t),
+            };
+            for u in sources {
+                // The source stops, and the answer goes to every chat it can post in.
+                run.state.flags[u as usize] |= flag::BANNED;
+                if run.state.role[u as usize] == Role::Spreader {
+                    run.state.set_role(u, Role::Stifler);
+                    run.state.shares_left[u as usize] = 0;
+                }
+                run.state.mark_corr_read(u);
+                let pop = run.pop;
+                for &c in pop.user_chats.row(u as usize) {
+                    if pop.may_post(u, c) && pop.chats.members.row_len(c as usize) >= 2 {
+                        run.add_post(Post {
+                            sender: u,
+                            chat: c,
+                            hop: 0,
+                            labelled: false,
+                            msg: Msg::Response,
+                        });
+                    }
+                }
+                if pop.users.followers[u as usize] > 0 {
+                    if let Some(public) = run.public.as_mut() {
+                        public.damp(public_damping.unwrap_or(0.5));
+                    }
+                }
+            }
+        }
         InterventionConfig::Prebunk {
             share, boost, camp, ..
         } => {
@@ -350,6 +389,25 @@ fn fire(run: &mut Run, index: usize, config: &InterventionConfig, t: u32) {
             }
         }
     }
+}
+
+/// The users a complaint came from: the cascade's roots so far and the seeds due by
+/// step `t`.
+fn complaint_sources(run: &Run, t: u32) -> Vec<u32> {
+    let mut out: Vec<u32> = run
+        .cascade
+        .iter()
+        .filter(|e| e.parent.is_none())
+        .map(|e| e.user)
+        .collect();
+    for s in run.seeds.iter().take(t as usize + 1) {
+        out.extend(&s.users);
+        out.extend(s.chats.iter().map(|&(_, poster)| poster));
+        out.extend(s.direct.iter().map(|(account, _)| *account));
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// A user who posts the correction knows it, and is immune unless they believe.

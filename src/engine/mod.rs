@@ -28,6 +28,7 @@
 pub mod belief;
 pub mod choice;
 pub mod interventions;
+pub mod public;
 pub mod state;
 
 use crate::metrics::{CampCounts, CascadeEntry, StepRecord};
@@ -60,6 +61,16 @@ pub struct RunOutput {
     pub cascade: Vec<CascadeEntry>,
     /// Step at which each intervention fired (None if it never did).
     pub fired: Vec<Option<u32>>,
+    /// Steps of the first public post, press pickup and crisis (None if never).
+    pub stages: Stages,
+}
+
+/// When the spill-over stages were first reached.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stages {
+    pub first_public_post: Option<u32>,
+    pub press: Option<u32>,
+    pub crisis: Option<u32>,
 }
 
 /// Which message a post carries.
@@ -67,6 +78,8 @@ pub struct RunOutput {
 pub enum Msg {
     Rumor,
     Correction,
+    /// An organisation's answer to a complaint (a `response` intervention).
+    Response,
 }
 
 /// One post: a copy of a message sent into one chat (or straight to a list of users).
@@ -211,6 +224,10 @@ pub(crate) struct Run<'a> {
     max_hops: u32,
     /// Users who made at least one rumor post, in order of their first post.
     posters: Vec<u32>,
+    /// The public layer, if the scenario has `[public]`.
+    public: Option<public::PublicLayer>,
+    /// Acceptance and efficacy of a `response` answer.
+    response_effect: (f64, f64),
 }
 
 /// What reading did to one user, computed in parallel and applied in order.
@@ -268,11 +285,20 @@ pub fn run_replicate(
         }
         on_step();
     }
+    let stages = run
+        .public
+        .as_ref()
+        .map_or_else(Stages::default, |p| Stages {
+            first_public_post: p.first_post,
+            press: p.press_at,
+            crisis: p.crisis_at,
+        });
     RunOutput {
         records,
         camp_records,
         cascade: run.cascade,
         fired: run.interventions.fired(),
+        stages,
     }
 }
 
@@ -300,6 +326,24 @@ impl<'a> Run<'a> {
             cascade: Vec::new(),
             max_hops: 0,
             posters: Vec::new(),
+            public: scn.config.public.as_ref().map(|cfg| {
+                let (sum, count) = pop
+                    .users
+                    .followers
+                    .iter()
+                    .filter(|&&f| f > 0)
+                    .fold((0u64, 0u64), |(s, c), &f| (s + f as u64, c + 1));
+                let mean = if count > 0 {
+                    sum as f64 / count as f64
+                } else {
+                    1.0
+                };
+                public::PublicLayer::new(
+                    public::PublicParams::new(cfg, scn, pop.n_users() as u64, mean),
+                    scn.steps,
+                )
+            }),
+            response_effect: (1.0, 1.0),
         };
         run.place_seeds();
         run
@@ -361,6 +405,45 @@ impl<'a> Run<'a> {
             && self.outstanding == 0
             && self.last_seed_step.is_none_or(|s| s < t)
             && self.interventions.is_quiet(t)
+            && self.public.as_ref().is_none_or(|p| p.is_quiet())
+    }
+
+    /// A user who has just come to believe: with a public account, they may post about
+    /// it publicly later.
+    fn note_believer(&mut self, u: u32, t: u32) {
+        if let Some(public) = self.public.as_mut() {
+            if self.pop.users.followers[u as usize] > 0 {
+                let mut r = rng::stream(self.seed, self.run, t as u64, u as u64, Purpose::Public);
+                public.schedule(u, t, &mut r);
+            }
+        }
+    }
+
+    /// Phase 4: the public layer; users who saw the rumor in public forward it
+    /// privately from the next step.
+    fn public_step(&mut self, t: u32, r: &mut StepRecord) {
+        let Some(public) = self.public.as_mut() else {
+            return;
+        };
+        let (pop, st) = (self.pop, &self.state);
+        let out = public.step(t, self.seed, self.run, pop.n_users() as u32, |due| {
+            due.iter()
+                .filter(|&&u| st.belief[u as usize] == Belief::Believer && !st.has(u, flag::BANNED))
+                .map(|&u| pop.users.followers[u as usize])
+                .collect()
+        });
+        r.public_posts = out.posts;
+        r.public_reach = public.impressions;
+        r.press = public.covering as u64;
+        r.crisis = public.crisis as u64;
+        let next = t as usize + 1;
+        if next < self.seeds.len() && !out.reinjected.is_empty() {
+            self.seeds[next].users.extend(out.reinjected);
+            self.last_seed_step = Some(
+                self.last_seed_step
+                    .map_or(next as u32, |s| s.max(next as u32)),
+            );
+        }
     }
 
     /// Makes `u` a seed: a reached, convinced root of the cascade.
@@ -375,7 +458,10 @@ impl<'a> Run<'a> {
             });
         }
         self.state.mark_read(u);
-        self.state.set_belief(u, Belief::Believer);
+        if self.state.belief[u as usize] != Belief::Believer {
+            self.state.set_belief(u, Belief::Believer);
+            self.note_believer(u, t);
+        }
         if self.state.role[u as usize] == Role::None && role != Role::None {
             self.state.set_role(u, role);
         }
@@ -397,6 +483,7 @@ impl<'a> Run<'a> {
             .filter(|p| p.msg == Msg::Rumor)
             .count() as u64;
         r.max_hops = self.max_hops;
+        self.public_step(t, &mut r);
         r
     }
 
@@ -506,7 +593,9 @@ impl<'a> Run<'a> {
             .flat_map_iter(|&u| {
                 let s = match msg {
                     Msg::Rumor => st.source_post[u as usize],
-                    Msg::Correction => st.corr_source.get(u as usize).copied().unwrap_or(NO_POST),
+                    Msg::Correction | Msg::Response => {
+                        st.corr_source.get(u as usize).copied().unwrap_or(NO_POST)
+                    }
                 };
                 let src = (s != NO_POST).then(|| posts[s as usize]);
                 let hop = src.map_or(0, |p| p.hop + 1);
@@ -520,7 +609,7 @@ impl<'a> Run<'a> {
                 };
                 let purpose = match msg {
                     Msg::Rumor => Purpose::ChatChoice,
-                    Msg::Correction => Purpose::Correction,
+                    Msg::Correction | Msg::Response => Purpose::Correction,
                 };
                 let mut r = rng::stream(seed, run, t as u64, u as u64, purpose);
                 let mut out = Vec::new();
@@ -542,7 +631,7 @@ impl<'a> Run<'a> {
         if at < self.agenda.len() as u64 {
             match msg {
                 Msg::Rumor => self.agenda[at as usize].push(u),
-                Msg::Correction => self.corr_agenda[at as usize].push(u),
+                Msg::Correction | Msg::Response => self.corr_agenda[at as usize].push(u),
             }
             self.outstanding += 1;
         }
@@ -585,7 +674,7 @@ impl<'a> Run<'a> {
                             );
                             open || f & flag::REACHED == 0
                         }
-                        Msg::Correction => f & flag::CORR_READ == 0,
+                        Msg::Correction | Msg::Response => f & flag::CORR_READ == 0,
                     };
                     if keep {
                         copies.push((m, pid));
@@ -665,7 +754,7 @@ impl<'a> Run<'a> {
                         });
                     }
                 }
-                Msg::Correction => self.state.mark_corr_reached(u),
+                Msg::Correction | Msg::Response => self.state.mark_corr_reached(u),
             }
         }
     }
@@ -688,8 +777,9 @@ impl<'a> Run<'a> {
         let (st, posts) = (&self.state, &self.posts);
         merged.retain(|&(u, pid)| match posts[pid as usize].msg {
             Msg::Rumor => matches!(st.belief[u as usize], Belief::Exposed | Belief::Rejecter),
-            Msg::Correction => !st.has(u, flag::CORR_READ),
+            Msg::Correction | Msg::Response => !st.has(u, flag::CORR_READ),
         });
+        let response = self.response_effect;
         let rhythm = self.scn.rhythm_at(t) as f64;
         let (pop, params, rules) = (self.pop, self.params, self.rules);
         let (seed, run) = (self.seed, self.run);
@@ -737,12 +827,16 @@ impl<'a> Run<'a> {
                         }
                         copies += 1;
                     }
-                    Msg::Correction if corr_post == NO_POST => {
+                    Msg::Correction | Msg::Response if corr_post == NO_POST => {
                         corr_post = pid;
+                        let (acceptance, efficacy) = match post.msg {
+                            Msg::Response => response,
+                            _ => (params.corr_acceptance, params.corr_efficacy),
+                        };
                         let (p, after) = match cur {
-                            Belief::Believer => (params.corr_efficacy, Belief::Corrected),
+                            Belief::Believer => (efficacy, Belief::Corrected),
                             Belief::Unaware | Belief::Exposed | Belief::Rejecter => {
-                                (params.corr_acceptance, Belief::Immune)
+                                (acceptance, Belief::Immune)
                             }
                             _ => (0.0, cur),
                         };
@@ -751,7 +845,7 @@ impl<'a> Run<'a> {
                             accepted = true;
                         }
                     }
-                    Msg::Correction => {}
+                    Msg::Correction | Msg::Response => {}
                 }
             }
             let p_share = if cur == Belief::Believer && convinced_by != NO_POST {
@@ -811,6 +905,7 @@ impl<'a> Run<'a> {
         if o.convinced_by != NO_POST {
             s.source_post[u as usize] = o.convinced_by;
         }
+        let newly_believing = o.convinced_by != NO_POST && o.belief == Belief::Believer;
         if matches!(o.belief, Belief::Immune | Belief::Corrected)
             && s.role[u as usize] == Role::Spreader
         {
@@ -829,6 +924,9 @@ impl<'a> Run<'a> {
         if let Some(wait) = o.corr_share_after {
             self.set_corr_source(u, o.corr_post);
             self.schedule(u, t as u64 + wait as u64, Msg::Correction);
+        }
+        if newly_believing {
+            self.note_believer(u, t);
         }
     }
 

@@ -44,6 +44,15 @@ pub struct StepRecord {
     pub correction_reached: u64,
     /// Users who read the correction.
     pub correction_read: u64,
+    /// Public posts about the rumor in this step.
+    pub public_posts: u64,
+    /// Public impressions so far (followers of every public post; a person may be
+    /// counted more than once).
+    pub public_reach: u64,
+    /// 1 while the press covers the story.
+    pub press: u64,
+    /// 1 from the step a crisis is declared.
+    pub crisis: u64,
 }
 
 /// Counts of one camp after a step.

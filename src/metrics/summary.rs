@@ -37,6 +37,13 @@ pub struct RunSummary {
     pub interventions_fired_hours: Vec<Option<f64>>,
     /// Per camp (with more than one camp): final reach and belief.
     pub camps: Vec<CampSummary>,
+    /// Hours to the first public post, the press pickup and the crisis (None: never).
+    pub hours_to_first_public_post: Option<f64>,
+    pub hours_to_press: Option<f64>,
+    pub hours_to_crisis: Option<f64>,
+    /// Public posts and impressions over the run.
+    pub public_posts: u64,
+    pub public_reach: u64,
 }
 
 /// Final figures of one camp.
@@ -112,6 +119,11 @@ pub fn summarize(
         final_immune: last.immune,
         final_corrected: last.corrected,
         interventions_fired_hours: run.fired.iter().map(|f| f.map(&hours_at)).collect(),
+        hours_to_first_public_post: run.stages.first_public_post.map(&hours_at),
+        hours_to_press: run.stages.press.map(&hours_at),
+        hours_to_crisis: run.stages.crisis.map(&hours_at),
+        public_posts: records.iter().map(|r| r.public_posts).sum(),
+        public_reach: last.public_reach,
         camps: match run.camp_records.last() {
             Some(last_camps) if ctx.camps.len() > 1 => ctx
                 .camps
@@ -165,6 +177,14 @@ pub fn figures(s: &RunSummary) -> Vec<(&'static str, f64)> {
         ),
         ("final_immune", s.final_immune as f64),
         ("final_corrected", s.final_corrected as f64),
+        ("public_posts", s.public_posts as f64),
+        ("public_reach", s.public_reach as f64),
+        (
+            "hours_to_first_public_post",
+            opt(s.hours_to_first_public_post),
+        ),
+        ("hours_to_press", opt(s.hours_to_press)),
+        ("hours_to_crisis", opt(s.hours_to_crisis)),
     ]
 }
 
@@ -214,4 +234,51 @@ mod tests {
         assert_eq!(s.peak_step, 1, "ties go to the earliest step");
         assert_eq!(s.final_reach_share, 0.1);
     }
+}
+
+/// How often, and how soon, a spill-over stage was reached across runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct StageOdds {
+    /// Share of runs that reached the stage.
+    pub probability: f64,
+    /// Median hours to the stage over the runs that reached it (None if none did).
+    pub median_hours: Option<f64>,
+    pub runs_reached: usize,
+    pub runs: usize,
+}
+
+impl StageOdds {
+    /// The odds of a stage from each run's hours to it.
+    pub fn of(hours: impl IntoIterator<Item = Option<f64>>) -> StageOdds {
+        let all: Vec<Option<f64>> = hours.into_iter().collect();
+        let hit: Vec<f64> = all.iter().flatten().copied().collect();
+        StageOdds {
+            probability: if all.is_empty() {
+                0.0
+            } else {
+                hit.len() as f64 / all.len() as f64
+            },
+            median_hours: (!hit.is_empty()).then(|| Band::of(hit.iter().copied()).median),
+            runs_reached: hit.len(),
+            runs: all.len(),
+        }
+    }
+}
+
+/// Odds of the three spill-over stages: first public post, press, crisis.
+pub fn stage_odds(runs: &[RunSummary]) -> [(&'static str, StageOdds); 3] {
+    [
+        (
+            "public",
+            StageOdds::of(runs.iter().map(|r| r.hours_to_first_public_post)),
+        ),
+        (
+            "press",
+            StageOdds::of(runs.iter().map(|r| r.hours_to_press)),
+        ),
+        (
+            "crisis",
+            StageOdds::of(runs.iter().map(|r| r.hours_to_crisis)),
+        ),
+    ]
 }

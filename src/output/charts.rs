@@ -114,3 +114,103 @@ pub fn virality_chart(
     };
     plot::draw_time_chart(&chart, dir, "virality")
 }
+
+/// A stage marker at the median step it was reached over the runs that reached it.
+fn stage_marker(
+    scn: &Scenario,
+    runs: &[crate::engine::RunOutput],
+    scale: f64,
+    label: &str,
+    stage: impl Fn(&crate::engine::Stages) -> Option<u32>,
+) -> Option<Marker> {
+    let hours: Vec<f64> = runs
+        .iter()
+        .filter_map(|r| stage(&r.stages))
+        .map(|s| scn.hours_at(s))
+        .collect();
+    if hours.is_empty() {
+        return None;
+    }
+    let median = crate::metrics::bands::Band::of(hours.iter().copied()).median;
+    Some(Marker {
+        x: median * scale,
+        label: format!("{label} ({}/{} runs)", hours.len(), runs.len()),
+    })
+}
+
+/// `spillover.png` and `spillover.svg`: private reach and public volume on panels that
+/// share the time axis, with median press pickup and crisis times marked.
+pub fn spillover_chart(
+    dir: &Path,
+    scn: &Scenario,
+    table: &BandTable,
+    users: u64,
+    runs: &[crate::engine::RunOutput],
+) -> Result<[PathBuf; 2], OutputError> {
+    use crate::metrics::bands::Band;
+    let (scale, x_label) = time_axis(scn);
+    let pct = 100.0 / users.max(1) as f64;
+    let x: Vec<f64> = std::iter::once(0.0)
+        .chain(table.hours.iter().map(|h| h * scale))
+        .collect();
+    let reach = |f: fn(&Band) -> f64| -> Vec<f64> {
+        std::iter::once(0.0)
+            .chain(table.bands.iter().map(|row| f(&row[0]) * pct))
+            .collect()
+    };
+    let per_hour = 60.0 / scn.step_minutes;
+    let steps = table.bands.len();
+    let public: Vec<Band> = (0..steps)
+        .map(|s| {
+            Band::of(
+                runs.iter()
+                    .filter_map(|r| r.records.get(s))
+                    .map(|r| r.public_posts as f64 * per_hour),
+            )
+        })
+        .collect();
+    let col = |f: fn(&Band) -> f64| -> Vec<f64> {
+        std::iter::once(0.0).chain(public.iter().map(f)).collect()
+    };
+    let chart = TimeChart {
+        title: format!(
+            "{}: from private chats to public, press and crisis",
+            scn.name
+        ),
+        subtitle: Some(format!(
+            "median and 5-95% band over {} replicates; stage lines at their median time",
+            runs.len()
+        )),
+        x_label: x_label.to_string(),
+        panels: vec![
+            Panel {
+                y_label: "Private reach (% of users)".into(),
+                series: vec![Series {
+                    label: "Reached in private chats".into(),
+                    x: x.clone(),
+                    median: reach(|b| b.median),
+                    band: Some((reach(|b| b.p5), reach(|b| b.p95))),
+                }],
+                log_y: false,
+            },
+            Panel {
+                y_label: "Public posts per hour".into(),
+                series: vec![Series {
+                    label: "Public posts".into(),
+                    x,
+                    median: col(|b| b.median),
+                    band: Some((col(|b| b.p5), col(|b| b.p95))),
+                }],
+                log_y: false,
+            },
+        ],
+        markers: scenario_markers(scn, scale)
+            .into_iter()
+            .chain(intervention_markers(scn, runs, scale))
+            .chain(stage_marker(scn, runs, scale, "press pickup", |s| s.press))
+            .chain(stage_marker(scn, runs, scale, "crisis", |s| s.crisis))
+            .collect(),
+        spans: Vec::new(),
+    };
+    plot::draw_time_chart(&chart, dir, "spillover")
+}

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Columns of `timeseries.csv`.
-pub const TIMESERIES_COLUMNS: [&str; 19] = [
+pub const TIMESERIES_COLUMNS: [&str; 23] = [
     "replicate",
     "step",
     "hours",
@@ -36,9 +36,13 @@ pub const TIMESERIES_COLUMNS: [&str; 19] = [
     "max_hops",
     "correction_reached",
     "correction_read",
+    "public_posts",
+    "public_reach",
+    "press",
+    "crisis",
 ];
 
-fn record_fields(r: &StepRecord) -> [u64; 16] {
+fn record_fields(r: &StepRecord) -> [u64; 20] {
     [
         r.reached,
         r.read,
@@ -56,6 +60,10 @@ fn record_fields(r: &StepRecord) -> [u64; 16] {
         r.max_hops as u64,
         r.correction_reached,
         r.correction_read,
+        r.public_posts,
+        r.public_reach,
+        r.press,
+        r.crisis,
     ]
 }
 
@@ -153,6 +161,10 @@ pub struct SummaryFile<'a> {
     pub import: Option<&'a ImportReport>,
     /// Median, p5 and p95 across replicates of every per-run figure.
     pub aggregate: BTreeMap<&'static str, Band>,
+    /// Probability and median time of each spill-over stage (public, press, crisis).
+    pub stages: BTreeMap<&'static str, crate::metrics::summary::StageOdds>,
+    /// Whether the public cascade is sub- or super-critical (branching ratio < or > 1).
+    pub public_cascade: Option<&'static str>,
     pub runs: &'a [RunSummary],
     /// The scenario with every default filled in.
     pub scenario: &'a crate::scenario::ScenarioConfig,
@@ -175,6 +187,16 @@ pub fn write_summary(
         memberships: pop.n_memberships() as u64,
         import: pop.import_report.as_ref(),
         aggregate: aggregate(summaries).into_iter().collect(),
+        stages: crate::metrics::summary::stage_odds(summaries)
+            .into_iter()
+            .collect(),
+        public_cascade: scn.config.public.as_ref().map(|p| {
+            if p.branching_ratio < 1.0 {
+                "sub-critical"
+            } else {
+                "super-critical"
+            }
+        }),
         runs: summaries,
         scenario: &scn.config,
     };

@@ -212,6 +212,7 @@ pub fn generate_seeded(scenario: &Scenario, seed: u64) -> Population {
         followers: vec![0; n],
     };
     let mut weights = vec![1.0f32; n];
+    let public = &cfg.public;
     users
         .camp
         .par_iter_mut()
@@ -219,9 +220,10 @@ pub fn generate_seeded(scenario: &Scenario, seed: u64) -> Population {
         .zip(users.activity.par_iter_mut())
         .zip(users.fanout.par_iter_mut())
         .zip(weights.par_iter_mut())
+        .zip(users.followers.par_iter_mut())
         .enumerate()
         .with_min_len(4096)
-        .for_each(|(u, ((((camp, skep), act), fan), w))| {
+        .for_each(|(u, (((((camp, skep), act), fan), w), followers))| {
             let mut r = rng::stream(seed, 0, 0, u as u64, Purpose::UserAttributes);
             let x: f64 = r.random();
             *camp = camp_cdf
@@ -236,6 +238,12 @@ pub fn generate_seeded(scenario: &Scenario, seed: u64) -> Population {
             };
             if let Some(d) = &sociability {
                 *w = d.sample(&mut r) as f32;
+            }
+            // Drawn last, so adding a public layer leaves every other attribute as it was.
+            if let Some(p) = &public {
+                if r.random::<f64>() < p.share {
+                    *followers = p.followers.sample(&mut r, u32::MAX).max(1);
+                }
             }
         });
 

@@ -41,6 +41,106 @@ pub struct ScenarioConfig {
     pub correction: CorrectionConfig,
     #[serde(default)]
     pub interventions: Vec<InterventionConfig>,
+    /// Public spill-over (private -> public -> press -> crisis); absent: none.
+    #[serde(default)]
+    pub public: Option<PublicConfig>,
+}
+
+/// `[public]`: users' public presence and the public, press and crisis stages.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PublicConfig {
+    /// Share of generated users with a public account (imports use `followers`).
+    pub share: f64,
+    /// Followers of a public account.
+    pub followers: IntDist,
+    /// Rate (per hour) at which a believer with a public account posts about the
+    /// rumor publicly; each believer posts at most once.
+    pub post_rate: f64,
+    /// Mean number of further public posts each public post triggers (Hawkes branching
+    /// ratio, scaled per post by its author's followers relative to the mean).
+    pub branching_ratio: f64,
+    /// Mean delay of a triggered public post after the post that triggered it.
+    pub decay: Duration,
+    /// Size of the public conversation that can join in (saturates the cascade);
+    /// 0 means ten times the private population.
+    pub public_users: u64,
+    /// Users who see a public post and forward the rumor into their private chats,
+    /// per public post.
+    pub feedback: f64,
+    pub press: PressConfig,
+    pub crisis: CrisisConfig,
+}
+
+impl Default for PublicConfig {
+    fn default() -> Self {
+        PublicConfig {
+            share: 0.2,
+            followers: IntDist::Lognormal {
+                median: 150.0,
+                sigma: 1.5,
+                min: 1,
+                max: 10_000_000,
+            },
+            post_rate: 0.01,
+            branching_ratio: 0.8,
+            decay: Duration::from_hours(6.0),
+            public_users: 0,
+            feedback: 0.05,
+            press: PressConfig::default(),
+            crisis: CrisisConfig::default(),
+        }
+    }
+}
+
+/// `[public.press]`: when the press picks the story up, and what that does.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PressConfig {
+    /// Sliding window over which public posts are counted.
+    pub window: Duration,
+    /// Public posts within the window above which the press may pick the story up.
+    pub threshold: f64,
+    /// Chance per hour of a pickup while the volume is above the threshold.
+    pub pickup_rate: f64,
+    /// Coverage goes on while the volume stays above this share of the threshold.
+    pub sustain: f64,
+    /// Extra public posts per hour caused by press coverage.
+    pub public_boost: f64,
+    /// Multiplier on private re-injection (feedback) during coverage.
+    pub feedback_boost: f64,
+}
+
+impl Default for PressConfig {
+    fn default() -> Self {
+        PressConfig {
+            window: Duration::from_hours(24.0),
+            threshold: 200.0,
+            pickup_rate: 0.1,
+            sustain: 0.5,
+            public_boost: 20.0,
+            feedback_boost: 2.0,
+        }
+    }
+}
+
+/// `[public.crisis]`: a crisis is declared when press coverage goes on and public
+/// volume stays above `threshold` for `duration`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CrisisConfig {
+    /// Public posts within the press window.
+    pub threshold: f64,
+    pub duration: Duration,
+}
+
+impl Default for CrisisConfig {
+    fn default() -> Self {
+        CrisisConfig {
+            threshold: 1000.0,
+            duration: Duration::from_hours(24.0),
+        }
+    }
 }
 
 /// `[correction]`: how the correction (fact-check) message works once launched by a
@@ -126,6 +226,21 @@ pub enum InterventionConfig {
         /// Ban every user once they reach this many rumor posts.
         min_posts: Option<u32>,
     },
+    /// The organisation answers the source of a complaint: the source stops, and an
+    /// authoritative answer is posted to its chats (and publicly, if it has a public
+    /// account, damping the public conversation).
+    Response {
+        at: Option<Duration>,
+        when: Option<String>,
+        /// Whose complaint is answered (ids); default: every seed so far.
+        ids: Option<Vec<String>>,
+        /// Chance that a reader who does not believe the complaint accepts the answer.
+        acceptance: Option<f64>,
+        /// Chance that a believer reading the answer is convinced by it.
+        efficacy: Option<f64>,
+        /// Share by which a public answer cuts the public conversation's excitation.
+        public_damping: Option<f64>,
+    },
     /// Before the rumor starts, a share of users (optionally of one camp) become more
     /// skeptical by `boost` (added, capped at 1).
     Prebunk {
@@ -147,6 +262,7 @@ impl InterventionConfig {
             | FactCheck { at, when, .. }
             | Moderation { at, when, .. }
             | Ban { at, when, .. }
+            | Response { at, when, .. }
             | Prebunk { at, when, .. } => (*at, when.as_deref()),
         }
     }
@@ -160,6 +276,7 @@ impl InterventionConfig {
             FactCheck { .. } => "fact_check",
             Moderation { .. } => "moderation",
             Ban { .. } => "ban",
+            Response { .. } => "response",
             Prebunk { .. } => "prebunk",
         }
     }

@@ -615,6 +615,22 @@ impl Scenario {
                         }
                     }
                 }
+                InterventionConfig::Response {
+                    acceptance,
+                    efficacy,
+                    public_damping,
+                    ..
+                } => {
+                    for (f, x) in [
+                        ("acceptance", acceptance),
+                        ("efficacy", efficacy),
+                        ("public_damping", public_damping),
+                    ] {
+                        if let Some(x) = x {
+                            prob(&mut v, f, *x);
+                        }
+                    }
+                }
                 InterventionConfig::Label {
                     penalty: Some(p), ..
                 } if !(p.is_finite() && (-50.0..=50.0).contains(p)) => v.add(
@@ -622,6 +638,41 @@ impl Scenario {
                     format!("{p} is out of range: allowed -50 to 50"),
                 ),
                 _ => {}
+            }
+        }
+        if let Some(p) = &config.public {
+            let at = |f: &str| format!("public.{f}");
+            for (f, x) in [("share", p.share), ("press.sustain", p.press.sustain)] {
+                if !(0.0..=1.0).contains(&x) {
+                    v.add(&at(f), format!("{x} is out of range: allowed 0 to 1"));
+                }
+            }
+            v.check(&at("followers"), p.followers.check(false));
+            for (f, x, hi) in [
+                ("post_rate", p.post_rate, 1000.0),
+                ("branching_ratio", p.branching_ratio, 100.0),
+                ("feedback", p.feedback, 1000.0),
+                ("press.threshold", p.press.threshold, 1e12),
+                ("press.pickup_rate", p.press.pickup_rate, 1000.0),
+                ("press.public_boost", p.press.public_boost, 1e9),
+                ("press.feedback_boost", p.press.feedback_boost, 1e6),
+                ("crisis.threshold", p.crisis.threshold, 1e12),
+            ] {
+                if !(x.is_finite() && (0.0..=hi).contains(&x)) {
+                    v.add(&at(f), format!("{x} is out of range: allowed 0 to {hi}"));
+                }
+            }
+            if p.decay.minutes() <= 0.0 {
+                v.add(&at("decay"), "must be longer than 0".into());
+            }
+            if p.press.window.minutes() < config.simulation.step.minutes() {
+                v.add(
+                    &at("press.window"),
+                    format!(
+                        "{} is shorter than one step ({})",
+                        p.press.window, config.simulation.step
+                    ),
+                );
             }
         }
         if config.seeds.is_empty() {
