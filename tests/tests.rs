@@ -12,6 +12,7 @@ mod util;
 mod bad_input;
 mod cli_run;
 mod determinism;
+mod import;
 mod invariants;
 mod spillover;
 mod validate;
