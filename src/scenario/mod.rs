@@ -535,6 +535,10 @@ impl Scenario {
             let (when_at, when) = iv.trigger();
             conditions.push(None);
             match (when_at, when) {
+                (None, None) => v.add(
+                    &format!("interventions[{i}]"),
+                    "give `at` (a time) or `when` (a condition)".into(),
+                ),
                 (Some(_), Some(_)) => v.add(
                     &format!("interventions[{i}]"),
                     "give `at` or `when`, not both".into(),
@@ -582,6 +586,13 @@ impl Scenario {
                             v.add(
                                 &at("camp"),
                                 format!("\"{c}\" is not a camp; camps are {}", camp_names()),
+                            );
+                        }
+                        if ids.is_some() {
+                            v.add(
+                                &at("camp"),
+                                "`camp` goes with `users`, `subscribers` or `chats`, not `ids`"
+                                    .into(),
                             );
                         }
                     }
