@@ -80,7 +80,8 @@ fn timeseries_has_header_and_one_row_per_replicate_and_step() {
     tiny_run(&h, "res");
     let text = h.read("res/timeseries.csv");
     // Two camps: each adds its reach and believers after the common columns.
-    let header = format!("{TIMESERIES_HEADER},reached_left,believers_left,reached_right,believers_right");
+    let header =
+        format!("{TIMESERIES_HEADER},reached_left,believers_left,reached_right,believers_right");
     assert_eq!(text.lines().next(), Some(header.as_str()));
     let ts = Csv::parse(&text);
     assert_eq!(ts.rows.len(), REPLICATES * STEPS);
