@@ -3,6 +3,7 @@
 //! lives in the library. One file per command.
 
 mod check;
+mod compare;
 mod run;
 mod validate;
 
@@ -44,6 +45,9 @@ enum Command {
     Run(run::RunArgs),
     /// Validate a scenario and print the population size and memory estimate.
     Check(check::CheckArgs),
+    /// Run (or reuse) several scenarios and compare them with the first: table,
+    /// comparison.csv and an overlay chart.
+    Compare(compare::CompareArgs),
     /// Check the engine against theory (percolation, SIR, Maki-Thompson, trees);
     /// exit code 1 if any case fails.
     Validate(validate::ValidateArgs),
@@ -65,6 +69,7 @@ pub fn main() -> Result<ExitCode> {
     match cli.command {
         Command::Run(a) => run::run(a),
         Command::Check(a) => check::check(a),
+        Command::Compare(a) => compare::compare(a),
         Command::Validate(a) => validate::validate(a),
     }
 }
