@@ -14,7 +14,9 @@ fn generation(c: &mut Criterion) {
     for (name, users) in [("1e5", 100_000u64), ("1e6", 1_000_000)] {
         let scn = common::synthetic(users, "7d");
         g.throughput(Throughput::Elements(users));
-        g.bench_function(BenchmarkId::from_parameter(name), |b| b.iter(|| generate(&scn)));
+        g.bench_function(BenchmarkId::from_parameter(name), |b| {
+            b.iter(|| generate(&scn))
+        });
     }
     g.finish();
 }
@@ -26,9 +28,15 @@ fn whole_runs(c: &mut Criterion) {
         let scn = common::synthetic(users, "7d");
         let pop = generate(&scn);
         let params = Params::new(&scn);
-        let deliveries: u64 = run_replicate(&pop, &scn, &params, 0, &|| {}).records.iter().map(|r| r.deliveries).sum();
+        let deliveries: u64 = run_replicate(&pop, &scn, &params, 0, &|| {})
+            .records
+            .iter()
+            .map(|r| r.deliveries)
+            .sum();
         g.throughput(Throughput::Elements(deliveries));
-        g.bench_function(BenchmarkId::from_parameter(name), |b| b.iter(|| run_replicate(&pop, &scn, &params, 0, &|| {})));
+        g.bench_function(BenchmarkId::from_parameter(name), |b| {
+            b.iter(|| run_replicate(&pop, &scn, &params, 0, &|| {}))
+        });
     }
     g.finish();
 }
@@ -39,9 +47,15 @@ fn percolation_runs(c: &mut Criterion) {
     let scn = common::percolation(1_000_000, 10.0, 0.3);
     let pop = generate(&scn);
     let params = Params::new(&scn);
-    let deliveries: u64 = run_replicate(&pop, &scn, &params, 0, &|| {}).records.iter().map(|r| r.deliveries).sum();
+    let deliveries: u64 = run_replicate(&pop, &scn, &params, 0, &|| {})
+        .records
+        .iter()
+        .map(|r| r.deliveries)
+        .sum();
     g.throughput(Throughput::Elements(deliveries));
-    g.bench_function("1e6_nodes_5e6_edges", |b| b.iter(|| run_replicate(&pop, &scn, &params, 0, &|| {})));
+    g.bench_function("1e6_nodes_5e6_edges", |b| {
+        b.iter(|| run_replicate(&pop, &scn, &params, 0, &|| {}))
+    });
     g.finish();
 }
 
@@ -53,10 +67,18 @@ fn dead_rumor(c: &mut Criterion) {
         let scn = common::percolation(users, 4.0, 0.0);
         let pop = generate(&scn);
         let params = Params::new(&scn);
-        g.bench_function(BenchmarkId::from_parameter(name), |b| b.iter(|| run_replicate(&pop, &scn, &params, 0, &|| {})));
+        g.bench_function(BenchmarkId::from_parameter(name), |b| {
+            b.iter(|| run_replicate(&pop, &scn, &params, 0, &|| {}))
+        });
     }
     g.finish();
 }
 
-criterion_group!(benches, generation, whole_runs, percolation_runs, dead_rumor);
+criterion_group!(
+    benches,
+    generation,
+    whole_runs,
+    percolation_runs,
+    dead_rumor
+);
 criterion_main!(benches);
