@@ -154,7 +154,7 @@ pub fn check_against_population(
 /// Runs replicates `0..replicates`, `threads` at a time; `on_step` is called once per
 /// simulated step of any replicate. With `fresh_population`, each replicate builds
 /// its own population (seeded by the replicate) and `shared` is only used for its
-/// size; otherwise every replicate runs on `shared`.
+/// size; otherwise every replicate runs on `shared`. Keeps every replicate's cascade.
 pub fn simulate(
     shared: &Population,
     scn: &Scenario,
@@ -162,22 +162,22 @@ pub fn simulate(
     threads: usize,
     on_step: &(dyn Fn() + Sync),
 ) -> Results {
+    simulate_keeping(shared, scn, replicates, threads, true, on_step)
+}
+
+/// As [`simulate`]; without `keep_cascades`, each replicate's cascade is dropped as
+/// soon as its summary is computed, so memory does not grow with the number of
+/// replicates by the size of their cascades (28 bytes per user reached).
+pub fn simulate_keeping(
+    shared: &Population,
+    scn: &Scenario,
+    replicates: u32,
+    threads: usize,
+    keep_cascades: bool,
+    on_step: &(dyn Fn() + Sync),
+) -> Results {
     let params = Params::new(scn);
     let fresh = scn.config.simulation.fresh_population && !scn.is_imported();
-    let one = |r: u32| -> RunOutput {
-        if fresh && r > 0 {
-            let pop = generate::generate_seeded(scn, generate::population_seed(scn, r));
-            engine::run_replicate(&pop, scn, &params, r, on_step)
-        } else {
-            engine::run_replicate(shared, scn, &params, r, on_step)
-        }
-    };
-    let ids: Vec<u32> = (0..replicates).collect();
-    let mut runs = Vec::with_capacity(replicates as usize);
-    for wave in ids.chunks(threads.max(1)) {
-        let outs: Vec<RunOutput> = wave.par_iter().map(|&r| one(r)).collect();
-        runs.extend(outs);
-    }
     let mut camp_sizes = vec![0u64; shared.camp_names.len()];
     for &c in &shared.users.camp {
         camp_sizes[c as usize] += 1;
@@ -187,10 +187,29 @@ pub fn simulate(
         users: shared.n_users() as u64,
         camps: &camps,
     };
-    let summaries = runs
-        .iter()
-        .enumerate()
-        .map(|(r, o)| summary::summarize(r as u32, &ctx, o, |s| scn.hours_at(s)))
-        .collect();
+    let one = |r: u32| -> (RunOutput, summary::RunSummary) {
+        let mut out = if fresh && r > 0 {
+            let pop = generate::generate_seeded(scn, generate::population_seed(scn, r));
+            engine::run_replicate(&pop, scn, &params, r, on_step)
+        } else {
+            engine::run_replicate(shared, scn, &params, r, on_step)
+        };
+        let s = summary::summarize(r, &ctx, &out, |s| scn.hours_at(s));
+        if !keep_cascades {
+            out.cascade = Vec::new();
+        }
+        (out, s)
+    };
+    let ids: Vec<u32> = (0..replicates).collect();
+    let mut runs = Vec::with_capacity(replicates as usize);
+    let mut summaries = Vec::with_capacity(replicates as usize);
+    for wave in ids.chunks(threads.max(1)) {
+        let outs: Vec<(RunOutput, summary::RunSummary)> =
+            wave.par_iter().map(|&r| one(r)).collect();
+        for (o, s) in outs {
+            runs.push(o);
+            summaries.push(s);
+        }
+    }
     Results { runs, summaries }
 }

@@ -130,7 +130,8 @@ pub(super) fn execute(
     }
     let reps = scn.config.simulation.replicates;
     let pb = progress(reps as u64 * scn.steps as u64, quiet, how.label);
-    let results = simulation::simulate(&pop, scn, reps, threads, &|| pb.inc(1));
+    let results =
+        simulation::simulate_keeping(&pop, scn, reps, threads, how.cascade, &|| pb.inc(1));
     pb.finish_and_clear();
 
     let d = staging.path();

@@ -23,6 +23,26 @@ pub struct ChatChooser {
 }
 
 impl ChatChooser {
+    /// Weight of chat `c` for user `u`, or None if `u` cannot forward there.
+    #[inline]
+    fn weight(
+        &self,
+        pop: &Population,
+        u: u32,
+        camp: u8,
+        exclude: Option<u32>,
+        c: u32,
+    ) -> Option<f64> {
+        if Some(c) == exclude || !pop.may_post(u, c) || pop.chats.members.row_len(c as usize) < 2 {
+            return None;
+        }
+        let mut w = self.kind_weight[pop.chats.kind[c as usize] as usize];
+        if pop.chats.camp[c as usize] == camp {
+            w *= self.camp_preference;
+        }
+        (w > 0.0).then_some(w)
+    }
+
     /// Appends to `out` the chats user `u` forwards to, at most `limit`.
     pub fn choose(
         &self,
@@ -43,31 +63,40 @@ impl ChatChooser {
             return;
         }
         let camp = pop.users.camp[u as usize];
+        let chats = pop.user_chats.row(u as usize);
         let start = out.len();
-        let mut keyed: Vec<(f64, u32)> = Vec::new();
-        for &c in pop.user_chats.row(u as usize) {
-            if Some(c) == exclude
-                || !pop.may_post(u, c)
-                || pop.chats.members.row_len(c as usize) < 2
-            {
-                continue;
-            }
-            let mut w = self.kind_weight[pop.chats.kind[c as usize] as usize];
-            if pop.chats.camp[c as usize] == camp {
-                w *= self.camp_preference;
-            }
-            if w > 0.0 {
-                keyed.push((w, c));
-            }
-        }
-        if keyed.len() <= k {
-            out.extend(keyed.iter().map(|&(_, c)| c));
+        // Fast path, no allocation: when every eligible chat fits, take them all in order
+        // (and draw nothing, so the random stream is the same as the weighted path's
+        // would be unused).
+        if chats.len() <= k {
+            out.extend(
+                chats
+                    .iter()
+                    .copied()
+                    .filter(|&c| self.weight(pop, u, camp, exclude, c).is_some()),
+            );
             return;
         }
-        for item in keyed.iter_mut() {
-            // ln(U)/w is a monotone transform of U^(1/w); U in (0, 1].
-            let u01 = 1.0 - rng.random::<f64>();
-            item.0 = u01.ln() / item.0;
+        let eligible = chats
+            .iter()
+            .filter(|&&c| self.weight(pop, u, camp, exclude, c).is_some())
+            .count();
+        if eligible <= k {
+            out.extend(
+                chats
+                    .iter()
+                    .copied()
+                    .filter(|&c| self.weight(pop, u, camp, exclude, c).is_some()),
+            );
+            return;
+        }
+        let mut keyed: Vec<(f64, u32)> = Vec::with_capacity(eligible);
+        for &c in chats {
+            if let Some(w) = self.weight(pop, u, camp, exclude, c) {
+                // ln(U)/w is a monotone transform of U^(1/w); U in (0, 1].
+                let u01 = 1.0 - rng.random::<f64>();
+                keyed.push((u01.ln() / w, c));
+            }
         }
         keyed.select_nth_unstable_by(k - 1, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         keyed.truncate(k);
