@@ -40,3 +40,25 @@ pub fn draw_time_chart(
     std::fs::write(&b, b"").unwrap();
     Ok([a, b])
 }
+/// A grid of values over two parameters (stub until the plotting module lands).
+pub struct Heatmap {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub value_label: String,
+    pub x_values: Vec<String>,
+    pub y_values: Vec<String>,
+    /// `values[y][x]`; NaN for an empty cell.
+    pub values: Vec<Vec<f64>>,
+}
+pub fn draw_heatmap(_h: &Heatmap, dir: &Path, stem: &str) -> Result<[PathBuf; 2], OutputError> {
+    let a = dir.join(format!("{stem}.png"));
+    let b = dir.join(format!("{stem}.svg"));
+    for p in [&a, &b] {
+        std::fs::write(p, b"").map_err(|source| OutputError::Io {
+            path: p.clone(),
+            source,
+        })?;
+    }
+    Ok([a, b])
+}
