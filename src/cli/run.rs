@@ -1,4 +1,5 @@
-//! `grapevine run`: one scenario, all replicates, all result files.
+//! `grapevine run`: one scenario, all replicates, all result files; or one run of a
+//! sweep alone (`--from-sweep DIR --run ID`), with the scenario and seed it had there.
 
 use super::{init_threads, load_scenario, progress, say, ExecArgs};
 use crate::output::{charts, dir, files};
@@ -11,7 +12,14 @@ use std::process::ExitCode;
 #[derive(Args, Debug)]
 pub struct RunArgs {
     /// Scenario file (TOML).
-    scenario: PathBuf,
+    #[arg(required_unless_present = "from_sweep")]
+    scenario: Option<PathBuf>,
+    /// Re-run one run of a sweep alone: the sweep folder (with sweep.json).
+    #[arg(long, value_name = "DIR", requires = "run", conflicts_with_all = ["scenario", "seed", "replicates"])]
+    from_sweep: Option<PathBuf>,
+    /// The run id to re-run from --from-sweep, e.g. p00012-r0003.
+    #[arg(long, value_name = "ID", requires = "from_sweep")]
+    run: Option<String>,
     /// Output folder [default: output/<scenario name>].
     #[arg(long, short = 'o', value_name = "DIR")]
     out: Option<PathBuf>,
@@ -29,10 +37,24 @@ pub struct RunArgs {
 }
 
 pub fn run(a: RunArgs) -> Result<ExitCode> {
-    let scn = load_scenario(&a.scenario, a.seed, a.replicates)?;
-    let out = a
-        .out
-        .unwrap_or_else(|| PathBuf::from("output").join(&scn.name));
+    let (scn, default_out) = match (&a.scenario, &a.from_sweep, &a.run) {
+        (_, Some(dir), Some(id)) => {
+            let file = crate::sweep::SweepFile::read(dir)?;
+            let index = file.sweep.run_index(id)?;
+            let scn = file
+                .run_scenario(index)
+                .with_context(|| format!("rebuilding run {id} of {}", dir.display()))?;
+            let out = format!("{}-{}", file.sweep.name, file.sweep.run_id(index));
+            (scn, PathBuf::from("output").join(out))
+        }
+        (Some(path), _, _) => {
+            let scn = load_scenario(path, a.seed, a.replicates)?;
+            let out = PathBuf::from("output").join(&scn.name);
+            (scn, out)
+        }
+        _ => anyhow::bail!("give a scenario file, or --from-sweep DIR --run ID"),
+    };
+    let out = a.out.unwrap_or(default_out);
     dir::check_destination(&out)?;
     let threads = init_threads(a.exec.threads)?;
     let quiet = a.exec.quiet;
