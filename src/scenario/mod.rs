@@ -174,10 +174,14 @@ impl Scenario {
     /// Checks a TOML value as a scenario; `path` is the file it came from (imports are
     /// relative to it) and names it in messages.
     pub fn from_value(value: toml::Value, path: &Path) -> Result<Scenario, ScenarioError> {
-        let config: ScenarioConfig = value
-            .try_into()
-            .map_err(|e: toml::de::Error| ScenarioError::parse(path, with_suggestion(&e.to_string())))?;
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("scenario").to_string();
+        let config: ScenarioConfig = value.try_into().map_err(|e: toml::de::Error| {
+            ScenarioError::parse(path, with_suggestion(&e.to_string()))
+        })?;
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("scenario")
+            .to_string();
         Scenario::check(config, Some(path.to_path_buf()), &stem)
     }
 
