@@ -96,7 +96,7 @@ pub fn sweep(a: SweepArgs) -> Result<ExitCode> {
         .unwrap_or_else(|| PathBuf::from("output").join(&sw.name));
     let dir = match shard {
         Some(s) => {
-            crate::output::dir::check_destination(&base)?;
+            exec::prepare_shard_parent(&base)?;
             base.join(s.folder_name())
         }
         None => base.clone(),

@@ -233,14 +233,7 @@ pub fn prepare(file: &SweepFile, dir: &Path, existing: Existing) -> Result<Prepa
         }
     }
     std::fs::create_dir_all(dir).map_err(io(dir))?;
-    let marker = dir.join(MARKER);
-    if !marker.exists() {
-        std::fs::write(
-            &marker,
-            format!("written by grapevine {}\n", env!("CARGO_PKG_VERSION")),
-        )
-        .map_err(io(&marker))?;
-    }
+    write_marker(dir)?;
     file.write(dir)?;
     if !runs_path.exists() {
         let header = runs::header(&file.sweep);
@@ -257,6 +250,27 @@ pub fn prepare(file: &SweepFile, dir: &Path, existing: Existing) -> Result<Prepa
         todo,
         repaired,
     })
+}
+
+/// Creates the folder that holds a sweep's shard folders, marked as Grapevine's so
+/// that every shard (and `merge`) may write into it. Safe when shards start at once:
+/// the marker is written before any shard folder exists.
+pub fn prepare_shard_parent(base: &Path) -> Result<(), SweepError> {
+    check_destination(base)?;
+    std::fs::create_dir_all(base).map_err(io(base))?;
+    write_marker(base)
+}
+
+fn write_marker(dir: &Path) -> Result<(), SweepError> {
+    let marker = dir.join(MARKER);
+    if !marker.exists() {
+        std::fs::write(
+            &marker,
+            format!("written by grapevine {}\n", env!("CARGO_PKG_VERSION")),
+        )
+        .map_err(io(&marker))?;
+    }
+    Ok(())
 }
 
 fn shard_name(s: Option<Shard>) -> String {
