@@ -153,7 +153,10 @@ pub fn sweep(a: SweepArgs) -> Result<ExitCode> {
     let elapsed = started.elapsed().as_secs_f64();
     aggregate::aggregate_dir(&dir, &sw)?;
     if shard.is_none() && !a.no_plots {
-        chart::automatic(&dir, &file).context("drawing the sweep's charts")?;
+        // The results are complete; a chart that cannot be drawn is only reported.
+        if let Err(e) = chart::automatic(&dir, &file) {
+            eprintln!("warning: charts not drawn: {e}");
+        }
     }
     if !quiet {
         let n = prepared.todo.len();
@@ -196,7 +199,9 @@ pub fn merge(a: MergeArgs) -> Result<ExitCode> {
     let report = merge::merge(&a.dirs, &out)?;
     if !a.no_plots && report.complete() {
         let file = SweepFile::read(&out)?;
-        chart::automatic(&out, &file).context("drawing the sweep's charts")?;
+        if let Err(e) = chart::automatic(&out, &file) {
+            eprintln!("warning: charts not drawn: {e}");
+        }
     }
     if !a.quiet {
         eprintln!(

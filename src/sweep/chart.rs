@@ -293,30 +293,34 @@ pub fn draw(dir: &Path, file: &SweepFile, req: &Request) -> Result<Vec<PathBuf>,
 /// The charts chosen from the sweep's shape: with one parameter, each figure of
 /// [`AUTO_FIGURES`] against it; with two or more, against the first with one line per
 /// value of the second (when it has few values), and a heatmap over the first two.
+/// Parameters that cannot be charted (too many distinct text values) are left out.
 pub fn automatic(dir: &Path, file: &SweepFile) -> Result<Vec<PathBuf>, SweepError> {
-    let params: Vec<&str> = file
-        .sweep
+    let sweep = &file.sweep;
+    let chartable: Vec<(&str, usize)> = sweep
         .parameters
         .iter()
-        .map(|p| p.path.as_str())
+        .filter_map(|p| {
+            axis(sweep, &p.path)
+                .ok()
+                .map(|a| (p.path.as_str(), a.groups.len()))
+        })
         .collect();
     let mut out = Vec::new();
+    let Some(&(x, _)) = chartable.first() else {
+        return Ok(out);
+    };
+    let second = chartable.get(1).copied();
     for y in AUTO_FIGURES {
         let req = |by: Option<&str>, heatmap| Request {
-            x: params[0].to_string(),
+            x: x.to_string(),
             y: y.to_string(),
             by: by.map(str::to_string),
             heatmap,
         };
-        match params.len() {
-            0 => {}
-            1 => out.extend(draw(dir, file, &req(None, false))?),
-            _ => {
-                let few =
-                    axis(&file.sweep, params[1]).is_ok_and(|a| a.groups.len() <= AUTO_MAX_LINES);
-                out.extend(draw(dir, file, &req(few.then_some(params[1]), false))?);
-                out.extend(draw(dir, file, &req(Some(params[1]), true))?);
-            }
+        let lines_by = second.filter(|s| s.1 <= AUTO_MAX_LINES).map(|s| s.0);
+        out.extend(draw(dir, file, &req(lines_by, false))?);
+        if let Some((by, _)) = second {
+            out.extend(draw(dir, file, &req(Some(by), true))?);
         }
     }
     Ok(out)
