@@ -1,1 +1,62 @@
-fn main() {}
+//! Criterion benchmarks of population generation and whole runs. Names carry the size
+//! (`generate_1e5`, `run_baseline_1e6_7d`, ...). Figures and how to reproduce them are
+//! in docs/performance.md.
+
+mod common;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use grapevine::engine::{run_replicate, Params};
+use grapevine::population::generate;
+
+fn generation(c: &mut Criterion) {
+    let mut g = c.benchmark_group("generate");
+    g.sample_size(10);
+    for (name, users) in [("1e5", 100_000u64), ("1e6", 1_000_000)] {
+        let scn = common::synthetic(users, "7d");
+        g.throughput(Throughput::Elements(users));
+        g.bench_function(BenchmarkId::from_parameter(name), |b| b.iter(|| generate(&scn)));
+    }
+    g.finish();
+}
+
+fn whole_runs(c: &mut Criterion) {
+    let mut g = c.benchmark_group("run_baseline_7d");
+    g.sample_size(10);
+    for (name, users) in [("1e5", 100_000u64), ("1e6", 1_000_000)] {
+        let scn = common::synthetic(users, "7d");
+        let pop = generate(&scn);
+        let params = Params::new(&scn);
+        let deliveries: u64 = run_replicate(&pop, &scn, &params, 0, &|| {}).records.iter().map(|r| r.deliveries).sum();
+        g.throughput(Throughput::Elements(deliveries));
+        g.bench_function(BenchmarkId::from_parameter(name), |b| b.iter(|| run_replicate(&pop, &scn, &params, 0, &|| {})));
+    }
+    g.finish();
+}
+
+fn percolation_runs(c: &mut Criterion) {
+    let mut g = c.benchmark_group("run_percolation_er");
+    g.sample_size(10);
+    let scn = common::percolation(1_000_000, 10.0, 0.3);
+    let pop = generate(&scn);
+    let params = Params::new(&scn);
+    let deliveries: u64 = run_replicate(&pop, &scn, &params, 0, &|| {}).records.iter().map(|r| r.deliveries).sum();
+    g.throughput(Throughput::Elements(deliveries));
+    g.bench_function("1e6_nodes_5e6_edges", |b| b.iter(|| run_replicate(&pop, &scn, &params, 0, &|| {})));
+    g.finish();
+}
+
+/// A rumor that dies at once costs almost nothing, whatever the population size.
+fn dead_rumor(c: &mut Criterion) {
+    let mut g = c.benchmark_group("run_dead_rumor_7d");
+    g.sample_size(10);
+    for (name, users) in [("1e5", 100_000u64), ("1e6", 1_000_000)] {
+        let scn = common::percolation(users, 4.0, 0.0);
+        let pop = generate(&scn);
+        let params = Params::new(&scn);
+        g.bench_function(BenchmarkId::from_parameter(name), |b| b.iter(|| run_replicate(&pop, &scn, &params, 0, &|| {})));
+    }
+    g.finish();
+}
+
+criterion_group!(benches, generation, whole_runs, percolation_runs, dead_rumor);
+criterion_main!(benches);

@@ -8,9 +8,15 @@ fn main() -> ExitCode {
     match grapevine::cli::main() {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            let mut said = format!("{e}");
+            eprintln!("error: {said}");
             for cause in e.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                // Typed errors already quote their cause; do not say it twice.
+                let text = cause.to_string();
+                if !said.contains(&text) {
+                    eprintln!("  caused by: {text}");
+                    said.push_str(&text);
+                }
             }
             ExitCode::from(2)
         }

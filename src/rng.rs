@@ -43,6 +43,8 @@ pub enum Purpose {
     Import = 11,
     /// When a spreader's next share action comes.
     Schedule = 12,
+    /// Whether a reader accepts a correction, and whether they forward it.
+    Correction = 13,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer with good avalanche.

@@ -163,18 +163,19 @@ pub fn simulate(
         let outs: Vec<RunOutput> = wave.par_iter().map(|&r| one(r)).collect();
         runs.extend(outs);
     }
+    let mut camp_sizes = vec![0u64; shared.camp_names.len()];
+    for &c in &shared.users.camp {
+        camp_sizes[c as usize] += 1;
+    }
+    let camps: Vec<(String, u64)> = shared.camp_names.iter().cloned().zip(camp_sizes).collect();
+    let ctx = summary::Context {
+        users: shared.n_users() as u64,
+        camps: &camps,
+    };
     let summaries = runs
         .iter()
         .enumerate()
-        .map(|(r, o)| {
-            summary::summarize(
-                r as u32,
-                shared.n_users() as u64,
-                &o.records,
-                &o.cascade,
-                |s| scn.hours_at(s),
-            )
-        })
+        .map(|(r, o)| summary::summarize(r as u32, &ctx, o, |s| scn.hours_at(s)))
         .collect();
     Results { runs, summaries }
 }

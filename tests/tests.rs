@@ -1,1 +1,21 @@
+//! The one integration-test binary (see `autotests = false` in Cargo.toml): every test
+//! module is declared here so the crate links once.
+//!
+//! - `cli_run`: `grapevine run`/`check` on a tiny scenario, every output file checked.
+//! - `bad_input`: each class of bad input exits 2 with a precise message, no panic.
+//! - `invariants`: property tests of the engine's accounting on random small scenarios.
+//! - `determinism`: byte-identical results for any thread count.
+//! - `validate`: the quick validation suite against theory.
+//! - `sweep`: `grapevine sweep`/`merge`/`plot`/`run --from-sweep`: resume after kill,
+//!   shards and merge, invalid points.
+
+mod util;
+
+mod bad_input;
+mod cli_run;
+mod determinism;
+mod import;
+mod invariants;
+mod spillover;
 mod sweep;
+mod validate;

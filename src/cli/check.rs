@@ -2,9 +2,8 @@
 
 use super::{load_scenario, say};
 use crate::error::human_bytes;
-use crate::population::generate;
 use crate::simulation;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,7 +24,20 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
             .map(|n| n.get())
             .unwrap_or(1)
     });
-    say!("scenario {}: OK", scn.name);
+    let est = if scn.is_imported() {
+        let pop = simulation::build_population(&scn)?;
+        simulation::check_against_population(&scn, &pop)?;
+        simulation::estimate_memory(&scn, threads, Some(&pop))
+    } else {
+        simulation::estimate_memory(&scn, threads, None)
+    };
+    let capacity = simulation::check_capacity(&est)
+        .with_context(|| format!("scenario {}", a.scenario.display()));
+    say!(
+        "scenario {}: {}",
+        scn.name,
+        if capacity.is_ok() { "OK" } else { "TOO LARGE" }
+    );
     say!(
         "  {} steps of {} min ({} h), {} replicates, seed {}",
         scn.steps,
@@ -34,23 +46,21 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
         scn.config.simulation.replicates,
         scn.config.simulation.seed
     );
-    let est = if scn.is_imported() {
-        let pop = simulation::build_population(&scn)?;
-        simulation::estimate_memory(&scn, threads, Some(&pop))
+    let kind = if scn.is_imported() {
+        "imported"
     } else {
-        let e = generate::estimate(&scn);
-        say!(
-            "  generated population (expected): {} users, {} chats, {} memberships",
-            e.users,
-            e.chats,
-            e.memberships
-        );
-        simulation::estimate_memory(&scn, threads, None)
+        "generated (expected)"
     };
+    say!(
+        "  population, {kind}: {} users, {} chats, {} memberships",
+        est.users,
+        est.chats,
+        est.memberships
+    );
     say!("  memory: {est}");
     if let Some(avail) = simulation::available_memory() {
         say!("  available: {}", human_bytes(avail));
     }
-    simulation::check_capacity(&est)?;
+    capacity?;
     Ok(ExitCode::SUCCESS)
 }

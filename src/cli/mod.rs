@@ -3,6 +3,7 @@
 //! lives in the library. One file per command.
 
 mod check;
+mod generate;
 mod run;
 mod sweep;
 mod validate;
@@ -46,6 +47,9 @@ enum Command {
     Run(run::RunArgs),
     /// Validate a scenario and print the population size and memory estimate.
     Check(check::CheckArgs),
+    /// Write the scenario's generated population as CSV tables (members, chats, users)
+    /// that a scenario can import back.
+    Generate(generate::GenerateArgs),
     /// Check the engine against theory (percolation, SIR, Maki-Thompson, trees);
     /// exit code 1 if any case fails.
     Validate(validate::ValidateArgs),
@@ -75,6 +79,7 @@ pub fn main() -> Result<ExitCode> {
         Command::Run(a) => run::run(a),
         Command::Check(a) => check::check(a),
         Command::Validate(a) => validate::validate(a),
+        Command::Generate(a) => generate::generate(a),
         Command::Sweep(a) => sweep::sweep(a),
         Command::Merge(a) => sweep::merge(a),
         Command::Plot(a) => sweep::plot(a),

@@ -37,7 +37,7 @@ pub struct RunArgs {
 }
 
 pub fn run(a: RunArgs) -> Result<ExitCode> {
-    let (scn, default_out) = match (&a.scenario, &a.from_sweep, &a.run) {
+    let (scn, default_out, source) = match (&a.scenario, &a.from_sweep, &a.run) {
         (_, Some(dir), Some(id)) => {
             let file = crate::sweep::SweepFile::read(dir)?;
             let index = file.sweep.run_index(id)?;
@@ -45,27 +45,32 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
                 .run_scenario(index)
                 .with_context(|| format!("rebuilding run {id} of {}", dir.display()))?;
             let out = format!("{}-{}", file.sweep.name, file.sweep.run_id(index));
-            (scn, PathBuf::from("output").join(out))
+            let source = format!("run {id} of sweep {}", dir.display());
+            (scn, PathBuf::from("output").join(out), source)
         }
         (Some(path), _, _) => {
             let scn = load_scenario(path, a.seed, a.replicates)?;
             let out = PathBuf::from("output").join(&scn.name);
-            (scn, out)
+            (scn, out, format!("scenario {}", path.display()))
         }
         _ => anyhow::bail!("give a scenario file, or --from-sweep DIR --run ID"),
     };
     let out = a.out.unwrap_or(default_out);
-    dir::check_destination(&out)?;
     let threads = init_threads(a.exec.threads)?;
     let quiet = a.exec.quiet;
     if !scn.is_imported() {
-        simulation::check_capacity(&simulation::estimate_memory(&scn, threads, None))?;
+        simulation::check_capacity(&simulation::estimate_memory(&scn, threads, None))
+            .with_context(|| source.clone())?;
     }
+    // Creating the staging folder now finds an unwritable destination before any work.
+    let staging =
+        dir::Staging::new(&out).with_context(|| format!("output folder {}", out.display()))?;
     let started = std::time::Instant::now();
     let pop = simulation::build_population(&scn)?;
     simulation::check_against_population(&scn, &pop)?;
     if scn.is_imported() {
-        simulation::check_capacity(&simulation::estimate_memory(&scn, threads, Some(&pop)))?;
+        simulation::check_capacity(&simulation::estimate_memory(&scn, threads, Some(&pop)))
+            .with_context(|| source.clone())?;
     }
     if !quiet {
         eprintln!(
@@ -87,16 +92,18 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
     let results = simulation::simulate(&pop, &scn, reps, threads, &|| pb.inc(1));
     pb.finish_and_clear();
 
-    let staging = dir::Staging::new(&out)?;
     let d = staging.path();
-    files::write_timeseries(&d.join("timeseries.csv"), &scn, &results.runs)?;
+    files::write_timeseries(&d.join("timeseries.csv"), &scn, &pop, &results.runs)?;
     let table = files::BandTable::new(&scn, &results.runs);
     files::write_bands(&d.join("bands.csv"), &table)?;
     files::write_summary(&d.join("summary.json"), &scn, &pop, &results.summaries)?;
     if a.cascade {
         files::write_cascade(&d.join("cascade.csv"), &pop, &results.runs)?;
     }
-    charts::virality_chart(d, &scn, &table, pop.n_users() as u64, results.runs.len())?;
+    charts::virality_chart(d, &scn, &table, pop.n_users() as u64, &results.runs)?;
+    if scn.config.public.is_some() {
+        charts::spillover_chart(d, &scn, &table, pop.n_users() as u64, &results.runs)?;
+    }
     let out = staging
         .commit()
         .with_context(|| format!("saving results to {}", out.display()))?;

@@ -11,9 +11,30 @@
 //! The camp term is `-camp_weight` for readers in the rumor's target camp and
 //! `+camp_weight` for everyone else (0 if the rumor has no target). The constant model
 //! gives every copy the same probability (validation against percolation theory).
+//! The label penalty is a platform rule (it can change during a run), so it comes
+//! with the [`Rules`] in force.
 
+use super::Rules;
 use crate::population::Population;
 use crate::scenario::{self, Scenario};
+
+/// What the belief model needs to know about a reader.
+#[derive(Clone, Copy, Debug)]
+pub struct Reader {
+    /// Skepticism, including any prebunking boost.
+    pub skepticism: f32,
+    pub camp: u8,
+}
+
+impl Reader {
+    /// User `u` of `pop`, with `boost` added to their skepticism.
+    pub fn of(pop: &Population, u: u32, boost: f32) -> Reader {
+        Reader {
+            skepticism: pop.users.skepticism[u as usize] + boost,
+            camp: pop.users.camp[u as usize],
+        }
+    }
+}
 
 /// A belief model with its parameters resolved.
 #[derive(Clone, Debug)]
@@ -24,7 +45,6 @@ pub enum BeliefModel {
         trust_weight: f64,
         skepticism_weight: f64,
         camp_weight: f64,
-        label_penalty: f64,
         repetition_weight: f64,
         target: Option<u8>,
     },
@@ -43,7 +63,6 @@ impl BeliefModel {
                     trust_weight: b.trust_weight,
                     skepticism_weight: b.skepticism_weight,
                     camp_weight: b.camp_weight,
-                    label_penalty: b.label_penalty,
                     repetition_weight: b.repetition_weight,
                     target: scn.target_camp,
                 }
@@ -51,15 +70,16 @@ impl BeliefModel {
         }
     }
 
-    /// Probability that user `u` believes a copy read in `chat`, after `earlier` copies.
+    /// Probability that `reader` believes a copy read in a chat of `trust`, after
+    /// `earlier` copies, under the platform `rules` in force.
     #[inline]
     pub fn probability(
         &self,
-        pop: &Population,
-        u: u32,
-        chat: u32,
+        reader: Reader,
+        trust: f32,
         labelled: bool,
         earlier: u32,
+        rules: &Rules,
     ) -> f64 {
         match *self {
             BeliefModel::Constant(p) => p,
@@ -68,20 +88,19 @@ impl BeliefModel {
                 trust_weight,
                 skepticism_weight,
                 camp_weight,
-                label_penalty,
                 repetition_weight,
                 target,
             } => {
-                let trust = pop.chats.trust[chat as usize] as f64;
-                let skep = pop.users.skepticism[u as usize] as f64;
+                let skep = reader.skepticism.min(1.0) as f64;
                 let camp = match target {
                     None => 0.0,
-                    Some(t) if pop.users.camp[u as usize] == t => -camp_weight,
+                    Some(t) if reader.camp == t => -camp_weight,
                     Some(_) => camp_weight,
                 };
-                let x = base + trust_weight * (trust - 0.5) - skepticism_weight * (skep - 0.5)
+                let x = base + trust_weight * (trust as f64 - 0.5)
+                    - skepticism_weight * (skep - 0.5)
                     + camp
-                    - if labelled { label_penalty } else { 0.0 }
+                    - if labelled { rules.label_penalty } else { 0.0 }
                     + repetition_weight * (1.0 + earlier as f64).ln();
                 1.0 / (1.0 + (-x).exp())
             }

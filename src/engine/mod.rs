@@ -1,20 +1,24 @@
 //! The engine: runs the step of MODEL.md for one replicate on a shared population.
 //!
 //! One step, in order:
+//! 0. **Interventions** due now fire ([`interventions`]); moderation and ban events
+//!    scheduled earlier take effect.
 //! 1. **Posting**: spreaders whose share action is due (and seeds due now) pick chats
-//!    ([`choice`]) and post; each chosen chat is one post.
+//!    ([`choice`]) and post; each chosen chat is one post. The correction, once
+//!    launched, travels by the same machinery.
 //! 2. **Delivery**: every member of a posted chat except the sender gets a copy. First
 //!    copies extend the cascade tree; a sender whose recipients already knew the story
 //!    may stop (stifling).
 //! 3. **Reading**: users with unread copies read all of them with probability
-//!    activity x rhythm; copies convince one after another ([`belief`]); new believers
-//!    (and a few rejecters) become spreaders after a delay.
+//!    activity x rhythm; copies act one after another in posting order ([`belief`]);
+//!    new believers (and a few rejecters) become spreaders after a delay.
 //! 4. **Recording**: the counts are kept current on every transition, so a record costs
-//!    O(1).
+//!    O(camps); trigger conditions are evaluated on it.
 //!
 //! Every phase reads the state as it was when the phase began and writes its changes
 //! afterwards in a fixed order; every random draw is keyed by (seed, replicate, step,
-//! user, purpose). Results are therefore identical for any thread count.
+//! user, purpose). Results are therefore identical for any thread count, and a variant
+//! that differs only by an intervention shares every draw until the intervention fires.
 //!
 //! # Complexity
 //! A step costs O(due spreaders + their chats + copies delivered + unread copies), never
@@ -23,42 +27,74 @@
 
 pub mod belief;
 pub mod choice;
+pub mod interventions;
+pub mod public;
 pub mod state;
 
-use crate::metrics::{CascadeEntry, StepRecord};
-use crate::population::Population;
+use crate::metrics::{CampCounts, CascadeEntry, StepRecord};
+use crate::population::{Population, NO_OWNER};
 use crate::rng::{self, Purpose};
 use crate::scenario::{ChatKind, ChatKindSpec, DelayDist, Limit, Scenario};
 use belief::BeliefModel;
 use choice::ChatChooser;
+use interventions::Interventions;
 use rand::Rng as _;
 use rayon::prelude::*;
 use state::{flag, Belief, Role, State, NO_POST};
 
 /// Work items below which a phase runs sequentially: rayon's overhead would dominate.
 const PAR_MIN: usize = 2048;
+/// Chat id of posts delivered straight to a list of users (mass messages, a
+/// fact-checker's subscribers) rather than through one of the population's chats.
+pub const NO_CHAT: u32 = u32::MAX;
+/// Sender id of posts from outside the population (a fact-checker's channel).
+pub const NO_SENDER: u32 = u32::MAX;
 
 /// Everything one replicate produced.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RunOutput {
     /// One record per step.
     pub records: Vec<StepRecord>,
+    /// Per step, per camp: reached and believers (empty with a single camp).
+    pub camp_records: Vec<Vec<CampCounts>>,
     /// One entry per user reached, in the order they were reached.
     pub cascade: Vec<CascadeEntry>,
+    /// Step at which each intervention fired (None if it never did).
+    pub fired: Vec<Option<u32>>,
+    /// Steps of the first public post, press pickup and crisis (None if never).
+    pub stages: Stages,
+}
+
+/// When the spill-over stages were first reached.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stages {
+    pub first_public_post: Option<u32>,
+    pub press: Option<u32>,
+    pub crisis: Option<u32>,
+}
+
+/// Which message a post carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Msg {
+    Rumor,
+    Correction,
+    /// An organisation's answer to a complaint (a `response` intervention).
+    Response,
+}
+
+/// One post: a copy of a message sent into one chat (or straight to a list of users).
+#[derive(Clone, Copy, Debug)]
+pub struct Post {
+    pub sender: u32,
+    pub chat: u32,
+    pub hop: u32,
+    pub labelled: bool,
+    pub msg: Msg,
 }
 
 /// What delivering one post produced: copies kept for reading, recipients, and
 /// recipients who had already read the rumor.
 type Delivered = (Vec<(u32, u32)>, u32, u32);
-
-/// One post: a copy of the rumor sent into one chat.
-#[derive(Clone, Copy, Debug)]
-struct Post {
-    sender: u32,
-    chat: u32,
-    hop: u32,
-    labelled: bool,
-}
 
 /// Seeds that act at one step.
 #[derive(Default)]
@@ -66,15 +102,26 @@ struct SeedStep {
     users: Vec<u32>,
     /// (chat, poster)
     chats: Vec<(u32, u32)>,
+    /// (account, recipients) for mass messages.
+    direct: Vec<(u32, Vec<u32>)>,
+}
+
+/// Platform rules in force; interventions change them during a run.
+#[derive(Clone, Copy, Debug)]
+pub struct Rules {
+    pub forward_limit: u32,
+    pub labelled_limit: u32,
+    pub label_hops: u32,
+    pub label_penalty: f64,
+    /// Skepticism added for prebunked users.
+    pub prebunk_boost: f32,
 }
 
 /// Parameters derived once per scenario and shared by all replicates.
 pub struct Params {
     chooser: ChatChooser,
     belief: BeliefModel,
-    forward_limit: u32,
-    labelled_limit: u32,
-    label_hops: u32,
+    rules: Rules,
     p_share_believer: f64,
     p_share_rejecter: f64,
     stifling: f64,
@@ -82,6 +129,12 @@ pub struct Params {
     delay_steps: f64,
     interval_steps: f64,
     delay_dist: DelayDist,
+    corr_acceptance: f64,
+    corr_efficacy: f64,
+    corr_share: f64,
+    corr_delay_steps: f64,
+    /// Trust of copies delivered outside chats (campaign mass messages).
+    direct_trust: f32,
 }
 
 /// `shares_left` value for spreaders with unlimited actions.
@@ -91,13 +144,12 @@ impl Params {
     /// Derives engine parameters from a checked scenario.
     pub fn new(scn: &Scenario) -> Params {
         let c = &scn.config;
-        let kind_weight = std::array::from_fn(|k| {
-            let kind = ChatKind::from_index(k as u8);
-            scn.kinds[k].as_ref().map_or_else(
-                || ChatKindSpec::defaults(kind).share_weight,
-                |s| s.share_weight,
-            )
-        });
+        let spec = |kind: ChatKind| {
+            scn.kinds[kind.index()]
+                .clone()
+                .unwrap_or_else(|| ChatKindSpec::defaults(kind))
+        };
+        let kind_weight = std::array::from_fn(|k| spec(ChatKind::from_index(k as u8)).share_weight);
         let step = scn.step_minutes;
         Params {
             chooser: ChatChooser {
@@ -105,9 +157,13 @@ impl Params {
                 camp_preference: c.sharing.camp_preference,
             },
             belief: BeliefModel::new(scn),
-            forward_limit: c.platform.forward_limit.get(),
-            labelled_limit: c.platform.labelled_forward_limit.get(),
-            label_hops: c.platform.label_hops,
+            rules: Rules {
+                forward_limit: scn.platform.forward_limit.get(),
+                labelled_limit: scn.platform.labelled_forward_limit.get(),
+                label_hops: scn.platform.label_hops,
+                label_penalty: c.belief.label_penalty,
+                prebunk_boost: 0.0,
+            },
             p_share_believer: (c.sharing.believer * c.rumor.virality).min(1.0),
             p_share_rejecter: (c.sharing.rejecter * c.rumor.virality).min(1.0),
             stifling: c.sharing.stifling,
@@ -118,6 +174,11 @@ impl Params {
             delay_steps: c.sharing.delay.minutes() / step,
             interval_steps: c.sharing.interval.unwrap_or(c.sharing.delay).minutes() / step,
             delay_dist: c.sharing.delay_dist,
+            corr_acceptance: c.correction.acceptance,
+            corr_efficacy: c.correction.efficacy,
+            corr_share: c.correction.share,
+            corr_delay_steps: c.correction.delay.minutes() / step,
+            direct_trust: spec(ChatKind::Broadcast).trust as f32,
         }
     }
 
@@ -137,33 +198,50 @@ impl Params {
 }
 
 /// One replicate in progress.
-struct Run<'a> {
+pub(crate) struct Run<'a> {
     pop: &'a Population,
     scn: &'a Scenario,
     params: &'a Params,
+    rules: Rules,
     seed: u64,
     run: u64,
-    state: State,
+    state: State<'a>,
     posts: Vec<Post>,
+    /// Recipients of this step's posts with `chat == NO_CHAT`, by post id.
+    direct: Vec<(u32, Vec<u32>)>,
     /// Unread copies as (user, post), sorted.
     pending: Vec<(u32, u32)>,
-    /// Users whose share action is due at each step.
+    /// Users whose rumor share action is due at each step.
     agenda: Vec<Vec<u32>>,
-    /// Agenda entries not yet processed.
+    /// Users whose correction share action is due at each step.
+    corr_agenda: Vec<Vec<u32>>,
+    /// Agenda entries not yet processed (both agendas).
     outstanding: u64,
     seeds: Vec<SeedStep>,
     last_seed_step: Option<u32>,
+    interventions: Interventions,
     cascade: Vec<CascadeEntry>,
     max_hops: u32,
+    /// Users who made at least one rumor post, in order of their first post.
+    posters: Vec<u32>,
+    /// The public layer, if the scenario has `[public]`.
+    public: Option<public::PublicLayer>,
+    /// Acceptance and efficacy of a `response` answer.
+    response_effect: (f64, f64),
 }
 
 /// What reading did to one user, computed in parallel and applied in order.
 struct ReadOutcome {
     user: u32,
+    /// Rumor copies read.
     copies: u32,
     convinced_by: u32,
     first_post: u32,
+    belief: Belief,
     spread_after: Option<u32>,
+    /// The correction post read, if any.
+    corr_post: u32,
+    corr_share_after: Option<u32>,
 }
 
 /// Runs replicate `replicate` of a scenario on a population; `on_step` is called once
@@ -177,6 +255,8 @@ pub fn run_replicate(
 ) -> RunOutput {
     let mut run = Run::new(pop, scn, params, replicate);
     let mut records = Vec::with_capacity(scn.steps as usize);
+    let mut camp_records = Vec::new();
+    let track_camps = pop.camp_names.len() > 1;
     for t in 0..scn.steps {
         if run.is_quiet(t) {
             // Nothing can happen any more: the rest of the horizon repeats this state.
@@ -190,37 +270,80 @@ pub fn run_replicate(
                 r.deliveries = 0;
                 r.posts = 0;
                 records.push(r);
+                if track_camps {
+                    camp_records.push(run.state.camps.clone());
+                }
                 on_step();
             }
             break;
         }
-        records.push(run.step(t));
+        let r = run.step(t);
+        run.interventions.observe(&r, pop.n_users() as u64);
+        records.push(r);
+        if track_camps {
+            camp_records.push(run.state.camps.clone());
+        }
         on_step();
     }
+    let stages = run
+        .public
+        .as_ref()
+        .map_or_else(Stages::default, |p| Stages {
+            first_public_post: p.first_post,
+            press: p.press_at,
+            crisis: p.crisis_at,
+        });
     RunOutput {
         records,
+        camp_records,
         cascade: run.cascade,
+        fired: run.interventions.fired(),
+        stages,
     }
 }
 
 impl<'a> Run<'a> {
     fn new(pop: &'a Population, scn: &'a Scenario, params: &'a Params, replicate: u32) -> Run<'a> {
         let seed = scn.config.simulation.seed;
+        let steps = scn.steps as usize;
         let mut run = Run {
             pop,
             scn,
             params,
+            rules: params.rules,
             seed,
             run: replicate as u64,
-            state: State::new(pop.n_users()),
+            state: State::new(&pop.users.camp, pop.camp_names.len().max(1)),
             posts: Vec::new(),
+            direct: Vec::new(),
             pending: Vec::new(),
-            agenda: vec![Vec::new(); scn.steps as usize],
+            agenda: vec![Vec::new(); steps],
+            corr_agenda: vec![Vec::new(); steps],
             outstanding: 0,
             seeds: Vec::new(),
             last_seed_step: None,
+            interventions: Interventions::new(scn),
             cascade: Vec::new(),
             max_hops: 0,
+            posters: Vec::new(),
+            public: scn.config.public.as_ref().map(|cfg| {
+                let (sum, count) = pop
+                    .users
+                    .followers
+                    .iter()
+                    .filter(|&&f| f > 0)
+                    .fold((0u64, 0u64), |(s, c), &f| (s + f as u64, c + 1));
+                let mean = if count > 0 {
+                    sum as f64 / count as f64
+                } else {
+                    1.0
+                };
+                public::PublicLayer::new(
+                    public::PublicParams::new(cfg, scn, pop.n_users() as u64, mean),
+                    scn.steps,
+                )
+            }),
+            response_effect: (1.0, 1.0),
         };
         run.place_seeds();
         run
@@ -232,11 +355,7 @@ impl<'a> Run<'a> {
         let mut by_step: std::collections::BTreeMap<u32, SeedStep> = Default::default();
         for (i, sc) in scn.config.seeds.iter().enumerate() {
             let step = scn.step_of(sc.at);
-            let camp = sc
-                .camp
-                .as_ref()
-                .and_then(|n| pop.camp_names.iter().position(|c| c == n))
-                .map(|c| c as u8);
+            let camp = camp_id(pop, sc.camp.as_deref());
             let mut r = rng::stream(self.seed, self.run, i as u64, 0, Purpose::Seeding);
             let entry = by_step.entry(step).or_default();
             if let Some(ids) = &sc.ids {
@@ -244,48 +363,37 @@ impl<'a> Run<'a> {
                     .users
                     .extend(resolve_ids(pop, ids).unwrap_or_default());
             } else if let Some(count) = sc.users {
-                let eligible: Vec<u32> = match camp {
-                    None => Vec::new(), // all users: sampled without listing them
-                    Some(c) => (0..pop.n_users() as u32)
-                        .filter(|&u| pop.users.camp[u as usize] == c)
-                        .collect(),
-                };
-                let total = if camp.is_some() {
-                    eligible.len()
-                } else {
-                    pop.n_users()
-                };
-                for k in sample_distinct(total, count as usize, &mut r) {
-                    entry.users.push(if camp.is_some() {
-                        eligible[k]
-                    } else {
-                        k as u32
-                    });
+                let accounts = random_users(pop, camp, count as usize, &mut r);
+                match sc.recipients {
+                    None => entry.users.extend(accounts),
+                    Some(k) => {
+                        for a in accounts {
+                            let mut ra = rng::stream(
+                                self.seed,
+                                self.run,
+                                i as u64,
+                                a as u64 + 1,
+                                Purpose::Seeding,
+                            );
+                            let to: Vec<u32> = random_users(pop, None, k as usize + 1, &mut ra)
+                                .into_iter()
+                                .filter(|&u| u != a)
+                                .take(k as usize)
+                                .collect();
+                            entry.direct.push((a, to));
+                        }
+                    }
                 }
             } else if let (Some(count), Some(kind)) = (sc.chats, sc.kind) {
-                let eligible: Vec<u32> = (0..pop.n_chats() as u32)
-                    .filter(|&c| {
-                        pop.chats.kind[c as usize] == kind
-                            && camp.is_none_or(|cc| pop.chats.camp[c as usize] == cc)
-                            && pop.chats.members.row_len(c as usize) >= 2
-                    })
-                    .collect();
-                for k in sample_distinct(eligible.len(), count as usize, &mut r) {
-                    let chat = eligible[k];
-                    let owner = pop.chats.owner[chat as usize];
-                    let members = pop.chats.members.row(chat as usize);
-                    let poster = if owner != crate::population::NO_OWNER {
-                        owner
-                    } else {
-                        members[r.random_range(0..members.len())]
-                    };
-                    entry.chats.push((chat, poster));
-                }
+                entry
+                    .chats
+                    .extend(random_chats(pop, kind, camp, count as usize, &mut r));
             }
         }
         self.last_seed_step = by_step.keys().next_back().copied();
-        let steps = self.scn.steps as usize;
-        self.seeds = (0..steps).map(|_| SeedStep::default()).collect();
+        self.seeds = (0..self.scn.steps as usize)
+            .map(|_| SeedStep::default())
+            .collect();
         for (s, e) in by_step {
             self.seeds[s as usize] = e;
         }
@@ -296,6 +404,46 @@ impl<'a> Run<'a> {
         self.pending.is_empty()
             && self.outstanding == 0
             && self.last_seed_step.is_none_or(|s| s < t)
+            && self.interventions.is_quiet(t)
+            && self.public.as_ref().is_none_or(|p| p.is_quiet())
+    }
+
+    /// A user who has just come to believe: with a public account, they may post about
+    /// it publicly later.
+    fn note_believer(&mut self, u: u32, t: u32) {
+        if let Some(public) = self.public.as_mut() {
+            if self.pop.users.followers[u as usize] > 0 {
+                let mut r = rng::stream(self.seed, self.run, t as u64, u as u64, Purpose::Public);
+                public.schedule(u, t, &mut r);
+            }
+        }
+    }
+
+    /// Phase 4: the public layer; users who saw the rumor in public forward it
+    /// privately from the next step.
+    fn public_step(&mut self, t: u32, r: &mut StepRecord) {
+        let Some(public) = self.public.as_mut() else {
+            return;
+        };
+        let (pop, st) = (self.pop, &self.state);
+        let out = public.step(t, self.seed, self.run, pop.n_users() as u32, |due| {
+            due.iter()
+                .filter(|&&u| st.belief[u as usize] == Belief::Believer && !st.has(u, flag::BANNED))
+                .map(|&u| pop.users.followers[u as usize])
+                .collect()
+        });
+        r.public_posts = out.posts;
+        r.public_reach = public.impressions;
+        r.press = public.covering as u64;
+        r.crisis = public.crisis as u64;
+        let next = t as usize + 1;
+        if next < self.seeds.len() && !out.reinjected.is_empty() {
+            self.seeds[next].users.extend(out.reinjected);
+            self.last_seed_step = Some(
+                self.last_seed_step
+                    .map_or(next as u32, |s| s.max(next as u32)),
+            );
+        }
     }
 
     /// Makes `u` a seed: a reached, convinced root of the cascade.
@@ -312,6 +460,7 @@ impl<'a> Run<'a> {
         self.state.mark_read(u);
         if self.state.belief[u as usize] != Belief::Believer {
             self.state.set_belief(u, Belief::Believer);
+            self.note_believer(u, t);
         }
         if self.state.role[u as usize] == Role::None && role != Role::None {
             self.state.set_role(u, role);
@@ -320,23 +469,36 @@ impl<'a> Run<'a> {
 
     fn step(&mut self, t: u32) -> StepRecord {
         let first_post = self.posts.len();
+        let reached_before = self.state.reached;
+        interventions::act(self, t);
         self.post(t);
         let (new_copies, deliveries) = self.deliver(t, first_post);
-        let new_reached = self.mark_reach(t, &new_copies);
+        self.mark_reach(t, &new_copies);
         self.read(t, new_copies);
         let mut r = self.state.record(t);
-        r.new_reached = new_reached;
+        r.new_reached = self.state.reached - reached_before;
         r.deliveries = deliveries;
-        r.posts = (self.posts.len() - first_post) as u64;
+        r.posts = self.posts[first_post..]
+            .iter()
+            .filter(|p| p.msg == Msg::Rumor)
+            .count() as u64;
         r.max_hops = self.max_hops;
+        self.public_step(t, &mut r);
         r
+    }
+
+    /// Adds a post and returns its id.
+    fn add_post(&mut self, p: Post) -> u32 {
+        self.posts.push(p);
+        (self.posts.len() - 1) as u32
     }
 
     /// Phase 1: due spreaders and seeds post.
     fn post(&mut self, t: u32) {
         let seeds = std::mem::take(&mut self.seeds[t as usize]);
         let mut due = std::mem::take(&mut self.agenda[t as usize]);
-        self.outstanding -= due.len() as u64;
+        let mut corr_due = std::mem::take(&mut self.corr_agenda[t as usize]);
+        self.outstanding -= (due.len() + corr_due.len()) as u64;
         for &u in &seeds.users {
             if self.state.role[u as usize] == Role::None {
                 self.become_seed(u, t, Role::Spreader);
@@ -347,55 +509,53 @@ impl<'a> Run<'a> {
         }
         due.sort_unstable();
         due.dedup();
+        corr_due.sort_unstable();
+        corr_due.dedup();
         let st = &self.state;
-        due.retain(|&u| {
-            st.role[u as usize] == Role::Spreader && st.flags[u as usize] & flag::BANNED == 0
-        });
+        due.retain(|&u| st.role[u as usize] == Role::Spreader && !st.has(u, flag::BANNED));
+        corr_due.retain(|&u| !st.has(u, flag::BANNED));
 
-        let (pop, params, posts) = (self.pop, self.params, &self.posts);
-        let (seed, run) = (self.seed, self.run);
-        let source = |u: u32| {
-            let s = st.source_post[u as usize];
-            (s != NO_POST).then(|| posts[s as usize])
-        };
-        let chosen: Vec<Post> = due
-            .par_iter()
-            .with_min_len(PAR_MIN / 8)
-            .flat_map_iter(|&u| {
-                let src = source(u);
-                let hop = src.map_or(0, |p| p.hop + 1);
-                let labelled = params.label_hops > 0 && hop >= params.label_hops;
-                // An original post is not a forward; a forward of a labelled copy gets
-                // the labelled limit.
-                let limit = match src {
-                    None => u32::MAX,
-                    Some(p) if p.labelled => params.labelled_limit,
-                    Some(_) => params.forward_limit,
-                };
-                let mut r = rng::stream(seed, run, t as u64, u as u64, Purpose::ChatChoice);
-                let mut out = Vec::new();
-                params
-                    .chooser
-                    .choose(pop, u, src.map(|p| p.chat), limit, &mut r, &mut out);
-                out.into_iter().map(move |chat| Post {
-                    sender: u,
-                    chat,
-                    hop,
-                    labelled,
-                })
-            })
-            .collect();
-        self.posts.extend(chosen);
+        let rumor_posts = self.choose_posts(t, &due, Msg::Rumor);
+        let corr_posts = self.choose_posts(t, &corr_due, Msg::Correction);
+        for p in rumor_posts {
+            if self.interventions.blocks(p.chat) {
+                continue;
+            }
+            self.interventions
+                .rumor_posted(self.pop, self.seed, self.run, p.chat, t);
+            self.count_post(p.sender, t);
+            self.add_post(p);
+        }
+        for p in corr_posts {
+            self.add_post(p);
+        }
         for &(chat, poster) in &seeds.chats {
             self.become_seed(poster, t, Role::None);
-            self.posts.push(Post {
-                sender: poster,
-                chat,
+            if !self.interventions.blocks(chat) {
+                self.interventions
+                    .rumor_posted(self.pop, self.seed, self.run, chat, t);
+                self.add_post(Post {
+                    sender: poster,
+                    chat,
+                    hop: 0,
+                    labelled: false,
+                    msg: Msg::Rumor,
+                });
+            }
+        }
+        for (account, to) in seeds.direct {
+            self.become_seed(account, t, Role::None);
+            let pid = self.add_post(Post {
+                sender: account,
+                chat: NO_CHAT,
                 hop: 0,
                 labelled: false,
+                msg: Msg::Rumor,
             });
+            self.direct.push((pid, to));
         }
-        // Book-keeping of the share action itself.
+        // Book-keeping of the share actions themselves.
+        let (seed, run, params) = (self.seed, self.run, self.params);
         for u in due {
             let left = &mut self.state.shares_left[u as usize];
             if *left != UNLIMITED_SHARES {
@@ -406,66 +566,143 @@ impl<'a> Run<'a> {
             } else {
                 let mut r = rng::stream(seed, run, t as u64, u as u64, Purpose::Schedule);
                 let at = t as u64 + params.wait(params.interval_steps, &mut r) as u64;
-                self.schedule(u, at);
+                self.schedule(u, at, Msg::Rumor);
             }
         }
     }
 
-    fn schedule(&mut self, u: u32, at: u64) {
+    /// Counts a rumor post by `u` (for bans).
+    fn count_post(&mut self, u: u32, t: u32) {
+        let n = &mut self.state.posts_made[u as usize];
+        if *n == 0 {
+            self.posters.push(u);
+        }
+        *n = n.saturating_add(1);
+        let count = *n;
+        self.interventions.user_posted(u, count, t);
+    }
+
+    /// The posts that `users` make in a share action of message `msg`, in user order.
+    fn choose_posts(&self, t: u32, users: &[u32], msg: Msg) -> Vec<Post> {
+        let (pop, params, posts, st, rules) =
+            (self.pop, self.params, &self.posts, &self.state, self.rules);
+        let (seed, run) = (self.seed, self.run);
+        users
+            .par_iter()
+            .with_min_len(PAR_MIN / 8)
+            .flat_map_iter(|&u| {
+                let s = match msg {
+                    Msg::Rumor => st.source_post[u as usize],
+                    Msg::Correction | Msg::Response => {
+                        st.corr_source.get(u as usize).copied().unwrap_or(NO_POST)
+                    }
+                };
+                let src = (s != NO_POST).then(|| posts[s as usize]);
+                let hop = src.map_or(0, |p| p.hop + 1);
+                let labelled = rules.label_hops > 0 && hop >= rules.label_hops;
+                // An original post is not a forward; a forward of a labelled copy gets
+                // the labelled limit.
+                let limit = match src {
+                    None => u32::MAX,
+                    Some(p) if p.labelled => rules.labelled_limit,
+                    Some(_) => rules.forward_limit,
+                };
+                let purpose = match msg {
+                    Msg::Rumor => Purpose::ChatChoice,
+                    Msg::Correction | Msg::Response => Purpose::Correction,
+                };
+                let mut r = rng::stream(seed, run, t as u64, u as u64, purpose);
+                let mut out = Vec::new();
+                params
+                    .chooser
+                    .choose(pop, u, src.map(|p| p.chat), limit, &mut r, &mut out);
+                out.into_iter().map(move |chat| Post {
+                    sender: u,
+                    chat,
+                    hop,
+                    labelled,
+                    msg,
+                })
+            })
+            .collect()
+    }
+
+    fn schedule(&mut self, u: u32, at: u64, msg: Msg) {
         if at < self.agenda.len() as u64 {
-            self.agenda[at as usize].push(u);
+            match msg {
+                Msg::Rumor => self.agenda[at as usize].push(u),
+                Msg::Correction | Msg::Response => self.corr_agenda[at as usize].push(u),
+            }
             self.outstanding += 1;
         }
     }
 
     /// Phase 2: copies to every member but the sender; stifling of senders.
-    /// Returns the new copies, sorted by (user, post), and the number delivered.
+    /// Returns the new copies, sorted by (user, post), and the rumor copies delivered.
     fn deliver(&mut self, t: u32, first_post: usize) -> (Vec<(u32, u32)>, u64) {
         let (pop, st) = (self.pop, &self.state);
         let new_posts = &self.posts[first_post..];
-        // Per post: copies kept, recipients, recipients who had already read the rumor.
+        let direct = std::mem::take(&mut self.direct);
         let per_post: Vec<Delivered> = new_posts
             .par_iter()
             .enumerate()
             .with_min_len(64)
             .map(|(i, p)| {
                 let pid = (first_post + i) as u32;
+                let recipients: &[u32] = if p.chat == NO_CHAT {
+                    direct
+                        .binary_search_by_key(&pid, |d| d.0)
+                        .map(|k| direct[k].1.as_slice())
+                        .unwrap_or(&[])
+                } else {
+                    pop.chats.members.row(p.chat as usize)
+                };
                 let mut copies = Vec::new();
-                let (mut recipients, mut knew) = (0u32, 0u32);
-                for &m in pop.chats.members.row(p.chat as usize) {
+                let (mut count, mut knew) = (0u32, 0u32);
+                for &m in recipients {
                     if m == p.sender {
                         continue;
                     }
-                    recipients += 1;
+                    count += 1;
                     let f = st.flags[m as usize];
-                    knew += (f & flag::READ != 0) as u32;
-                    let open = matches!(
-                        st.belief[m as usize],
-                        Belief::Unaware | Belief::Exposed | Belief::Rejecter
-                    );
-                    if open || f & flag::REACHED == 0 {
+                    let keep = match p.msg {
+                        Msg::Rumor => {
+                            knew += (f & flag::READ != 0) as u32;
+                            let open = matches!(
+                                st.belief[m as usize],
+                                Belief::Unaware | Belief::Exposed | Belief::Rejecter
+                            );
+                            open || f & flag::REACHED == 0
+                        }
+                        Msg::Correction | Msg::Response => f & flag::CORR_READ == 0,
+                    };
+                    if keep {
                         copies.push((m, pid));
                     }
                 }
-                (copies, recipients, knew)
+                (copies, count, knew)
             })
             .collect();
         let mut new_copies = Vec::with_capacity(per_post.iter().map(|p| p.0.len()).sum());
         let mut deliveries = 0u64;
-        // Stifling: one decision per sender, on the share of its recipients who knew.
+        // Stifling: one decision per rumor sender, on the share of recipients who knew.
         let mut i = 0;
         while i < per_post.len() {
             let sender = new_posts[i].sender;
+            let msg = new_posts[i].msg;
             let (mut rec, mut knew) = (0u64, 0u64);
-            while i < per_post.len() && new_posts[i].sender == sender {
+            while i < per_post.len() && new_posts[i].sender == sender && new_posts[i].msg == msg {
                 let (copies, r, k) = &per_post[i];
                 new_copies.extend_from_slice(copies);
-                if *r > 0 {
+                if *r > 0 && msg == Msg::Rumor {
                     self.max_hops = self.max_hops.max(new_posts[i].hop);
                 }
                 rec += *r as u64;
                 knew += *k as u64;
                 i += 1;
+            }
+            if msg != Msg::Rumor {
+                continue;
             }
             deliveries += rec;
             if knew > 0
@@ -494,41 +731,57 @@ impl<'a> Run<'a> {
         (new_copies, deliveries)
     }
 
-    /// Extends the cascade with users reached for the first time (their earliest post
-    /// this step is their first copy). Returns how many.
-    fn mark_reach(&mut self, t: u32, new_copies: &[(u32, u32)]) -> u64 {
-        let mut count = 0;
-        let mut last = u32::MAX;
+    /// Extends the cascade with users reached by the rumor for the first time (their
+    /// earliest post this step is their first copy), and counts correction reach.
+    fn mark_reach(&mut self, t: u32, new_copies: &[(u32, u32)]) {
+        let mut last = (u32::MAX, Msg::Rumor);
         for &(u, pid) in new_copies {
-            if u == last {
+            let p = self.posts[pid as usize];
+            if (u, p.msg) == last {
                 continue;
             }
-            last = u;
-            if self.state.mark_reached(u) {
-                let p = self.posts[pid as usize];
-                self.cascade.push(CascadeEntry {
-                    user: u,
-                    parent: Some(p.sender),
-                    hops: p.hop,
-                    step: t,
-                    chat: Some(p.chat),
-                });
-                count += 1;
+            last = (u, p.msg);
+            match p.msg {
+                Msg::Rumor => {
+                    if self.state.mark_reached(u) {
+                        let chat = (p.chat != NO_CHAT).then_some(p.chat);
+                        self.cascade.push(CascadeEntry {
+                            user: u,
+                            parent: Some(p.sender),
+                            hops: p.hop,
+                            step: t,
+                            chat,
+                        });
+                    }
+                }
+                Msg::Correction | Msg::Response => self.state.mark_corr_reached(u),
             }
         }
-        count
+    }
+
+    /// Trust of the chat a post came through.
+    #[inline]
+    fn trust_of(pop: &Population, params: &Params, p: &Post) -> f32 {
+        if p.chat == NO_CHAT {
+            params.direct_trust
+        } else {
+            pop.chats.trust[p.chat as usize]
+        }
     }
 
     /// Phase 3: users with unread copies read them (or keep them for later).
     fn read(&mut self, t: u32, new_copies: Vec<(u32, u32)>) {
         let old = std::mem::take(&mut self.pending);
         let mut merged = merge_sorted(old, new_copies);
-        // Copies to users whose mind is made up are dropped, not read.
-        let st = &self.state;
-        merged
-            .retain(|&(u, _)| matches!(st.belief[u as usize], Belief::Exposed | Belief::Rejecter));
+        // Copies that can no longer change anything are dropped, not read.
+        let (st, posts) = (&self.state, &self.posts);
+        merged.retain(|&(u, pid)| match posts[pid as usize].msg {
+            Msg::Rumor => matches!(st.belief[u as usize], Belief::Exposed | Belief::Rejecter),
+            Msg::Correction | Msg::Response => !st.has(u, flag::CORR_READ),
+        });
+        let response = self.response_effect;
         let rhythm = self.scn.rhythm_at(t) as f64;
-        let (pop, params, posts) = (self.pop, self.params, &self.posts);
+        let (pop, params, rules) = (self.pop, self.params, self.rules);
         let (seed, run) = (self.seed, self.run);
         let decide = |group: &[(u32, u32)]| -> Option<ReadOutcome> {
             let u = group[0].0;
@@ -537,23 +790,67 @@ impl<'a> Run<'a> {
                 return None;
             }
             let mut rb = rng::stream(seed, run, t as u64, u as u64, Purpose::Belief);
+            let mut rc = rng::stream(seed, run, t as u64, u as u64, Purpose::Correction);
             let prior = st.copies_read[u as usize] as u32;
-            let mut convinced_by = NO_POST;
-            for (i, &(_, pid)) in group.iter().enumerate() {
+            let boost = if st.has(u, flag::PREBUNKED) {
+                rules.prebunk_boost
+            } else {
+                0.0
+            };
+            let reader = belief::Reader::of(pop, u, boost);
+            let was = st.belief[u as usize];
+            let mut cur = was;
+            let (mut convinced_by, mut first_post, mut copies) = (NO_POST, NO_POST, 0u32);
+            let (mut corr_post, mut accepted) = (NO_POST, false);
+            for &(_, pid) in group {
                 let post = &posts[pid as usize];
-                let p =
-                    params
-                        .belief
-                        .probability(pop, u, post.chat, post.labelled, prior + i as u32);
-                if rb.random::<f64>() < p {
-                    convinced_by = pid;
-                    break;
+                match post.msg {
+                    Msg::Rumor => {
+                        if first_post == NO_POST {
+                            first_post = pid;
+                        }
+                        if matches!(cur, Belief::Exposed | Belief::Rejecter) {
+                            let trust = Self::trust_of(pop, params, post);
+                            let p = params.belief.probability(
+                                reader,
+                                trust,
+                                post.labelled,
+                                prior + copies,
+                                &rules,
+                            );
+                            if rb.random::<f64>() < p {
+                                cur = Belief::Believer;
+                                convinced_by = pid;
+                            } else {
+                                cur = Belief::Rejecter;
+                            }
+                        }
+                        copies += 1;
+                    }
+                    Msg::Correction | Msg::Response if corr_post == NO_POST => {
+                        corr_post = pid;
+                        let (acceptance, efficacy) = match post.msg {
+                            Msg::Response => response,
+                            _ => (params.corr_acceptance, params.corr_efficacy),
+                        };
+                        let (p, after) = match cur {
+                            Belief::Believer => (efficacy, Belief::Corrected),
+                            Belief::Unaware | Belief::Exposed | Belief::Rejecter => {
+                                (acceptance, Belief::Immune)
+                            }
+                            _ => (0.0, cur),
+                        };
+                        if rc.random::<f64>() < p {
+                            cur = after;
+                            accepted = true;
+                        }
+                    }
+                    Msg::Correction | Msg::Response => {}
                 }
             }
-            let was = st.belief[u as usize];
-            let p_share = if convinced_by != NO_POST {
+            let p_share = if cur == Belief::Believer && convinced_by != NO_POST {
                 params.p_share_believer
-            } else if was == Belief::Exposed {
+            } else if was == Belief::Exposed && cur == Belief::Rejecter {
                 params.p_share_rejecter
             } else {
                 0.0
@@ -565,12 +862,17 @@ impl<'a> Run<'a> {
                     spread_after = Some(params.wait(params.delay_steps, &mut rs));
                 }
             }
+            let corr_share_after = (accepted && rc.random::<f64>() < params.corr_share)
+                .then(|| params.wait(params.corr_delay_steps, &mut rc));
             Some(ReadOutcome {
                 user: u,
-                copies: group.len() as u32,
+                copies,
                 convinced_by,
-                first_post: group[0].1,
+                first_post,
+                belief: cur,
                 spread_after,
+                corr_post,
+                corr_share_after,
             })
         };
         let outcomes: Vec<Option<ReadOutcome>> = if merged.len() >= PAR_MIN {
@@ -591,14 +893,25 @@ impl<'a> Run<'a> {
     fn apply(&mut self, t: u32, o: ReadOutcome) {
         let u = o.user;
         let s = &mut self.state;
-        s.mark_read(u);
-        s.copies_read[u as usize] =
-            s.copies_read[u as usize].saturating_add(o.copies.min(u16::MAX as u32) as u16);
+        if o.copies > 0 {
+            s.mark_read(u);
+            s.copies_read[u as usize] =
+                s.copies_read[u as usize].saturating_add(o.copies.min(u16::MAX as u32) as u16);
+        }
+        if o.corr_post != NO_POST {
+            s.mark_corr_read(u);
+        }
+        s.set_belief(u, o.belief);
         if o.convinced_by != NO_POST {
-            s.set_belief(u, Belief::Believer);
             s.source_post[u as usize] = o.convinced_by;
-        } else if s.belief[u as usize] == Belief::Exposed {
-            s.set_belief(u, Belief::Rejecter);
+        }
+        let newly_believing = o.convinced_by != NO_POST && o.belief == Belief::Believer;
+        if matches!(o.belief, Belief::Immune | Belief::Corrected)
+            && s.role[u as usize] == Role::Spreader
+        {
+            // A corrected spreader stops spreading.
+            s.set_role(u, Role::Stifler);
+            s.shares_left[u as usize] = 0;
         }
         if let Some(wait) = o.spread_after {
             s.set_role(u, Role::Spreader);
@@ -606,9 +919,81 @@ impl<'a> Run<'a> {
             if s.source_post[u as usize] == NO_POST {
                 s.source_post[u as usize] = o.first_post;
             }
-            self.schedule(u, t as u64 + wait as u64);
+            self.schedule(u, t as u64 + wait as u64, Msg::Rumor);
+        }
+        if let Some(wait) = o.corr_share_after {
+            self.set_corr_source(u, o.corr_post);
+            self.schedule(u, t as u64 + wait as u64, Msg::Correction);
+        }
+        if newly_believing {
+            self.note_believer(u, t);
         }
     }
+
+    /// Records which correction post `u` forwards (allocating the column on first use).
+    fn set_corr_source(&mut self, u: u32, post: u32) {
+        if self.state.corr_source.is_empty() {
+            self.state.corr_source = vec![NO_POST; self.pop.n_users()];
+        }
+        self.state.corr_source[u as usize] = post;
+    }
+}
+
+/// Camp index of a camp name in a population.
+fn camp_id(pop: &Population, name: Option<&str>) -> Option<u8> {
+    name.and_then(|n| pop.camp_names.iter().position(|c| c == n))
+        .map(|c| c as u8)
+}
+
+/// `count` distinct random users, all of `camp` if given.
+fn random_users(pop: &Population, camp: Option<u8>, count: usize, r: &mut rng::Rng) -> Vec<u32> {
+    match camp {
+        None => sample_distinct(pop.n_users(), count, r)
+            .into_iter()
+            .map(|k| k as u32)
+            .collect(),
+        Some(c) => {
+            let eligible: Vec<u32> = (0..pop.n_users() as u32)
+                .filter(|&u| pop.users.camp[u as usize] == c)
+                .collect();
+            sample_distinct(eligible.len(), count, r)
+                .into_iter()
+                .map(|k| eligible[k])
+                .collect()
+        }
+    }
+}
+
+/// `count` distinct random chats of `kind` (and dominant `camp`) with two or more
+/// members, each with its poster: the owner, or a random member.
+fn random_chats(
+    pop: &Population,
+    kind: ChatKind,
+    camp: Option<u8>,
+    count: usize,
+    r: &mut rng::Rng,
+) -> Vec<(u32, u32)> {
+    let eligible: Vec<u32> = (0..pop.n_chats() as u32)
+        .filter(|&c| {
+            pop.chats.kind[c as usize] == kind
+                && camp.is_none_or(|cc| pop.chats.camp[c as usize] == cc)
+                && pop.chats.members.row_len(c as usize) >= 2
+        })
+        .collect();
+    sample_distinct(eligible.len(), count, r)
+        .into_iter()
+        .map(|k| {
+            let chat = eligible[k];
+            let owner = pop.chats.owner[chat as usize];
+            let members = pop.chats.members.row(chat as usize);
+            let poster = if owner != NO_OWNER {
+                owner
+            } else {
+                members[r.random_range(0..members.len())]
+            };
+            (chat, poster)
+        })
+        .collect()
 }
 
 /// Dense ids of the users named in a seed's `ids`: imported labels where the

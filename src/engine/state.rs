@@ -2,7 +2,7 @@
 //! running counts that the step records report (kept up to date on every transition,
 //! so recording a step never scans the population).
 
-use crate::metrics::StepRecord;
+use crate::metrics::{CampCounts, StepRecord};
 
 /// A user's belief state for the rumor. These partition the population.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,7 +16,7 @@ pub enum Belief {
     Corrected = 5,
 }
 
-/// A user's spreading role.
+/// A user's spreading role for the rumor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Role {
@@ -33,13 +33,21 @@ pub mod flag {
     pub const READ: u8 = 2;
     /// May no longer post (banned).
     pub const BANNED: u8 = 4;
+    /// Made more skeptical by prebunking.
+    pub const PREBUNKED: u8 = 8;
+    /// Received at least one copy of the correction.
+    pub const CORR_REACHED: u8 = 16;
+    /// Read the correction.
+    pub const CORR_READ: u8 = 32;
 }
 
 /// No post (a user not convinced by any copy yet, or a seed).
 pub const NO_POST: u32 = u32::MAX;
 
 /// Dynamic state of every user in one replicate.
-pub struct State {
+pub struct State<'a> {
+    /// Camp of each user (from the population), for per-camp counts.
+    camp: &'a [u8],
     pub belief: Vec<Belief>,
     pub role: Vec<Role>,
     pub flags: Vec<u8>,
@@ -49,39 +57,65 @@ pub struct State {
     pub shares_left: Vec<u16>,
     /// The post whose copy this user forwards (the one that convinced them).
     pub source_post: Vec<u32>,
+    /// Rumor posts made by each user (for bans), saturating.
+    pub posts_made: Vec<u16>,
+    /// The correction post a user forwards; allocated when the first correction appears.
+    pub corr_source: Vec<u32>,
     /// Running counts by belief state, indexed by `Belief as usize`.
     pub belief_counts: [u64; 6],
     pub spreaders: u64,
     pub stiflers: u64,
     pub reached: u64,
     pub read: u64,
+    pub corr_reached: u64,
+    pub corr_read: u64,
+    /// Per camp: reached, believers.
+    pub camps: Vec<CampCounts>,
 }
 
-impl State {
+impl<'a> State<'a> {
     /// Everyone unaware.
-    pub fn new(n: usize) -> State {
+    pub fn new(camp: &'a [u8], n_camps: usize) -> State<'a> {
+        let n = camp.len();
         State {
+            camp,
             belief: vec![Belief::Unaware; n],
             role: vec![Role::None; n],
             flags: vec![0; n],
             copies_read: vec![0; n],
             shares_left: vec![0; n],
             source_post: vec![NO_POST; n],
+            posts_made: vec![0; n],
+            corr_source: Vec::new(),
             belief_counts: [n as u64, 0, 0, 0, 0, 0],
             spreaders: 0,
             stiflers: 0,
             reached: 0,
             read: 0,
+            corr_reached: 0,
+            corr_read: 0,
+            camps: vec![CampCounts::default(); n_camps],
         }
     }
 
-    /// Bytes per user held by a replicate's state.
-    pub const BYTES_PER_USER: u64 = 1 + 1 + 1 + 2 + 2 + 4;
+    /// Bytes per user held by a replicate's state (the correction source adds 4 once a
+    /// correction circulates).
+    pub const BYTES_PER_USER: u64 = 1 + 1 + 1 + 2 + 2 + 4 + 2;
 
     /// Moves user `u` to belief state `b`, keeping counts.
     #[inline]
     pub fn set_belief(&mut self, u: u32, b: Belief) {
         let old = &mut self.belief[u as usize];
+        if *old == b {
+            return;
+        }
+        let camp = &mut self.camps[self.camp[u as usize] as usize];
+        if *old == Belief::Believer {
+            camp.believers -= 1;
+        }
+        if b == Belief::Believer {
+            camp.believers += 1;
+        }
         self.belief_counts[*old as usize] -= 1;
         self.belief_counts[b as usize] += 1;
         *old = b;
@@ -104,7 +138,7 @@ impl State {
         *old = r;
     }
 
-    /// Marks user `u` reached; returns whether this is the first time.
+    /// Marks user `u` reached by the rumor; returns whether this is the first time.
     #[inline]
     pub fn mark_reached(&mut self, u: u32) -> bool {
         let f = &mut self.flags[u as usize];
@@ -113,6 +147,7 @@ impl State {
         }
         *f |= flag::REACHED;
         self.reached += 1;
+        self.camps[self.camp[u as usize] as usize].reached += 1;
         if self.belief[u as usize] == Belief::Unaware {
             self.set_belief(u, Belief::Exposed);
         }
@@ -129,10 +164,31 @@ impl State {
         }
     }
 
-    /// Whether user `u` has read the rumor.
+    /// Marks user `u` reached by the correction.
     #[inline]
-    pub fn has_read(&self, u: u32) -> bool {
-        self.flags[u as usize] & flag::READ != 0
+    pub fn mark_corr_reached(&mut self, u: u32) {
+        let f = &mut self.flags[u as usize];
+        if *f & flag::CORR_REACHED == 0 {
+            *f |= flag::CORR_REACHED;
+            self.corr_reached += 1;
+        }
+    }
+
+    /// Marks user `u` as having read the correction.
+    #[inline]
+    pub fn mark_corr_read(&mut self, u: u32) {
+        self.mark_corr_reached(u);
+        let f = &mut self.flags[u as usize];
+        if *f & flag::CORR_READ == 0 {
+            *f |= flag::CORR_READ;
+            self.corr_read += 1;
+        }
+    }
+
+    /// Whether user `u` has the flag `bit`.
+    #[inline]
+    pub fn has(&self, u: u32, bit: u8) -> bool {
+        self.flags[u as usize] & bit != 0
     }
 
     /// A record of the current counts (flows filled in by the caller).
@@ -150,6 +206,8 @@ impl State {
             corrected: c[Belief::Corrected as usize],
             spreaders: self.spreaders,
             stiflers: self.stiflers,
+            correction_reached: self.corr_reached,
+            correction_read: self.corr_read,
             ..StepRecord::default()
         }
     }

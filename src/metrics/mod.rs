@@ -7,4 +7,4 @@ pub mod cascade;
 pub mod record;
 pub mod summary;
 
-pub use record::{CascadeEntry, StepRecord};
+pub use record::{CampCounts, CascadeEntry, StepRecord};

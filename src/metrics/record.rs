@@ -40,6 +40,28 @@ pub struct StepRecord {
     pub posts: u64,
     /// Largest hop count of any copy delivered so far.
     pub max_hops: u32,
+    /// Users who ever received a copy of the correction.
+    pub correction_reached: u64,
+    /// Users who read the correction.
+    pub correction_read: u64,
+    /// Public posts about the rumor in this step.
+    pub public_posts: u64,
+    /// Public impressions so far (followers of every public post; a person may be
+    /// counted more than once).
+    pub public_reach: u64,
+    /// 1 while the press covers the story.
+    pub press: u64,
+    /// 1 from the step a crisis is declared.
+    pub crisis: u64,
+}
+
+/// Counts of one camp after a step.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CampCounts {
+    /// Users of the camp ever reached by the rumor.
+    pub reached: u64,
+    /// Users of the camp who currently believe it.
+    pub believers: u64,
 }
 
 /// How a user was first reached: the cascade tree's edge into that user.

@@ -3,7 +3,7 @@
 
 use super::bands::Band;
 use super::cascade::{self, CascadeShape};
-use super::{CascadeEntry, StepRecord};
+use super::StepRecord;
 use serde::Serialize;
 
 /// Figures of one run.
@@ -29,17 +29,51 @@ pub struct RunSummary {
     pub posts: u64,
     pub max_hops: u32,
     pub cascade: CascadeShape,
+    /// Users the correction reached, made immune, and corrected, at the end.
+    pub final_correction_reached: u64,
+    pub final_immune: u64,
+    pub final_corrected: u64,
+    /// Hours at which each intervention fired (None if it never did).
+    pub interventions_fired_hours: Vec<Option<f64>>,
+    /// Per camp (with more than one camp): final reach and belief.
+    pub camps: Vec<CampSummary>,
+    /// Hours to the first public post, the press pickup and the crisis (None: never).
+    pub hours_to_first_public_post: Option<f64>,
+    pub hours_to_press: Option<f64>,
+    pub hours_to_crisis: Option<f64>,
+    /// Public posts and impressions over the run.
+    pub public_posts: u64,
+    pub public_reach: u64,
 }
 
-/// Computes a run's figures from its records and cascade.
+/// Final figures of one camp.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct CampSummary {
+    pub camp: String,
+    pub users: u64,
+    pub final_reach: u64,
+    pub final_reach_share: f64,
+    pub final_believers: u64,
+    pub final_believers_share: f64,
+}
+
+/// What `summarize` needs to know about the population besides the run.
+pub struct Context<'a> {
+    pub users: u64,
+    /// (name, users) of each camp.
+    pub camps: &'a [(String, u64)],
+}
+
+/// Computes a run's figures from its output.
 /// `hours_at(step)` gives the simulated hours at the end of a step.
 pub fn summarize(
     replicate: u32,
-    users: u64,
-    records: &[StepRecord],
-    cascade_entries: &[CascadeEntry],
+    ctx: &Context,
+    run: &crate::engine::RunOutput,
     hours_at: impl Fn(u32) -> f64,
 ) -> RunSummary {
+    let (users, records, cascade_entries) =
+        (ctx.users, run.records.as_slice(), run.cascade.as_slice());
     let last = records.last().copied().unwrap_or_default();
     let time_to = |frac: f64| {
         let target = (frac * last.reached as f64).ceil().max(1.0) as u64;
@@ -81,6 +115,34 @@ pub fn summarize(
         posts: records.iter().map(|r| r.posts).sum(),
         max_hops: last.max_hops,
         cascade: cascade::shape(cascade_entries),
+        final_correction_reached: last.correction_reached,
+        final_immune: last.immune,
+        final_corrected: last.corrected,
+        interventions_fired_hours: run.fired.iter().map(|f| f.map(&hours_at)).collect(),
+        hours_to_first_public_post: run.stages.first_public_post.map(&hours_at),
+        hours_to_press: run.stages.press.map(&hours_at),
+        hours_to_crisis: run.stages.crisis.map(&hours_at),
+        public_posts: records.iter().map(|r| r.public_posts).sum(),
+        public_reach: last.public_reach,
+        camps: match run.camp_records.last() {
+            Some(last_camps) if ctx.camps.len() > 1 => ctx
+                .camps
+                .iter()
+                .zip(last_camps)
+                .map(|((name, n), c)| {
+                    let share = |x: u64| if *n > 0 { x as f64 / *n as f64 } else { 0.0 };
+                    CampSummary {
+                        camp: name.clone(),
+                        users: *n,
+                        final_reach: c.reached,
+                        final_reach_share: share(c.reached),
+                        final_believers: c.believers,
+                        final_believers_share: share(c.believers),
+                    }
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
     }
 }
 
@@ -109,6 +171,20 @@ pub fn figures(s: &RunSummary) -> Vec<(&'static str, f64)> {
             s.cascade.structural_virality_mean,
         ),
         ("cascade_trees", s.cascade.trees as f64),
+        (
+            "final_correction_reached",
+            s.final_correction_reached as f64,
+        ),
+        ("final_immune", s.final_immune as f64),
+        ("final_corrected", s.final_corrected as f64),
+        ("public_posts", s.public_posts as f64),
+        ("public_reach", s.public_reach as f64),
+        (
+            "hours_to_first_public_post",
+            opt(s.hours_to_first_public_post),
+        ),
+        ("hours_to_press", opt(s.hours_to_press)),
+        ("hours_to_crisis", opt(s.hours_to_crisis)),
     ]
 }
 
@@ -139,11 +215,70 @@ mod tests {
     #[test]
     fn times_to_fractions_of_final_reach() {
         let r = [rec(0, 1, 1), rec(1, 5, 4), rec(2, 9, 4), rec(3, 10, 1)];
-        let s = summarize(0, 100, &r, &[], |st| st as f64 + 1.0);
+        let run = crate::engine::RunOutput {
+            records: r.to_vec(),
+            ..Default::default()
+        };
+        let s = summarize(
+            0,
+            &Context {
+                users: 100,
+                camps: &[],
+            },
+            &run,
+            |st| st as f64 + 1.0,
+        );
         assert_eq!(s.hours_to_10pct, Some(1.0));
         assert_eq!(s.hours_to_50pct, Some(2.0));
         assert_eq!(s.hours_to_90pct, Some(3.0));
         assert_eq!(s.peak_step, 1, "ties go to the earliest step");
         assert_eq!(s.final_reach_share, 0.1);
     }
+}
+
+/// How often, and how soon, a spill-over stage was reached across runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct StageOdds {
+    /// Share of runs that reached the stage.
+    pub probability: f64,
+    /// Median hours to the stage over the runs that reached it (None if none did).
+    pub median_hours: Option<f64>,
+    pub runs_reached: usize,
+    pub runs: usize,
+}
+
+impl StageOdds {
+    /// The odds of a stage from each run's hours to it.
+    pub fn of(hours: impl IntoIterator<Item = Option<f64>>) -> StageOdds {
+        let all: Vec<Option<f64>> = hours.into_iter().collect();
+        let hit: Vec<f64> = all.iter().flatten().copied().collect();
+        StageOdds {
+            probability: if all.is_empty() {
+                0.0
+            } else {
+                hit.len() as f64 / all.len() as f64
+            },
+            median_hours: (!hit.is_empty()).then(|| Band::of(hit.iter().copied()).median),
+            runs_reached: hit.len(),
+            runs: all.len(),
+        }
+    }
+}
+
+/// Odds of the three spill-over stages: first public post, press, crisis.
+pub fn stage_odds(runs: &[RunSummary]) -> [(&'static str, StageOdds); 3] {
+    [
+        (
+            "public",
+            StageOdds::of(runs.iter().map(|r| r.hours_to_first_public_post)),
+        ),
+        (
+            "press",
+            StageOdds::of(runs.iter().map(|r| r.hours_to_press)),
+        ),
+        (
+            "crisis",
+            StageOdds::of(runs.iter().map(|r| r.hours_to_crisis)),
+        ),
+    ]
 }

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Columns of `timeseries.csv`.
-pub const TIMESERIES_COLUMNS: [&str; 17] = [
+pub const TIMESERIES_COLUMNS: [&str; 23] = [
     "replicate",
     "step",
     "hours",
@@ -34,9 +34,15 @@ pub const TIMESERIES_COLUMNS: [&str; 17] = [
     "deliveries",
     "posts",
     "max_hops",
+    "correction_reached",
+    "correction_read",
+    "public_posts",
+    "public_reach",
+    "press",
+    "crisis",
 ];
 
-fn record_fields(r: &StepRecord) -> [u64; 14] {
+fn record_fields(r: &StepRecord) -> [u64; 20] {
     [
         r.reached,
         r.read,
@@ -52,22 +58,49 @@ fn record_fields(r: &StepRecord) -> [u64; 14] {
         r.deliveries,
         r.posts,
         r.max_hops as u64,
+        r.correction_reached,
+        r.correction_read,
+        r.public_posts,
+        r.public_reach,
+        r.press,
+        r.crisis,
     ]
 }
 
-/// Writes one row per replicate and step.
+/// Writes one row per replicate and step. With more than one camp, each camp adds
+/// `reached_<camp>` and `believers_<camp>` columns.
 pub fn write_timeseries(
     path: &Path,
     scn: &Scenario,
+    pop: &Population,
     runs: &[RunOutput],
 ) -> Result<(), OutputError> {
+    let camps = if pop.camp_names.len() > 1 {
+        pop.camp_names.as_slice()
+    } else {
+        &[]
+    };
     write_atomic(path, |w| {
-        writeln!(w, "{}", TIMESERIES_COLUMNS.join(","))?;
+        write!(w, "{}", TIMESERIES_COLUMNS.join(","))?;
+        for c in camps {
+            write!(
+                w,
+                ",{},{}",
+                csv_field(&format!("reached_{c}")),
+                csv_field(&format!("believers_{c}"))
+            )?;
+        }
+        writeln!(w)?;
         for (rep, run) in runs.iter().enumerate() {
-            for r in &run.records {
+            for (i, r) in run.records.iter().enumerate() {
                 write!(w, "{rep},{},{}", r.step, scn.hours_at(r.step))?;
                 for v in record_fields(r) {
                     write!(w, ",{v}")?;
+                }
+                if let Some(per_camp) = run.camp_records.get(i).filter(|_| !camps.is_empty()) {
+                    for c in per_camp {
+                        write!(w, ",{},{}", c.reached, c.believers)?;
+                    }
                 }
                 writeln!(w)?;
             }
@@ -128,6 +161,10 @@ pub struct SummaryFile<'a> {
     pub import: Option<&'a ImportReport>,
     /// Median, p5 and p95 across replicates of every per-run figure.
     pub aggregate: BTreeMap<&'static str, Band>,
+    /// Probability and median time of each spill-over stage (public, press, crisis).
+    pub stages: BTreeMap<&'static str, crate::metrics::summary::StageOdds>,
+    /// Whether the public cascade is sub- or super-critical (branching ratio < or > 1).
+    pub public_cascade: Option<&'static str>,
     pub runs: &'a [RunSummary],
     /// The scenario with every default filled in.
     pub scenario: &'a crate::scenario::ScenarioConfig,
@@ -150,6 +187,16 @@ pub fn write_summary(
         memberships: pop.n_memberships() as u64,
         import: pop.import_report.as_ref(),
         aggregate: aggregate(summaries).into_iter().collect(),
+        stages: crate::metrics::summary::stage_odds(summaries)
+            .into_iter()
+            .collect(),
+        public_cascade: scn.config.public.as_ref().map(|p| {
+            if p.branching_ratio < 1.0 {
+                "sub-critical"
+            } else {
+                "super-critical"
+            }
+        }),
         runs: summaries,
         scenario: &scn.config,
     };

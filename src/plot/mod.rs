@@ -1,64 +1,27 @@
-//! Charts (stub until the plotting module lands).
-use crate::error::OutputError;
-use std::path::{Path, PathBuf};
-pub struct Series {
-    pub label: String,
-    pub x: Vec<f64>,
-    pub median: Vec<f64>,
-    pub band: Option<(Vec<f64>, Vec<f64>)>,
-}
-pub struct Marker {
-    pub x: f64,
-    pub label: String,
-}
-pub struct Span {
-    pub x0: f64,
-    pub x1: f64,
-    pub label: String,
-}
-pub struct Panel {
-    pub y_label: String,
-    pub series: Vec<Series>,
-    pub log_y: bool,
-}
-pub struct TimeChart {
-    pub title: String,
-    pub subtitle: Option<String>,
-    pub x_label: String,
-    pub panels: Vec<Panel>,
-    pub markers: Vec<Marker>,
-    pub spans: Vec<Span>,
-}
-pub fn draw_time_chart(
-    _c: &TimeChart,
-    dir: &Path,
-    stem: &str,
-) -> Result<[PathBuf; 2], OutputError> {
-    let a = dir.join(format!("{stem}.png"));
-    let b = dir.join(format!("{stem}.svg"));
-    std::fs::write(&a, b"").unwrap();
-    std::fs::write(&b, b"").unwrap();
-    Ok([a, b])
-}
-/// A grid of values over two parameters (stub until the plotting module lands).
-pub struct Heatmap {
-    pub title: String,
-    pub x_label: String,
-    pub y_label: String,
-    pub value_label: String,
-    pub x_values: Vec<String>,
-    pub y_values: Vec<String>,
-    /// `values[y][x]`; NaN for an empty cell.
-    pub values: Vec<Vec<f64>>,
-}
-pub fn draw_heatmap(_h: &Heatmap, dir: &Path, stem: &str) -> Result<[PathBuf; 2], OutputError> {
-    let a = dir.join(format!("{stem}.png"));
-    let b = dir.join(format!("{stem}.svg"));
-    for p in [&a, &b] {
-        std::fs::write(p, b"").map_err(|source| OutputError::Io {
-            path: p.clone(),
-            source,
-        })?;
-    }
-    Ok([a, b])
-}
+//! Charts for reports: time charts (median and 5-95% band per scenario, with event
+//! markers and shaded spans, over one or more stacked panels) and parameter heatmaps for
+//! sweeps.
+//!
+//! This is the last stage of the pipeline: the output stage reads the files it has
+//! written and fills a [`TimeChart`] or [`Heatmap`]; nothing here looks at engine state.
+//! Every chart is written twice, as `<stem>.png` (1600 px wide, for pasting into
+//! documents) and `<stem>.svg` (for editing and print), each appearing under its final
+//! name only once complete. The font is embedded, so output does not depend on the fonts
+//! installed on the machine.
+
+mod annotation;
+mod figure;
+mod font;
+mod heatmap;
+mod legend;
+mod scale;
+mod style;
+mod text;
+mod time_chart;
+
+pub use heatmap::{draw_heatmap, Heatmap, MAX_CELLS_PER_AXIS};
+pub use style::palette;
+pub use time_chart::{draw_time_chart, Marker, Panel, Series, Span, TimeChart, MAX_PANELS};
+
+#[cfg(test)]
+mod tests;

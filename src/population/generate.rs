@@ -40,6 +40,15 @@ impl SizeEstimate {
     }
 }
 
+/// Size cap of a kind: broadcast lists count receivers under `broadcast_cap`, every
+/// other kind counts members under `group_cap`.
+fn kind_cap(scenario: &Scenario, kind: ChatKind) -> u32 {
+    match kind {
+        ChatKind::Broadcast => scenario.platform.broadcast_cap,
+        _ => scenario.platform.group_cap,
+    }
+}
+
 /// Number of chats of a kind for `users` users under a group-size cap.
 fn chat_count(spec: &ChatKindSpec, users: u64, cap: u32) -> u64 {
     let members_per_chat = match spec.kind {
@@ -67,10 +76,10 @@ pub fn estimate(scenario: &Scenario) -> SizeEstimate {
             memberships: 2 * edges,
         };
     }
-    let cap = scenario.config.platform.group_cap;
     let mut chats = 0;
     let mut memberships = 0.0;
     for spec in scenario.kinds.iter().flatten() {
+        let cap = kind_cap(scenario, spec.kind);
         let n = chat_count(spec, users, cap);
         chats += n;
         let per_chat = match spec.kind {
@@ -203,6 +212,7 @@ pub fn generate_seeded(scenario: &Scenario, seed: u64) -> Population {
         followers: vec![0; n],
     };
     let mut weights = vec![1.0f32; n];
+    let public = &cfg.public;
     users
         .camp
         .par_iter_mut()
@@ -210,9 +220,10 @@ pub fn generate_seeded(scenario: &Scenario, seed: u64) -> Population {
         .zip(users.activity.par_iter_mut())
         .zip(users.fanout.par_iter_mut())
         .zip(weights.par_iter_mut())
+        .zip(users.followers.par_iter_mut())
         .enumerate()
         .with_min_len(4096)
-        .for_each(|(u, ((((camp, skep), act), fan), w))| {
+        .for_each(|(u, (((((camp, skep), act), fan), w), followers))| {
             let mut r = rng::stream(seed, 0, 0, u as u64, Purpose::UserAttributes);
             let x: f64 = r.random();
             *camp = camp_cdf
@@ -228,6 +239,12 @@ pub fn generate_seeded(scenario: &Scenario, seed: u64) -> Population {
             if let Some(d) = &sociability {
                 *w = d.sample(&mut r) as f32;
             }
+            // Drawn last, so adding a public layer leaves every other attribute as it was.
+            if let Some(p) = &public {
+                if r.random::<f64>() < p.share {
+                    *followers = p.followers.sample(&mut r, u32::MAX).max(1);
+                }
+            }
         });
 
     if let Some(net) = &pop_cfg.network {
@@ -235,12 +252,12 @@ pub fn generate_seeded(scenario: &Scenario, seed: u64) -> Population {
     }
     let sampler = CampSampler::new(&users.camp, &weights, &shares);
     drop(weights);
-    let cap = cfg.platform.group_cap;
 
     let mut chats = Chats::default();
     let mut lengths: Vec<u32> = Vec::new();
     let mut flat: Vec<u32> = Vec::new();
     for spec in scenario.kinds.iter().flatten() {
+        let cap = kind_cap(scenario, spec.kind);
         let count = chat_count(spec, n as u64, cap) as usize;
         let parts: Vec<ChunkOut> = (0..count.div_ceil(CHAT_CHUNK))
             .into_par_iter()
@@ -335,6 +352,7 @@ struct ChunkOut {
 }
 
 /// Draws one chat's dominant camp, owner and members and appends them to `out`.
+/// `cap` bounds members, or receivers for a broadcast list.
 fn build_chat(spec: &ChatKindSpec, cap: u32, s: &CampSampler, r: &mut Rng, out: &mut ChunkOut) {
     let camp = s.any_camp(r);
     let start = out.members.len();
@@ -348,7 +366,7 @@ fn build_chat(spec: &ChatKindSpec, cap: u32, s: &CampSampler, r: &mut Rng, out: 
             let o = s.user_of(camp, true, r);
             out.members.push(o);
             // Receivers, plus the owner, within the cap.
-            (spec.size.sample(r, cap.saturating_sub(1)).max(1) + 1, o)
+            (spec.size.sample(r, cap).max(1).saturating_add(1), o)
         }
         _ => (spec.size.sample(r, cap).max(2), NO_OWNER),
     };

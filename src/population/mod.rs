@@ -5,6 +5,7 @@
 //! Ids are dense u32: users `0..n_users`, chats `0..n_chats`.
 
 pub mod csr;
+pub mod export;
 pub mod generate;
 pub mod import;
 pub mod network;

@@ -37,6 +37,249 @@ pub struct ScenarioConfig {
     pub sharing: SharingConfig,
     #[serde(default = "default_seeds")]
     pub seeds: Vec<SeedConfig>,
+    #[serde(default)]
+    pub correction: CorrectionConfig,
+    #[serde(default)]
+    pub interventions: Vec<InterventionConfig>,
+    /// Public spill-over (private -> public -> press -> crisis); absent: none.
+    #[serde(default)]
+    pub public: Option<PublicConfig>,
+}
+
+/// `[public]`: users' public presence and the public, press and crisis stages.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PublicConfig {
+    /// Share of generated users with a public account (imports use `followers`).
+    pub share: f64,
+    /// Followers of a public account.
+    pub followers: IntDist,
+    /// Rate (per hour) at which a believer with a public account posts about the
+    /// rumor publicly; each believer posts at most once.
+    pub post_rate: f64,
+    /// Mean number of further public posts each public post triggers (Hawkes branching
+    /// ratio, scaled per post by its author's followers relative to the mean).
+    pub branching_ratio: f64,
+    /// Mean delay of a triggered public post after the post that triggered it.
+    pub decay: Duration,
+    /// Size of the public conversation that can join in (saturates the cascade);
+    /// 0 means ten times the private population.
+    pub public_users: u64,
+    /// Users who see a public post and forward the rumor into their private chats,
+    /// per public post.
+    pub feedback: f64,
+    pub press: PressConfig,
+    pub crisis: CrisisConfig,
+}
+
+impl Default for PublicConfig {
+    fn default() -> Self {
+        PublicConfig {
+            share: 0.2,
+            followers: IntDist::Lognormal {
+                median: 150.0,
+                sigma: 1.5,
+                min: 1,
+                max: 10_000_000,
+            },
+            post_rate: 0.01,
+            branching_ratio: 0.8,
+            decay: Duration::from_hours(6.0),
+            public_users: 0,
+            feedback: 0.05,
+            press: PressConfig::default(),
+            crisis: CrisisConfig::default(),
+        }
+    }
+}
+
+/// `[public.press]`: when the press picks the story up, and what that does.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PressConfig {
+    /// Sliding window over which public posts are counted.
+    pub window: Duration,
+    /// Public posts within the window above which the press may pick the story up.
+    pub threshold: f64,
+    /// Chance per hour of a pickup while the volume is above the threshold.
+    pub pickup_rate: f64,
+    /// Coverage goes on while the volume stays above this share of the threshold.
+    pub sustain: f64,
+    /// Extra public posts per hour caused by press coverage.
+    pub public_boost: f64,
+    /// Multiplier on private re-injection (feedback) during coverage.
+    pub feedback_boost: f64,
+}
+
+impl Default for PressConfig {
+    fn default() -> Self {
+        PressConfig {
+            window: Duration::from_hours(24.0),
+            threshold: 200.0,
+            pickup_rate: 0.1,
+            sustain: 0.5,
+            public_boost: 20.0,
+            feedback_boost: 2.0,
+        }
+    }
+}
+
+/// `[public.crisis]`: a crisis is declared when press coverage goes on and public
+/// volume stays above `threshold` for `duration`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CrisisConfig {
+    /// Public posts within the press window.
+    pub threshold: f64,
+    pub duration: Duration,
+}
+
+impl Default for CrisisConfig {
+    fn default() -> Self {
+        CrisisConfig {
+            threshold: 1000.0,
+            duration: Duration::from_hours(24.0),
+        }
+    }
+}
+
+/// `[correction]`: how the correction (fact-check) message works once launched by a
+/// `fact_check`, `moderation` or `response` intervention.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CorrectionConfig {
+    /// Chance that a reader who does not believe the rumor accepts the correction
+    /// (and becomes immune to the rumor).
+    pub acceptance: f64,
+    /// Chance that a believer who reads the correction is corrected (continued
+    /// influence: corrections work only partly).
+    pub efficacy: f64,
+    /// Chance that a reader who accepts the correction forwards it (one share action).
+    pub share: f64,
+    /// Mean delay before forwarding the correction.
+    pub delay: Duration,
+}
+
+impl Default for CorrectionConfig {
+    fn default() -> Self {
+        CorrectionConfig {
+            acceptance: 0.8,
+            efficacy: 0.4,
+            share: 0.1,
+            delay: Duration::from_minutes(120.0),
+        }
+    }
+}
+
+/// One `[[interventions]]` entry: what it does (`kind`) and when it fires: at a time
+/// (`at`) or when a condition first holds (`when = "reach > 5%"`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum InterventionConfig {
+    /// Change the forward limit (and optionally the labelled limit).
+    ForwardLimit {
+        at: Option<Duration>,
+        when: Option<String>,
+        limit: Limit,
+        labelled_limit: Option<Limit>,
+    },
+    /// Introduce the "forwarded many times" label from a hop threshold.
+    Label {
+        at: Option<Duration>,
+        when: Option<String>,
+        hops: u32,
+        /// Belief penalty of labelled copies (logit); default: `belief.label_penalty`.
+        penalty: Option<f64>,
+        /// Forward limit for labelled copies (default 1).
+        forward_limit: Option<Limit>,
+    },
+    /// Launch the correction: seeded into given users, random users, a fact-checker's
+    /// subscribers (direct delivery), or chats of a kind.
+    FactCheck {
+        at: Option<Duration>,
+        when: Option<String>,
+        users: Option<u32>,
+        ids: Option<Vec<String>>,
+        subscribers: Option<u32>,
+        chats: Option<u32>,
+        #[serde(rename = "chat_kind")]
+        chat_kind: Option<ChatKind>,
+        camp: Option<String>,
+    },
+    /// A share of groups have admins who, a delay after the rumor first appears in their
+    /// group, delete its unread copies there, block further copies and post the correction.
+    Moderation {
+        at: Option<Duration>,
+        when: Option<String>,
+        share: f64,
+        delay: Duration,
+        /// Kinds of chat moderated (default: family, friends, work, community, political).
+        chat_kinds: Option<Vec<ChatKind>>,
+    },
+    /// After a detection delay, the heaviest forwarders stop posting.
+    Ban {
+        at: Option<Duration>,
+        when: Option<String>,
+        delay: Duration,
+        /// Ban the `top` users with the most rumor posts at detection time.
+        top: Option<u32>,
+        /// Ban every user once they reach this many rumor posts.
+        min_posts: Option<u32>,
+    },
+    /// The organisation answers the source of a complaint: the source stops, and an
+    /// authoritative answer is posted to its chats (and publicly, if it has a public
+    /// account, damping the public conversation).
+    Response {
+        at: Option<Duration>,
+        when: Option<String>,
+        /// Whose complaint is answered (ids); default: every seed so far.
+        ids: Option<Vec<String>>,
+        /// Chance that a reader who does not believe the complaint accepts the answer.
+        acceptance: Option<f64>,
+        /// Chance that a believer reading the answer is convinced by it.
+        efficacy: Option<f64>,
+        /// Share by which a public answer cuts the public conversation's excitation.
+        public_damping: Option<f64>,
+    },
+    /// Before the rumor starts, a share of users (optionally of one camp) become more
+    /// skeptical by `boost` (added, capped at 1).
+    Prebunk {
+        at: Option<Duration>,
+        when: Option<String>,
+        share: f64,
+        boost: f64,
+        camp: Option<String>,
+    },
+}
+
+impl InterventionConfig {
+    /// The trigger fields shared by every kind.
+    pub fn trigger(&self) -> (Option<Duration>, Option<&str>) {
+        use InterventionConfig::*;
+        match self {
+            ForwardLimit { at, when, .. }
+            | Label { at, when, .. }
+            | FactCheck { at, when, .. }
+            | Moderation { at, when, .. }
+            | Ban { at, when, .. }
+            | Response { at, when, .. }
+            | Prebunk { at, when, .. } => (*at, when.as_deref()),
+        }
+    }
+
+    /// The kind's name as written in scenario files.
+    pub fn kind_name(&self) -> &'static str {
+        use InterventionConfig::*;
+        match self {
+            ForwardLimit { .. } => "forward_limit",
+            Label { .. } => "label",
+            FactCheck { .. } => "fact_check",
+            Moderation { .. } => "moderation",
+            Ban { .. } => "ban",
+            Response { .. } => "response",
+            Prebunk { .. } => "prebunk",
+        }
+    }
 }
 
 /// `[simulation]`: clock, horizon, replicates.
@@ -281,29 +524,23 @@ pub enum Posting {
     Owner,
 }
 
-/// `[platform]`: the messaging platform's rules.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// `[platform]`: the messaging platform's rules. A `preset` fills in a real
+/// platform's rules (see `docs/platforms.md`); any field given explicitly overrides it.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PlatformConfig {
+    /// Named platform rules, e.g. "whatsapp-2019" (see [`super::platform::PRESETS`]).
+    pub preset: Option<String>,
     /// Largest group (members) the platform allows; chats are built under this cap.
-    pub group_cap: u32,
+    pub group_cap: Option<u32>,
+    /// Largest broadcast list or channel (receivers).
+    pub broadcast_cap: Option<u32>,
     /// Most chats one forward action may target.
-    pub forward_limit: Limit,
+    pub forward_limit: Option<Limit>,
     /// Hop count from which a copy carries the "forwarded many times" label (0: never).
-    pub label_hops: u32,
-    /// Forward limit for labelled copies.
-    pub labelled_forward_limit: Limit,
-}
-
-impl Default for PlatformConfig {
-    fn default() -> Self {
-        PlatformConfig {
-            group_cap: 256,
-            forward_limit: Limit::Count(5),
-            label_hops: 5,
-            labelled_forward_limit: Limit::Count(5),
-        }
-    }
+    pub label_hops: Option<u32>,
+    /// Forward limit for a copy that carries the label.
+    pub labelled_forward_limit: Option<Limit>,
 }
 
 /// A limit that may be a count or "unlimited".
@@ -476,6 +713,9 @@ pub struct SeedConfig {
     pub users: Option<u32>,
     /// Given users (ids as in the population's files, or dense ids) who post as spreaders.
     pub ids: Option<Vec<String>>,
+    /// With `users`: each seed account sends the rumor straight to this many random
+    /// users (mass messaging through broadcast lists outside the population's chats).
+    pub recipients: Option<u32>,
     /// Number of chats into which a member posts the rumor.
     pub chats: Option<u32>,
     /// Kind of the seeded chats (with `chats`).
@@ -493,6 +733,7 @@ fn default_seeds() -> Vec<SeedConfig> {
         at: zero_duration(),
         users: Some(1),
         ids: None,
+        recipients: None,
         chats: None,
         kind: None,
         camp: None,

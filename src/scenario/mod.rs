@@ -6,13 +6,17 @@
 //! line/column snippet, and unknown names get a "did you mean" suggestion. Everything
 //! downstream (population, engine, output) takes only the checked value.
 
+pub mod condition;
 pub mod config;
 pub mod dist;
 pub mod kind;
+pub mod platform;
 
+pub use condition::Condition;
 pub use config::*;
 pub use dist::{IntDist, RealDist};
 pub use kind::ChatKind;
+pub use platform::Platform;
 
 use crate::error::{ScenarioError, Violation};
 use serde::Serialize;
@@ -46,6 +50,12 @@ pub struct Scenario {
     /// Index of the rumor's target camp, if any.
     #[serde(skip)]
     pub target_camp: Option<u8>,
+    /// Platform rules with the preset and defaults resolved.
+    #[serde(skip)]
+    pub platform: Platform,
+    /// Parsed `when` conditions, one per intervention (None for `at` triggers).
+    #[serde(skip)]
+    pub conditions: Vec<Option<Condition>>,
 }
 
 /// A chat kind with every parameter resolved.
@@ -346,11 +356,37 @@ impl Scenario {
                 _ => {}
             }
         }
-        let group_cap = config.platform.group_cap;
+        let platform = match platform::resolve(&config.platform) {
+            Ok(p) => p,
+            Err(m) => {
+                v.add("platform.preset", m);
+                platform::default_rules()
+            }
+        };
+        let group_cap = platform.group_cap;
         if !(2..=10_000_000).contains(&group_cap) {
             v.add(
                 "platform.group_cap",
                 format!("{group_cap} is out of range: allowed 2 to 10000000"),
+            );
+        }
+        if platform.broadcast_cap < 1 {
+            v.add("platform.broadcast_cap", "must be >= 1".into());
+        }
+        if !(config.name.as_deref().unwrap_or(default_name))
+            .chars()
+            .any(|c| c.is_alphanumeric())
+            || config
+                .name
+                .as_deref()
+                .is_some_and(|n| n.contains(['/', '\\']) || n.starts_with('.'))
+        {
+            v.add(
+                "name",
+                format!(
+                    "\"{}\" cannot name an output folder: use letters, digits, '-', '_' (no '/', not starting with '.')",
+                    config.name.as_deref().unwrap_or(default_name)
+                ),
             );
         }
         let mut kinds: [Option<ChatKindSpec>; 7] = Default::default();
@@ -480,6 +516,165 @@ impl Scenario {
                 format!("{} must be >= 0", s.camp_preference),
             );
         }
+        let c = &config.correction;
+        for (f, x) in [
+            ("acceptance", c.acceptance),
+            ("efficacy", c.efficacy),
+            ("share", c.share),
+        ] {
+            if !(0.0..=1.0).contains(&x) {
+                v.add(
+                    &format!("correction.{f}"),
+                    format!("{x} is out of range: allowed 0 to 1"),
+                );
+            }
+        }
+        let mut conditions = Vec::new();
+        for (i, iv) in config.interventions.iter().enumerate() {
+            let at = |f: &str| format!("interventions[{i}].{f}");
+            let (when_at, when) = iv.trigger();
+            conditions.push(None);
+            match (when_at, when) {
+                (Some(_), Some(_)) => v.add(
+                    &format!("interventions[{i}]"),
+                    "give `at` or `when`, not both".into(),
+                ),
+                (Some(t), None) if t > config.simulation.horizon => v.add(
+                    &at("at"),
+                    format!("{t} is after the horizon {}", config.simulation.horizon),
+                ),
+                (None, Some(w)) => match Condition::parse(w) {
+                    Ok(c) => conditions[i] = Some(c),
+                    Err(m) => v.add(&at("when"), m),
+                },
+                _ => {}
+            }
+            let prob = |v: &mut Violations, f: &str, x: f64| {
+                if !(0.0..=1.0).contains(&x) {
+                    v.add(&at(f), format!("{x} is out of range: allowed 0 to 1"));
+                }
+            };
+            match iv {
+                InterventionConfig::FactCheck {
+                    users,
+                    ids,
+                    subscribers,
+                    chats,
+                    chat_kind,
+                    camp,
+                    ..
+                } => {
+                    let given = users.is_some() as u8
+                        + ids.is_some() as u8
+                        + subscribers.is_some() as u8
+                        + chats.is_some() as u8;
+                    if given != 1 {
+                        v.add(&format!("interventions[{i}]"), "a fact_check needs exactly one of `users`, `ids`, `subscribers` or `chats`".into());
+                    }
+                    if chats.is_some() != chat_kind.is_some() {
+                        v.add(
+                            &at("chat_kind"),
+                            "`chats` and `chat_kind` go together".into(),
+                        );
+                    }
+                    if let Some(c) = camp {
+                        if camp_index(c).is_none() {
+                            v.add(
+                                &at("camp"),
+                                format!("\"{c}\" is not a camp; camps are {}", camp_names()),
+                            );
+                        }
+                    }
+                }
+                InterventionConfig::Moderation { share, .. } => prob(&mut v, "share", *share),
+                InterventionConfig::Ban { top, min_posts, .. } => {
+                    if top.is_some() == min_posts.is_some() {
+                        v.add(
+                            &format!("interventions[{i}]"),
+                            "a ban needs exactly one of `top` or `min_posts`".into(),
+                        );
+                    }
+                    if *top == Some(0) || *min_posts == Some(0) {
+                        v.add(
+                            &format!("interventions[{i}]"),
+                            "`top` and `min_posts` must be >= 1".into(),
+                        );
+                    }
+                }
+                InterventionConfig::Prebunk {
+                    share, boost, camp, ..
+                } => {
+                    prob(&mut v, "share", *share);
+                    prob(&mut v, "boost", *boost);
+                    if let Some(c) = camp {
+                        if camp_index(c).is_none() {
+                            v.add(
+                                &at("camp"),
+                                format!("\"{c}\" is not a camp; camps are {}", camp_names()),
+                            );
+                        }
+                    }
+                }
+                InterventionConfig::Response {
+                    acceptance,
+                    efficacy,
+                    public_damping,
+                    ..
+                } => {
+                    for (f, x) in [
+                        ("acceptance", acceptance),
+                        ("efficacy", efficacy),
+                        ("public_damping", public_damping),
+                    ] {
+                        if let Some(x) = x {
+                            prob(&mut v, f, *x);
+                        }
+                    }
+                }
+                InterventionConfig::Label {
+                    penalty: Some(p), ..
+                } if !(p.is_finite() && (-50.0..=50.0).contains(p)) => v.add(
+                    &at("penalty"),
+                    format!("{p} is out of range: allowed -50 to 50"),
+                ),
+                _ => {}
+            }
+        }
+        if let Some(p) = &config.public {
+            let at = |f: &str| format!("public.{f}");
+            for (f, x) in [("share", p.share), ("press.sustain", p.press.sustain)] {
+                if !(0.0..=1.0).contains(&x) {
+                    v.add(&at(f), format!("{x} is out of range: allowed 0 to 1"));
+                }
+            }
+            v.check(&at("followers"), p.followers.check(false));
+            for (f, x, hi) in [
+                ("post_rate", p.post_rate, 1000.0),
+                ("branching_ratio", p.branching_ratio, 100.0),
+                ("feedback", p.feedback, 1000.0),
+                ("press.threshold", p.press.threshold, 1e12),
+                ("press.pickup_rate", p.press.pickup_rate, 1000.0),
+                ("press.public_boost", p.press.public_boost, 1e9),
+                ("press.feedback_boost", p.press.feedback_boost, 1e6),
+                ("crisis.threshold", p.crisis.threshold, 1e12),
+            ] {
+                if !(x.is_finite() && (0.0..=hi).contains(&x)) {
+                    v.add(&at(f), format!("{x} is out of range: allowed 0 to {hi}"));
+                }
+            }
+            if p.decay.minutes() <= 0.0 {
+                v.add(&at("decay"), "must be longer than 0".into());
+            }
+            if p.press.window.minutes() < config.simulation.step.minutes() {
+                v.add(
+                    &at("press.window"),
+                    format!(
+                        "{} is shorter than one step ({})",
+                        p.press.window, config.simulation.step
+                    ),
+                );
+            }
+        }
         if config.seeds.is_empty() {
             v.add("seeds", "at least one [[seeds]] entry is needed".into());
         }
@@ -492,6 +687,15 @@ impl Scenario {
                     &format!("seeds[{i}]"),
                     "give exactly one of `users`, `ids` or `chats`".into(),
                 );
+            }
+            if seed.recipients.is_some() && seed.users.is_none() {
+                v.add(
+                    &at("recipients"),
+                    "`recipients` goes with `users` (seed accounts mass-messaging)".into(),
+                );
+            }
+            if seed.recipients == Some(0) {
+                v.add(&at("recipients"), "must be >= 1".into());
             }
             if seed.ids.is_some() && seed.camp.is_some() {
                 v.add(
@@ -565,9 +769,19 @@ impl Scenario {
             .clone()
             .unwrap_or_else(|| default_name.to_string());
         config.name = Some(name.clone());
+        config.platform = PlatformConfig {
+            preset: config.platform.preset.clone(),
+            group_cap: Some(platform.group_cap),
+            broadcast_cap: Some(platform.broadcast_cap),
+            forward_limit: Some(platform.forward_limit),
+            label_hops: Some(platform.label_hops),
+            labelled_forward_limit: Some(platform.labelled_forward_limit),
+        };
         Ok(Scenario {
             name,
             path,
+            platform,
+            conditions,
             config,
             step_minutes,
             steps: steps as u32,

@@ -360,6 +360,7 @@ fn run_one(file: &SweepFile, ix: u64, series: Option<&Path>) -> Result<RunSummar
         crate::output::files::write_timeseries(
             &dir.join(format!("{id}.csv")),
             &scn,
+            &pop,
             &results.runs,
         )?;
     }

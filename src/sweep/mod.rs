@@ -423,7 +423,7 @@ mod tests {
         let scn = s.run_scenario(5, &t.path().join("base.toml")).unwrap();
         assert_eq!(scn.config.simulation.seed, s.run_seed(5));
         assert_eq!(scn.config.simulation.replicates, 1);
-        assert_eq!(scn.config.platform.forward_limit.get(), 5);
+        assert_eq!(scn.config.platform.forward_limit.map(|l| l.get()), Some(5));
     }
 
     #[test]
@@ -458,6 +458,37 @@ mod tests {
         assert!(
             e.to_string()
                 .contains("sharing.believer = 1.5, rumor.appeal = 2.0"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn list_entries_of_the_base_can_be_varied() {
+        let t = tempfile::tempdir().unwrap();
+        std::fs::write(
+            t.path().join("base.toml"),
+            "[simulation]\nhorizon = \"2d\"\n[population]\nusers = 300\n\
+             [[interventions]]\nkind = \"fact_check\"\nat = \"6h\"\nusers = 5\n",
+        )
+        .unwrap();
+        let file = t.path().join("s.toml");
+        std::fs::write(
+            &file,
+            "scenario = \"base.toml\"\n[parameters]\n\"interventions[0].at\" = [\"6h\", \"24h\"]\n",
+        )
+        .unwrap();
+        let (s, origin) = load(&file).unwrap();
+        let scn = s.point_scenario(1, &origin.base_scenario).unwrap();
+        let (at, _) = scn.config.interventions[0].trigger();
+        assert_eq!(at.map(|d| d.hours()), Some(24.0));
+        std::fs::write(
+            &file,
+            "scenario = \"base.toml\"\n[parameters]\n\"interventions[0].at\" = [\"6h\", \"9d\"]\n",
+        )
+        .unwrap();
+        let e = load(&file).unwrap_err().to_string();
+        assert!(
+            e.contains("point p00001 (interventions[0].at = \"9d\")"),
             "{e}"
         );
     }

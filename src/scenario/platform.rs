@@ -1,0 +1,147 @@
+//! Platform presets: the rules of real messaging platforms at given dates.
+//! Figures and their sources are in `docs/platforms.md`; values that could not be
+//! confirmed are marked there as assumptions.
+
+use super::config::{Limit, PlatformConfig};
+
+/// Resolved platform rules.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Platform {
+    pub group_cap: u32,
+    pub broadcast_cap: u32,
+    pub forward_limit: Limit,
+    pub label_hops: u32,
+    pub labelled_forward_limit: Limit,
+}
+
+/// A named preset.
+pub struct Preset {
+    pub name: &'static str,
+    pub rules: Platform,
+}
+
+const fn rules(
+    group_cap: u32,
+    broadcast_cap: u32,
+    forward: Limit,
+    label_hops: u32,
+    labelled: Limit,
+) -> Platform {
+    Platform {
+        group_cap,
+        broadcast_cap,
+        forward_limit: forward,
+        label_hops,
+        labelled_forward_limit: labelled,
+    }
+}
+
+/// All presets, oldest first per platform.
+pub const PRESETS: &[Preset] = &[
+    // Before July 2018: no forward limit, no label.
+    Preset {
+        name: "whatsapp-2017",
+        rules: rules(256, 256, Limit::Unlimited, 0, Limit::Unlimited),
+    },
+    // July 2018: 20 chats per forward worldwide (5 in India).
+    Preset {
+        name: "whatsapp-2018",
+        rules: rules(256, 256, Limit::Count(20), 0, Limit::Count(20)),
+    },
+    // January 2019: 5 chats worldwide; "forwarded many times" label from 5 hops.
+    Preset {
+        name: "whatsapp-2019",
+        rules: rules(256, 256, Limit::Count(5), 5, Limit::Count(5)),
+    },
+    // April 2020: frequently forwarded messages go to one chat at a time.
+    Preset {
+        name: "whatsapp-2020",
+        rules: rules(256, 256, Limit::Count(5), 5, Limit::Count(1)),
+    },
+    // November 2022: groups of up to 1024 members.
+    Preset {
+        name: "whatsapp-2022",
+        rules: rules(1024, 256, Limit::Count(5), 5, Limit::Count(1)),
+    },
+    // September 2020: Messenger limits forwards to 5 chats; groups of 250.
+    Preset {
+        name: "messenger-2020",
+        rules: rules(250, 250, Limit::Count(5), 0, Limit::Count(5)),
+    },
+    // Groups up to 200,000; channels without a subscriber cap; no forward limit.
+    Preset {
+        name: "telegram",
+        rules: rules(200_000, u32::MAX, Limit::Unlimited, 0, Limit::Unlimited),
+    },
+    // Groups up to 500 members; no forward limit documented (assumption).
+    Preset {
+        name: "line",
+        rules: rules(500, 500, Limit::Unlimited, 0, Limit::Unlimited),
+    },
+];
+
+/// The default rules (WhatsApp in 2019) when neither a preset nor a field is given.
+pub fn default_rules() -> Platform {
+    rules(256, 256, Limit::Count(5), 5, Limit::Count(5))
+}
+
+/// Looks up a preset by name.
+pub fn preset(name: &str) -> Option<&'static Preset> {
+    PRESETS.iter().find(|p| p.name == name)
+}
+
+/// Names of all presets, for messages.
+pub fn preset_names() -> Vec<&'static str> {
+    PRESETS.iter().map(|p| p.name).collect()
+}
+
+/// Resolves a platform table: explicit fields over the preset over the defaults.
+pub fn resolve(cfg: &PlatformConfig) -> Result<Platform, String> {
+    let base = match &cfg.preset {
+        None => default_rules(),
+        Some(name) => match preset(name) {
+            Some(p) => p.rules.clone(),
+            None => {
+                let names = preset_names();
+                let hint = super::nearest(name, &names)
+                    .map(|n| format!(" (did you mean \"{n}\"?)"))
+                    .unwrap_or_default();
+                return Err(format!(
+                    "\"{name}\" is not a preset{hint}; presets are {}",
+                    names.join(", ")
+                ));
+            }
+        },
+    };
+    Ok(Platform {
+        group_cap: cfg.group_cap.unwrap_or(base.group_cap),
+        broadcast_cap: cfg.broadcast_cap.unwrap_or(base.broadcast_cap),
+        forward_limit: cfg.forward_limit.unwrap_or(base.forward_limit),
+        label_hops: cfg.label_hops.unwrap_or(base.label_hops),
+        labelled_forward_limit: cfg
+            .labelled_forward_limit
+            .unwrap_or(base.labelled_forward_limit),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explicit_fields_override_preset() {
+        let cfg = PlatformConfig {
+            preset: Some("whatsapp-2018".into()),
+            forward_limit: Some(Limit::Count(5)),
+            ..Default::default()
+        };
+        let p = resolve(&cfg).unwrap();
+        assert_eq!((p.group_cap, p.forward_limit), (256, Limit::Count(5)));
+        let e = resolve(&PlatformConfig {
+            preset: Some("whatsap-2019".into()),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert!(e.contains("did you mean \"whatsapp-2019\""), "{e}");
+    }
+}
