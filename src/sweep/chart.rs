@@ -4,7 +4,8 @@
 //!
 //! A parameter with at most [`MAX_GROUPS`] distinct values is charted value by value;
 //! a numeric one with more (random and latin-hypercube designs) is cut into
-//! [`BINS`] equal-width bins. Durations such as `"6h"` are charted in hours; other text
+//! [`BINS`] equal-width bins. Positive values spread over two decades or more are
+//! charted on a log10 axis. Durations such as `"6h"` are charted in hours; other text
 //! values by position. Runs at points that share the charted values are pooled, so with
 //! three or more parameters a line shows the spread over the others too.
 
@@ -22,6 +23,9 @@ pub const PLOTS_DIR: &str = "plots";
 pub const MAX_GROUPS: usize = 12;
 /// Bins for numeric parameters with more distinct values.
 pub const BINS: usize = 10;
+/// Ratio of the largest to the smallest value from which listed values are charted
+/// on a log10 axis.
+pub const LOG_SPAN: f64 = 100.0;
 /// Figures charted automatically at the end of a sweep.
 pub const AUTO_FIGURES: [&str; 2] = ["final_reach_share", "final_believers_share"];
 /// Most lines in a chart drawn automatically (one per value of the second parameter).
@@ -79,9 +83,17 @@ fn axis(sweep: &Sweep, path: &str) -> Result<Axis, SweepError> {
             let hours = nums.iter().any(|n| n.1);
             let mut order: Vec<usize> = (0..distinct.len()).collect();
             order.sort_by(|&a, &b| nums[a].0.total_cmp(&nums[b].0));
+            // Values spread over two decades or more (forward limits 1, 5, 20, 256)
+            // are placed on a log10 scale so the small ones stay apart.
+            let lo = nums.iter().map(|n| n.0).fold(f64::INFINITY, f64::min);
+            let hi = nums.iter().map(|n| n.0).fold(f64::NEG_INFINITY, f64::max);
+            let log = lo > 0.0 && hi / lo >= LOG_SPAN && distinct.len() >= 3;
             let groups = order
                 .iter()
-                .map(|&k| (value_field(distinct[k]), nums[k].0))
+                .map(|&k| {
+                    let x = nums[k].0;
+                    (value_field(distinct[k]), if log { x.log10() } else { x })
+                })
                 .collect();
             let rank: HashMap<usize, usize> =
                 order.iter().enumerate().map(|(r, &k)| (k, r)).collect();
@@ -89,11 +101,12 @@ fn axis(sweep: &Sweep, path: &str) -> Result<Axis, SweepError> {
                 .iter()
                 .map(|v| rank[&distinct.iter().position(|d| d == v).unwrap_or(0)])
                 .collect();
+            let unit = if hours { " (hours)" } else { "" };
             Ok(Axis {
-                label: if hours {
-                    format!("{path} (hours)")
+                label: if log {
+                    format!("log10 of {path}{unit}")
                 } else {
-                    path.to_string()
+                    format!("{path}{unit}")
                 },
                 groups,
                 of_point,
