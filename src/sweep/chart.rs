@@ -176,14 +176,14 @@ fn cells(
             names.join(", ")
         )));
     };
-    let f = runs::read(&dir.join(RUNS_CSV), sweep)?;
     let mut out: HashMap<(usize, usize), Vec<f64>> = HashMap::new();
-    for (ix, line) in &f.rows {
-        let (p, _) = sweep.run_parts(*ix);
+    runs::scan(&dir.join(RUNS_CSV), sweep, |ix, line| {
+        let (p, _) = sweep.run_parts(ix);
         let v = runs::row_figures(line, names.len())[k];
         let key = (x.of_point[p], by.map_or(0, |b| b.of_point[p]));
         out.entry(key).or_default().push(v);
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 

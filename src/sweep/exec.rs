@@ -196,17 +196,19 @@ pub fn prepare(file: &SweepFile, dir: &Path, existing: Existing) -> Result<Prepa
                     }
                 }
                 if runs_path.exists() {
-                    let f = runs::read(&runs_path, &file.sweep)?;
+                    let f = runs::scan(&runs_path, &file.sweep, |ix, _| {
+                        done.insert(ix);
+                        Ok(())
+                    })?;
                     if let Some(id) = f.conflicts.first() {
                         return Err(SweepError::Mismatch {
                             path: runs_path,
                             what: format!("run {id} appears twice with different figures"),
                         });
                     }
-                    if let Some((ix, _)) = f
-                        .rows
+                    if let Some(ix) = done
                         .iter()
-                        .find(|(ix, _)| file.shard.is_some_and(|s| !s.owns(*ix)))
+                        .find(|ix| file.shard.is_some_and(|s| !s.owns(**ix)))
                     {
                         return Err(SweepError::Mismatch {
                             path: runs_path,
@@ -219,15 +221,8 @@ pub fn prepare(file: &SweepFile, dir: &Path, existing: Existing) -> Result<Prepa
                     }
                     repaired = f.torn || f.duplicates > 0;
                     if repaired {
-                        write_atomic(&runs_path, |w| {
-                            w.write_all(runs::header(&file.sweep).as_bytes())?;
-                            for (_, line) in &f.rows {
-                                w.write_all(line.as_bytes())?;
-                            }
-                            Ok(())
-                        })?;
+                        rewrite_clean(&runs_path, file)?;
                     }
-                    done = f.rows.into_iter().map(|(ix, _)| ix).collect();
                 }
             }
         }
@@ -250,6 +245,25 @@ pub fn prepare(file: &SweepFile, dir: &Path, existing: Existing) -> Result<Prepa
         todo,
         repaired,
     })
+}
+
+/// Rewrites `runs.csv` (atomically) with its header and good rows only.
+fn rewrite_clean(runs_path: &Path, file: &SweepFile) -> Result<(), SweepError> {
+    let mut failure = None;
+    let written = write_atomic(runs_path, |w| {
+        w.write_all(runs::header(&file.sweep).as_bytes())?;
+        let scanned = runs::scan(runs_path, &file.sweep, |_, line| {
+            w.write_all(line.as_bytes()).map_err(io(runs_path))
+        });
+        scanned.map(|_| ()).map_err(|e| {
+            failure = Some(e);
+            std::io::Error::other("runs.csv could not be read back")
+        })
+    });
+    match (failure, written) {
+        (Some(e), _) => Err(e),
+        (None, r) => Ok(r?),
+    }
 }
 
 /// Creates the folder that holds a sweep's shard folders, marked as Grapevine's so

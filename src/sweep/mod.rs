@@ -418,6 +418,8 @@ mod tests {
         assert!(s.run_index("p00002-r0000").is_err());
         assert!(s.run_index("x").is_err());
         assert_eq!(s.run_seed(5), crate::rng::derive_seed(5, &[1, 2]));
+        // Golden value: a change here changes the seed of every published run.
+        assert_eq!(s.run_seed(5), 4_313_180_956_682_652_364);
         let seeds: std::collections::HashSet<u64> = (0..6).map(|i| s.run_seed(i)).collect();
         assert_eq!(seeds.len(), 6);
         let scn = s.run_scenario(5, &t.path().join("base.toml")).unwrap();

@@ -89,7 +89,20 @@ pub fn split_fields(line: &str) -> Vec<String> {
     out
 }
 
-/// The rows of a `runs.csv`, checked against the sweep.
+/// What a scan of `runs.csv` found besides its good rows.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// Good, distinct rows.
+    pub rows: u64,
+    /// A damaged last line was dropped (no newline, or the wrong number of fields).
+    pub torn: bool,
+    /// Rows that repeated an earlier row byte for byte, dropped.
+    pub duplicates: u64,
+    /// Run ids that appear with different contents (the first row is kept).
+    pub conflicts: Vec<String>,
+}
+
+/// The rows of a `runs.csv` held in memory (for merging, which sorts them).
 #[derive(Debug, Default)]
 pub struct RunsFile {
     /// Run index and full line (with newline) of every good row, in file order,
@@ -103,28 +116,68 @@ pub struct RunsFile {
     pub conflicts: Vec<String>,
 }
 
-/// Reads a `runs.csv` written for `sweep`. A damaged last line is dropped and noted; a
-/// damaged line elsewhere, a foreign header or a run outside the sweep is an error.
+/// Reads a whole `runs.csv` written for `sweep` into memory; see [`scan`].
 pub fn read(path: &Path, sweep: &Sweep) -> Result<RunsFile, SweepError> {
-    let text = std::fs::read(path).map_err(|e| SweepError::Io {
+    let mut rows = Vec::new();
+    let s = scan(path, sweep, |ix, line| {
+        rows.push((ix, line.to_string()));
+        Ok(())
+    })?;
+    Ok(RunsFile {
+        rows,
+        torn: s.torn,
+        duplicates: s.duplicates,
+        conflicts: s.conflicts,
+    })
+}
+
+/// Streams a `runs.csv` written for `sweep`, calling `on_row(run index, line with its
+/// newline)` for every good row in file order, first occurrence only. A damaged last
+/// line is dropped and noted; a damaged line elsewhere, a foreign header or a run
+/// outside the sweep is an error.
+///
+/// # Complexity
+/// One pass; memory is one line plus 16 bytes (index and hash) per distinct run, used
+/// to recognise repeated rows.
+pub fn scan(
+    path: &Path,
+    sweep: &Sweep,
+    mut on_row: impl FnMut(u64, &str) -> Result<(), SweepError>,
+) -> Result<Scan, SweepError> {
+    use std::hash::{Hash, Hasher};
+    use std::io::BufRead;
+    let io = |e: std::io::Error| SweepError::Io {
         file: path.to_path_buf(),
         source: e,
-    })?;
-    let text = String::from_utf8_lossy(&text);
+    };
+    let mut reader = std::io::BufReader::new(std::fs::File::open(path).map_err(io)?);
     let header = header(sweep);
     let ncols = columns(sweep).len();
-    let mut out = RunsFile::default();
-    let mut seen: HashMap<u64, usize> = HashMap::new();
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let row_err = |line: usize, reason: String| SweepError::Row {
+    let mut out = Scan::default();
+    let mut seen: HashMap<u64, u64> = HashMap::new();
+    let hash = |line: &str| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        line.hash(&mut h);
+        h.finish()
+    };
+    let row_err = |line: u64, reason: String| SweepError::Row {
         file: path.to_path_buf(),
-        line: line as u64 + 1,
+        line: line + 1,
         reason,
     };
-    for (i, &line) in lines.iter().enumerate() {
-        let last = i + 1 == lines.len();
+    let mut next = Vec::new();
+    reader.read_until(b'\n', &mut next).map_err(io)?;
+    let mut i = 0u64;
+    while !next.is_empty() {
+        let bytes = std::mem::take(&mut next);
+        reader.read_until(b'\n', &mut next).map_err(io)?;
+        let last = next.is_empty();
+        let line = String::from_utf8_lossy(&bytes);
+        let line = line.as_ref();
         let complete = line.ends_with('\n');
-        if i == 0 {
+        let n = i;
+        i += 1;
+        if n == 0 {
             if line == header {
                 continue;
             }
@@ -149,20 +202,22 @@ pub fn read(path: &Path, sweep: &Sweep) -> Result<RunsFile, SweepError> {
                 out.torn = true;
                 continue;
             }
-            Some(Err(e)) => return Err(row_err(i, e.to_string())),
+            Some(Err(e)) => return Err(row_err(n, e.to_string())),
             None => {
                 return Err(row_err(
-                    i,
+                    n,
                     format!("{} fields, expected {ncols}", fields.len()),
                 ))
             }
         };
+        let h = hash(line);
         match seen.get(&index) {
-            Some(&k) if out.rows[k].1 == line => out.duplicates += 1,
+            Some(&k) if k == h => out.duplicates += 1,
             Some(_) => out.conflicts.push(fields[0].clone()),
             None => {
-                seen.insert(index, out.rows.len());
-                out.rows.push((index, line.to_string()));
+                seen.insert(index, h);
+                out.rows += 1;
+                on_row(index, line)?;
             }
         }
     }
