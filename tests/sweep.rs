@@ -125,6 +125,18 @@ fn small_sweep_writes_runs_points_and_provenance() {
     assert_eq!(rows, sorted_rows(&f.path("b/runs.csv")));
     assert_eq!(points, read(&f.path("b/points.csv")));
 
+    // Time series only on request, one file per run.
+    assert!(!f.path("a/series").exists());
+    ok(&f.sweep(&file, "c", &["--keep-series", "--no-plots"]));
+    let series = read(&f.path("c/series/p00005-r0001.csv"));
+    assert_eq!(
+        series.lines().count(),
+        1 + 144,
+        "header and one row per step"
+    );
+    assert_eq!(std::fs::read_dir(f.path("c/series")).unwrap().count(), 12);
+    assert!(!f.path("c/plots").exists());
+
     // Charts on request.
     let out = f
         .cmd()
