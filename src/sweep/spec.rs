@@ -645,6 +645,17 @@ mod tests {
     }
 
     #[test]
+    fn shipped_example_parses() {
+        let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios/sweeps/forward-limit-vs-fact-check.toml");
+        let s = load(&file).unwrap();
+        let paths: Vec<&str> = s.parameters.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["platform.forward_limit", "interventions[0].at"]);
+        assert_eq!((s.point_count(), s.replicates), (12, 20));
+        assert!(s.scenario.ends_with("sweeps/../brazil-2018.toml"));
+    }
+
+    #[test]
     fn paths_split_into_keys_and_indices() {
         use Segment::*;
         assert_eq!(
