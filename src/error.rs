@@ -110,6 +110,20 @@ pub enum OutputError {
     Plot { path: PathBuf, message: String },
 }
 
+/// A result file written earlier that cannot be read back (`summary.json` and
+/// `bands.csv`, which `grapevine compare` reads to build its comparison).
+#[derive(Debug, thiserror::Error)]
+pub enum ResultsError {
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The file is not in the shape Grapevine writes; the message says where.
+    #[error("{}: {message}", path.display())]
+    Format { path: PathBuf, message: String },
+}
+
 /// Formats a byte count as KiB/MiB/GiB with one decimal.
 pub fn human_bytes(b: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];

@@ -126,6 +126,21 @@ pub fn check_against_population(
             }
         }
     }
+    for (i, iv) in scn.config.interventions.iter().enumerate() {
+        let ids = match iv {
+            crate::scenario::InterventionConfig::FactCheck { ids, .. }
+            | crate::scenario::InterventionConfig::Response { ids, .. } => ids,
+            _ => &None,
+        };
+        if let Some(ids) = ids {
+            if let Err(message) = engine::resolve_ids(pop, ids) {
+                violations.push(crate::error::Violation {
+                    field: format!("interventions[{i}].ids"),
+                    message,
+                });
+            }
+        }
+    }
     if violations.is_empty() {
         Ok(())
     } else {

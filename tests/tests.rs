@@ -2,6 +2,8 @@
 //! module is declared here so the crate links once.
 //!
 //! - `cli_run`: `grapevine run`/`check` on a tiny scenario, every output file checked.
+//! - `compare`: `grapevine compare` end to end (table, CSV, chart, `--reuse`), and the
+//!   common-random-numbers property that pairs its replicates.
 //! - `bad_input`: each class of bad input exits 2 with a precise message, no panic.
 //! - `invariants`: property tests of the engine's accounting on random small scenarios.
 //! - `determinism`: byte-identical results for any thread count.
@@ -13,6 +15,7 @@ mod util;
 
 mod bad_input;
 mod cli_run;
+mod compare;
 mod determinism;
 mod import;
 mod invariants;

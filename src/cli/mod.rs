@@ -3,6 +3,7 @@
 //! lives in the library. One file per command.
 
 mod check;
+mod compare;
 mod generate;
 mod run;
 mod sweep;
@@ -47,6 +48,9 @@ enum Command {
     Run(run::RunArgs),
     /// Validate a scenario and print the population size and memory estimate.
     Check(check::CheckArgs),
+    /// Run (or reuse) several scenarios and compare them with the first: table,
+    /// comparison.csv and an overlay chart.
+    Compare(compare::CompareArgs),
     /// Write the scenario's generated population as CSV tables (members, chats, users)
     /// that a scenario can import back.
     Generate(generate::GenerateArgs),
@@ -78,6 +82,7 @@ pub fn main() -> Result<ExitCode> {
     match cli.command {
         Command::Run(a) => run::run(a),
         Command::Check(a) => check::check(a),
+        Command::Compare(a) => compare::compare(a),
         Command::Validate(a) => validate::validate(a),
         Command::Generate(a) => generate::generate(a),
         Command::Sweep(a) => sweep::sweep(a),

@@ -1,12 +1,16 @@
 //! `grapevine run`: one scenario, all replicates, all result files; or one run of a
 //! sweep alone (`--from-sweep DIR --run ID`), with the scenario and seed it had there.
+//! Its core, [`execute`], is shared with `grapevine compare`, which runs each scenario
+//! the same way.
 
 use super::{init_threads, load_scenario, progress, say, ExecArgs};
+use crate::metrics::summary::RunSummary;
 use crate::output::{charts, dir, files};
+use crate::scenario::Scenario;
 use crate::simulation;
 use anyhow::{Context, Result};
 use clap::Args;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Args, Debug)]
@@ -45,71 +49,35 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
                 .run_scenario(index)
                 .with_context(|| format!("rebuilding run {id} of {}", dir.display()))?;
             let out = format!("{}-{}", file.sweep.name, file.sweep.run_id(index));
-            let source = format!("run {id} of sweep {}", dir.display());
+            let source = file.origin.base_scenario.clone();
             (scn, PathBuf::from("output").join(out), source)
         }
         (Some(path), _, _) => {
             let scn = load_scenario(path, a.seed, a.replicates)?;
             let out = PathBuf::from("output").join(&scn.name);
-            (scn, out, format!("scenario {}", path.display()))
+            (scn, out, path.clone())
         }
         _ => anyhow::bail!("give a scenario file, or --from-sweep DIR --run ID"),
     };
     let out = a.out.unwrap_or(default_out);
     let threads = init_threads(a.exec.threads)?;
     let quiet = a.exec.quiet;
-    if !scn.is_imported() {
-        simulation::check_capacity(&simulation::estimate_memory(&scn, threads, None))
-            .with_context(|| source.clone())?;
-    }
-    // Creating the staging folder now finds an unwritable destination before any work.
-    let staging =
-        dir::Staging::new(&out).with_context(|| format!("output folder {}", out.display()))?;
     let started = std::time::Instant::now();
-    let pop = simulation::build_population(&scn)?;
-    simulation::check_against_population(&scn, &pop)?;
-    if scn.is_imported() {
-        simulation::check_capacity(&simulation::estimate_memory(&scn, threads, Some(&pop)))
-            .with_context(|| source.clone())?;
-    }
-    if !quiet {
-        eprintln!(
-            "population: {} users, {} chats, {} memberships ({:.1} s)",
-            pop.n_users(),
-            pop.n_chats(),
-            pop.n_memberships(),
-            started.elapsed().as_secs_f64()
-        );
-        if let Some(r) = &pop.import_report {
-            eprintln!(
-                "import: {} rows read, {} self-loops and {} duplicates dropped",
-                r.rows_read, r.self_loops_dropped, r.duplicates_dropped
-            );
-        }
-    }
     let reps = scn.config.simulation.replicates;
-    let pb = progress(reps as u64 * scn.steps as u64, quiet, "simulating");
-    let results = simulation::simulate(&pop, &scn, reps, threads, &|| pb.inc(1));
-    pb.finish_and_clear();
-
-    let d = staging.path();
-    files::write_timeseries(&d.join("timeseries.csv"), &scn, &pop, &results.runs)?;
-    let table = files::BandTable::new(&scn, &results.runs);
-    files::write_bands(&d.join("bands.csv"), &table)?;
-    files::write_summary(&d.join("summary.json"), &scn, &pop, &results.summaries)?;
-    if a.cascade {
-        files::write_cascade(&d.join("cascade.csv"), &pop, &results.runs)?;
-    }
-    charts::virality_chart(d, &scn, &table, pop.n_users() as u64, &results.runs)?;
-    if scn.config.public.is_some() {
-        charts::spillover_chart(d, &scn, &table, pop.n_users() as u64, &results.runs)?;
-    }
-    let out = staging
-        .commit()
-        .with_context(|| format!("saving results to {}", out.display()))?;
+    let (out, summaries) = execute(
+        &scn,
+        &source,
+        &out,
+        &Execute {
+            threads,
+            quiet,
+            cascade: a.cascade,
+            label: "simulating",
+        },
+    )?;
 
     if !quiet {
-        let agg = crate::metrics::summary::aggregate(&results.summaries);
+        let agg = crate::metrics::summary::aggregate(&summaries);
         let get = |k: &str| {
             agg.iter()
                 .find(|(n, _)| *n == k)
@@ -132,4 +100,77 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
     }
     say!("{}", out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// How [`execute`] runs a scenario.
+pub(super) struct Execute<'a> {
+    pub threads: usize,
+    pub quiet: bool,
+    /// Also write `cascade.csv`.
+    pub cascade: bool,
+    /// Progress bar label.
+    pub label: &'a str,
+}
+
+/// Everything `grapevine run` does once the scenario is loaded: checks its size,
+/// builds the population, runs every replicate and writes the result folder `out`
+/// (staged, swapped in only when complete). `file` names the scenario in messages.
+/// Returns the folder and the per-run summaries.
+pub(super) fn execute(
+    scn: &Scenario,
+    file: &Path,
+    out: &Path,
+    how: &Execute,
+) -> Result<(PathBuf, Vec<RunSummary>)> {
+    let (threads, quiet) = (how.threads, how.quiet);
+    if !scn.is_imported() {
+        simulation::check_capacity(&simulation::estimate_memory(scn, threads, None))
+            .with_context(|| format!("scenario {}", file.display()))?;
+    }
+    // Creating the staging folder now finds an unwritable destination before any work.
+    let staging =
+        dir::Staging::new(out).with_context(|| format!("output folder {}", out.display()))?;
+    let started = std::time::Instant::now();
+    let pop = simulation::build_population(scn)?;
+    simulation::check_against_population(scn, &pop)?;
+    if scn.is_imported() {
+        simulation::check_capacity(&simulation::estimate_memory(scn, threads, Some(&pop)))
+            .with_context(|| format!("scenario {}", file.display()))?;
+    }
+    if !quiet {
+        eprintln!(
+            "population: {} users, {} chats, {} memberships ({:.1} s)",
+            pop.n_users(),
+            pop.n_chats(),
+            pop.n_memberships(),
+            started.elapsed().as_secs_f64()
+        );
+        if let Some(r) = &pop.import_report {
+            eprintln!(
+                "import: {} rows read, {} self-loops and {} duplicates dropped",
+                r.rows_read, r.self_loops_dropped, r.duplicates_dropped
+            );
+        }
+    }
+    let reps = scn.config.simulation.replicates;
+    let pb = progress(reps as u64 * scn.steps as u64, quiet, how.label);
+    let results = simulation::simulate(&pop, scn, reps, threads, &|| pb.inc(1));
+    pb.finish_and_clear();
+
+    let d = staging.path();
+    files::write_timeseries(&d.join("timeseries.csv"), scn, &pop, &results.runs)?;
+    let table = files::BandTable::new(scn, &results.runs);
+    files::write_bands(&d.join("bands.csv"), &table)?;
+    files::write_summary(&d.join("summary.json"), scn, &pop, &results.summaries)?;
+    if how.cascade {
+        files::write_cascade(&d.join("cascade.csv"), &pop, &results.runs)?;
+    }
+    charts::virality_chart(d, scn, &table, pop.n_users() as u64, &results.runs)?;
+    if scn.config.public.is_some() {
+        charts::spillover_chart(d, scn, &table, pop.n_users() as u64, &results.runs)?;
+    }
+    let out = staging
+        .commit()
+        .with_context(|| format!("saving results to {}", out.display()))?;
+    Ok((out, results.summaries))
 }

@@ -206,6 +206,8 @@ fn fire(run: &mut Run, index: usize, config: &InterventionConfig, t: u32) {
             ..
         } => {
             run.rules.forward_limit = limit.get();
+            // Labelled copies are never allowed more chats than unlabelled ones.
+            run.rules.labelled_limit = run.rules.labelled_limit.min(limit.get());
             if let Some(l) = labelled_limit {
                 run.rules.labelled_limit = l.get();
             }
@@ -373,7 +375,8 @@ fn fire(run: &mut Run, index: usize, config: &InterventionConfig, t: u32) {
             share, boost, camp, ..
         } => {
             let camp = super::camp_id(run.pop, camp.as_deref());
-            run.rules.prebunk_boost = *boost as f32;
+            // One boost applies to every prebunked user: the largest one fired.
+            run.rules.prebunk_boost = run.rules.prebunk_boost.max(*boost as f32);
             for u in 0..run.pop.n_users() as u32 {
                 if camp.is_none_or(|c| run.pop.users.camp[u as usize] == c)
                     && rng::uniform(

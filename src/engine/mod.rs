@@ -92,9 +92,12 @@ pub struct Post {
     pub msg: Msg,
 }
 
-/// What delivering one post produced: copies kept for reading, recipients, and
-/// recipients who had already read the rumor.
-type Delivered = (Vec<(u32, u32)>, u32, u32);
+/// What delivering a chunk of posts produced: copies kept for reading, and per post
+/// the recipients and the recipients who had already read the rumor.
+type Delivered = (Vec<(u32, u32)>, Vec<(u32, u32)>);
+
+/// Posts per parallel delivery task.
+const DELIVERY_CHUNK: usize = 256;
 
 /// Seeds that act at one step.
 #[derive(Default)]
@@ -437,8 +440,19 @@ impl<'a> Run<'a> {
         r.press = public.covering as u64;
         r.crisis = public.crisis as u64;
         let next = t as usize + 1;
-        if next < self.seeds.len() && !out.reinjected.is_empty() {
-            self.seeds[next].users.extend(out.reinjected);
+        // Only people open to the rumor forward what they saw in public.
+        let open: Vec<u32> = out
+            .reinjected
+            .into_iter()
+            .filter(|&u| {
+                matches!(
+                    st.belief[u as usize],
+                    Belief::Unaware | Belief::Exposed | Belief::Rejecter
+                ) && !st.has(u, flag::BANNED)
+            })
+            .collect();
+        if next < self.seeds.len() && !open.is_empty() {
+            self.seeds[next].users.extend(open);
             self.last_seed_step = Some(
                 self.last_seed_step
                     .map_or(next as u32, |s| s.max(next as u32)),
@@ -643,12 +657,14 @@ impl<'a> Run<'a> {
         let (pop, st) = (self.pop, &self.state);
         let new_posts = &self.posts[first_post..];
         let direct = std::mem::take(&mut self.direct);
-        let per_post: Vec<Delivered> = new_posts
-            .par_iter()
-            .enumerate()
-            .with_min_len(64)
-            .map(|(i, p)| {
-                let pid = (first_post + i) as u32;
+        // Posts are delivered in parallel chunks; each chunk returns its copies and, per
+        // post, (recipients, recipients who had already read the rumor). One allocation
+        // per chunk, not per post: a complete graph makes millions of two-member posts.
+        let deliver_chunk = |(c, chunk): (usize, &[Post])| -> Delivered {
+            let mut copies = Vec::new();
+            let mut counts = Vec::with_capacity(chunk.len());
+            for (i, p) in chunk.iter().enumerate() {
+                let pid = (first_post + c * DELIVERY_CHUNK + i) as u32;
                 let recipients: &[u32] = if p.chat == NO_CHAT {
                     direct
                         .binary_search_by_key(&pid, |d| d.0)
@@ -657,7 +673,6 @@ impl<'a> Run<'a> {
                 } else {
                     pop.chats.members.row(p.chat as usize)
                 };
-                let mut copies = Vec::new();
                 let (mut count, mut knew) = (0u32, 0u32);
                 for &m in recipients {
                     if m == p.sender {
@@ -680,10 +695,29 @@ impl<'a> Run<'a> {
                         copies.push((m, pid));
                     }
                 }
-                (copies, count, knew)
-            })
-            .collect();
-        let mut new_copies = Vec::with_capacity(per_post.iter().map(|p| p.0.len()).sum());
+                counts.push((count, knew));
+            }
+            (copies, counts)
+        };
+        let chunks: Vec<Delivered> = if new_posts.len() > DELIVERY_CHUNK {
+            new_posts
+                .par_chunks(DELIVERY_CHUNK)
+                .enumerate()
+                .map(deliver_chunk)
+                .collect()
+        } else {
+            new_posts
+                .chunks(DELIVERY_CHUNK)
+                .enumerate()
+                .map(deliver_chunk)
+                .collect()
+        };
+        let mut new_copies = Vec::with_capacity(chunks.iter().map(|c| c.0.len()).sum());
+        let mut per_post = Vec::with_capacity(new_posts.len());
+        for (copies, counts) in chunks {
+            new_copies.extend_from_slice(&copies);
+            per_post.extend(counts);
+        }
         let mut deliveries = 0u64;
         // Stifling: one decision per rumor sender, on the share of recipients who knew.
         let mut i = 0;
@@ -692,8 +726,7 @@ impl<'a> Run<'a> {
             let msg = new_posts[i].msg;
             let (mut rec, mut knew) = (0u64, 0u64);
             while i < per_post.len() && new_posts[i].sender == sender && new_posts[i].msg == msg {
-                let (copies, r, k) = &per_post[i];
-                new_copies.extend_from_slice(copies);
+                let (r, k) = &per_post[i];
                 if *r > 0 && msg == Msg::Rumor {
                     self.max_hops = self.max_hops.max(new_posts[i].hop);
                 }

@@ -9,11 +9,11 @@
 //! and the size-weighted mean over trees of two or more nodes.
 
 use super::CascadeEntry;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// Shape figures of a cascade forest.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CascadeShape {
     /// Nodes in the forest (users reached).
     pub size: u64,

@@ -1,9 +1,11 @@
 //! Metrics: per-step records from the engine, per-run figures computed from them
 //! ([`summary`]), the cascade tree's shape ([`cascade`]) and quantile bands across
-//! replicates ([`bands`]).
+//! replicates ([`bands`]), and the comparison of scenarios' figures against a first
+//! scenario, paired by replicate where the random numbers are shared ([`comparison`]).
 
 pub mod bands;
 pub mod cascade;
+pub mod comparison;
 pub mod record;
 pub mod summary;
 

@@ -4,10 +4,10 @@
 use super::bands::Band;
 use super::cascade::{self, CascadeShape};
 use super::StepRecord;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Figures of one run.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunSummary {
     pub replicate: u32,
     pub users: u64,
@@ -47,7 +47,7 @@ pub struct RunSummary {
 }
 
 /// Final figures of one camp.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CampSummary {
     pub camp: String,
     pub users: u64,

@@ -117,6 +117,25 @@ impl Drop for Staging {
     }
 }
 
+/// Makes `dest` a Grapevine folder that is filled file by file instead of swapped in
+/// whole: a comparison folder, whose scenario sub-folders are each staged with
+/// [`Staging`] and may be kept from an earlier run. Checks that `dest` may be written
+/// (absent, empty, or already Grapevine's), creates it and writes the marker. Files
+/// written into it should go through [`write_atomic`].
+pub fn claim(dest: &Path) -> Result<(), OutputError> {
+    check_destination(dest)?;
+    fs::create_dir_all(dest).map_err(io(dest))?;
+    let marker = dest.join(MARKER);
+    if !marker.is_file() {
+        fs::write(
+            &marker,
+            format!("written by grapevine {}\n", env!("CARGO_PKG_VERSION")),
+        )
+        .map_err(io(&marker))?;
+    }
+    Ok(())
+}
+
 /// Writes a file through a temporary name in the same folder and renames it, so the
 /// final name only ever holds a complete file.
 pub fn write_atomic(
@@ -175,6 +194,23 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+    }
+
+    #[test]
+    fn claim_refuses_foreign_folder_and_keeps_own_contents() {
+        let t = tempfile::tempdir().unwrap();
+        let foreign = t.path().join("foreign");
+        fs::create_dir(&foreign).unwrap();
+        fs::write(foreign.join("precious.txt"), "mine").unwrap();
+        assert!(matches!(claim(&foreign), Err(OutputError::NotOurs { .. })));
+        assert!(!foreign.join(MARKER).exists());
+
+        let ours = t.path().join("a").join("cmp");
+        claim(&ours).unwrap();
+        assert!(ours.join(MARKER).is_file());
+        fs::write(ours.join("kept.csv"), "1").unwrap();
+        claim(&ours).unwrap();
+        assert!(ours.join("kept.csv").is_file());
     }
 
     #[test]

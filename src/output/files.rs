@@ -110,6 +110,7 @@ pub fn write_timeseries(
 }
 
 /// Per-step bands across replicates, as written to `bands.csv`.
+#[derive(Clone, Debug)]
 pub struct BandTable {
     /// Hours at the end of each step.
     pub hours: Vec<f64>,

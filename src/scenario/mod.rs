@@ -495,18 +495,14 @@ impl Scenario {
             }
         }
         let s = &config.sharing;
-        for (f, x) in [
-            ("believer", s.believer),
-            ("rejecter", s.rejecter),
-            ("stifling", s.stifling),
-        ] {
-            if !(0.0..=1.0).contains(&x) {
-                v.add(
-                    &format!("sharing.{f}"),
-                    format!("{x} is out of range: allowed 0 to 1"),
-                );
-            }
-        }
+        v.probabilities(
+            "sharing",
+            &[
+                ("believer", s.believer),
+                ("rejecter", s.rejecter),
+                ("stifling", s.stifling),
+            ],
+        );
         if s.actions == Limit::Count(0) {
             v.add("sharing.actions", "must be >= 1 or \"unlimited\"".into());
         }
@@ -517,24 +513,24 @@ impl Scenario {
             );
         }
         let c = &config.correction;
-        for (f, x) in [
-            ("acceptance", c.acceptance),
-            ("efficacy", c.efficacy),
-            ("share", c.share),
-        ] {
-            if !(0.0..=1.0).contains(&x) {
-                v.add(
-                    &format!("correction.{f}"),
-                    format!("{x} is out of range: allowed 0 to 1"),
-                );
-            }
-        }
+        v.probabilities(
+            "correction",
+            &[
+                ("acceptance", c.acceptance),
+                ("efficacy", c.efficacy),
+                ("share", c.share),
+            ],
+        );
         let mut conditions = Vec::new();
         for (i, iv) in config.interventions.iter().enumerate() {
             let at = |f: &str| format!("interventions[{i}].{f}");
             let (when_at, when) = iv.trigger();
             conditions.push(None);
             match (when_at, when) {
+                (None, None) => v.add(
+                    &format!("interventions[{i}]"),
+                    "give `at` (a time) or `when` (a condition)".into(),
+                ),
                 (Some(_), Some(_)) => v.add(
                     &format!("interventions[{i}]"),
                     "give `at` or `when`, not both".into(),
@@ -582,6 +578,13 @@ impl Scenario {
                             v.add(
                                 &at("camp"),
                                 format!("\"{c}\" is not a camp; camps are {}", camp_names()),
+                            );
+                        }
+                        if ids.is_some() {
+                            v.add(
+                                &at("camp"),
+                                "`camp` goes with `users`, `subscribers` or `chats`, not `ids`"
+                                    .into(),
                             );
                         }
                     }
@@ -838,6 +841,18 @@ impl Violations {
             message,
         });
     }
+    /// Checks that each `(name, value)` of `section` is a probability.
+    fn probabilities(&mut self, section: &str, values: &[(&str, f64)]) {
+        for &(f, x) in values {
+            if !(0.0..=1.0).contains(&x) {
+                self.add(
+                    &format!("{section}.{f}"),
+                    format!("{x} is out of range: allowed 0 to 1"),
+                );
+            }
+        }
+    }
+
     fn check(&mut self, field: &str, r: Result<(), String>) {
         if let Err(m) = r {
             self.add(field, m);

@@ -1,0 +1,392 @@
+//! The outputs of `grapevine compare`: `comparison.csv`, the overlay chart
+//! `comparison.png`/`.svg` and the text table printed at the end.
+//!
+//! Everything here is drawn from a [`Comparison`] (computed by
+//! [`crate::metrics::comparison`] from the runs in each scenario's `summary.json`) and
+//! from each scenario's `bands.csv` as read back by [`super::results`]; nothing looks at
+//! engine state.
+//!
+//! `comparison.csv` is in long format, one row per scenario and figure, so
+//! `pandas.read_csv(...).pivot(index="scenario", columns="figure", values="median")`
+//! gives the wide table. Columns:
+//!
+//! | column | meaning |
+//! |---|---|
+//! | `scenario`, `seed`, `replicates` | the scenario's name, master seed and replicate count |
+//! | `figure` | one of [`COMPARED_FIGURES`](crate::metrics::comparison::COMPARED_FIGURES) (names as in `summary.json`) |
+//! | `median`, `p5`, `p95` | across the scenario's replicates |
+//! | `diff_median` | this median minus the first scenario's median |
+//! | `paired` | `true` when the scenario shares the first's seed and replicate count |
+//! | `paired_diff_median`, `paired_diff_p5`, `paired_diff_p95` | quantiles of the per-replicate differences `this[r] - first[r]`; empty when not paired |
+//!
+//! The first scenario is the reference: it is paired with itself and its differences
+//! are 0. Undefined values (hours to 50% of a rumor that never spread) are left out of
+//! the quantiles; a figure undefined in every run is written `NaN`.
+
+use super::dir::write_atomic;
+use super::files::{csv_field, BandTable};
+use crate::error::OutputError;
+use crate::metrics::bands::{Band, BAND_COLUMNS};
+use crate::metrics::comparison::{Comparison, Pairing, ScenarioComparison};
+use crate::plot::{self, Panel, Series, TimeChart};
+use crate::scenario::Scenario;
+use std::path::{Path, PathBuf};
+
+/// Columns of `comparison.csv`.
+pub const COMPARISON_COLUMNS: [&str; 12] = [
+    "scenario",
+    "seed",
+    "replicates",
+    "figure",
+    "median",
+    "p5",
+    "p95",
+    "diff_median",
+    "paired",
+    "paired_diff_median",
+    "paired_diff_p5",
+    "paired_diff_p95",
+];
+
+/// Writes `comparison.csv` (see the module docs for its columns).
+pub fn write_comparison(path: &Path, comparison: &Comparison) -> Result<(), OutputError> {
+    write_atomic(path, |w| {
+        writeln!(w, "{}", COMPARISON_COLUMNS.join(","))?;
+        for s in &comparison.scenarios {
+            for f in &s.figures {
+                let b = f.band;
+                write!(
+                    w,
+                    "{},{},{},{},{},{},{},{},{}",
+                    csv_field(&s.name),
+                    s.seed,
+                    s.replicates,
+                    f.figure,
+                    b.median,
+                    b.p5,
+                    b.p95,
+                    f.diff_median,
+                    s.pairing.is_paired()
+                )?;
+                match f.paired_diff {
+                    Some(d) => writeln!(w, ",{},{},{}", d.median, d.p5, d.p95)?,
+                    None => writeln!(w, ",,,")?,
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// One scenario's curves on the comparison chart, from its `bands.csv`.
+#[derive(Clone, Copy, Debug)]
+pub struct Curve<'a> {
+    /// Legend text: the scenario's name.
+    pub name: &'a str,
+    pub bands: &'a BandTable,
+    /// Population size, to turn counts into shares.
+    pub users: u64,
+    pub replicates: usize,
+}
+
+/// A band column of a curve as a series in % of users, starting from (0, 0) like the
+/// run charts.
+fn series(curve: &Curve, column: &str, scale: f64) -> Series {
+    let c = BAND_COLUMNS.iter().position(|n| *n == column).unwrap_or(0);
+    let pct = 100.0 / curve.users.max(1) as f64;
+    let x = std::iter::once(0.0)
+        .chain(curve.bands.hours.iter().map(|h| h * scale))
+        .collect();
+    let col = |f: fn(&Band) -> f64| -> Vec<f64> {
+        std::iter::once(0.0)
+            .chain(curve.bands.bands.iter().map(|row| f(&row[c]) * pct))
+            .collect()
+    };
+    Series {
+        label: curve.name.to_string(),
+        x,
+        median: col(|b| b.median),
+        band: Some((col(|b| b.p5), col(|b| b.p95))),
+    }
+}
+
+/// `comparison.png` and `comparison.svg`: share of users reached (top panel) and
+/// believing (bottom panel) over time, median line and 5-95% band per scenario, one
+/// colour per scenario in the order given (colours repeat after eight scenarios). The
+/// time axis and the markers (`[[simulation.markers]]`) are the first scenario's.
+pub fn comparison_chart(
+    dir: &Path,
+    first: &Scenario,
+    curves: &[Curve],
+) -> Result<[PathBuf; 2], OutputError> {
+    let (scale, x_label) = super::charts::time_axis(first);
+    let panel = |column: &str, y_label: &str| Panel {
+        y_label: y_label.into(),
+        series: curves.iter().map(|c| series(c, column, scale)).collect(),
+        log_y: false,
+    };
+    let mut reps: Vec<usize> = curves.iter().map(|c| c.replicates).collect();
+    reps.dedup();
+    let over = match reps.as_slice() {
+        [n] => format!("{n} replicates per scenario"),
+        _ => "replicates (counts differ by scenario)".to_string(),
+    };
+    let chart = TimeChart {
+        title: "Reach and belief by scenario".into(),
+        subtitle: Some(format!("median and 5-95% band over {over}")),
+        x_label: x_label.to_string(),
+        panels: vec![
+            panel("reached", "Users reached (%)"),
+            panel("believers", "Users who believe the rumor (%)"),
+        ],
+        markers: super::charts::scenario_markers(first, scale),
+        spans: Vec::new(),
+    };
+    plot::draw_time_chart(&chart, dir, "comparison")
+}
+
+/// A number for the table: `-` when undefined.
+fn num(x: f64, decimals: usize) -> String {
+    if x.is_nan() {
+        "-".into()
+    } else {
+        format!("{x:.decimals$}")
+    }
+}
+
+/// A difference in percentage points for the table: the paired median and 5-95% range,
+/// or the difference of medians marked "unpaired".
+fn diff_pp(s: &ScenarioComparison, figure: &str) -> String {
+    let Some(f) = s.figure(figure) else {
+        return "-".into();
+    };
+    let pp = |x: f64| {
+        if x.is_nan() {
+            "-".to_string()
+        } else {
+            format!("{:+.1}", 100.0 * x)
+        }
+    };
+    match f.paired_diff {
+        Some(d) => format!("{} [{}, {}]", pp(d.median), pp(d.p5), pp(d.p95)),
+        None => format!("{} unpaired", pp(f.diff_median)),
+    }
+}
+
+/// The table printed by `grapevine compare`: one row per scenario with the medians of
+/// final reach and believers (% of users), hours to 50% of final reach, cascade depth
+/// and structural virality, then, for every scenario after the first, the difference
+/// of reach and of believers against the first in percentage points. Ends with a note
+/// explaining the differences and naming any unpaired scenario's reason.
+pub fn table(comparison: &Comparison) -> String {
+    let header = [
+        "scenario",
+        "seed",
+        "reps",
+        "reach %",
+        "believers %",
+        "hours to 50%",
+        "depth",
+        "virality",
+        "reach diff (pp)",
+        "believers diff (pp)",
+    ];
+    let median =
+        |s: &ScenarioComparison, figure: &str| s.figure(figure).map_or(f64::NAN, |f| f.band.median);
+    let mut rows: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
+    for (i, s) in comparison.scenarios.iter().enumerate() {
+        let (reach_diff, bel_diff) = if i == 0 {
+            ("reference".to_string(), "reference".to_string())
+        } else {
+            (
+                diff_pp(s, "final_reach_share"),
+                diff_pp(s, "final_believers_share"),
+            )
+        };
+        rows.push(vec![
+            s.name.clone(),
+            s.seed.to_string(),
+            s.replicates.to_string(),
+            num(100.0 * median(s, "final_reach_share"), 1),
+            num(100.0 * median(s, "final_believers_share"), 1),
+            num(median(s, "hours_to_50pct"), 1),
+            num(median(s, "cascade_depth"), 1),
+            num(median(s, "structural_virality"), 2),
+            reach_diff,
+            bel_diff,
+        ]);
+    }
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for r in &rows {
+        let mut line = String::new();
+        for (c, cell) in r.iter().enumerate() {
+            let w = widths[c];
+            // Names and the bracketed differences read best left-aligned.
+            let cell = if c == 0 || c >= 8 {
+                format!("{cell:<w$}")
+            } else {
+                format!("{cell:>w$}")
+            };
+            if c > 0 {
+                line.push_str("  ");
+            }
+            line.push_str(&cell);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    if let Some(first) = comparison.scenarios.first() {
+        if comparison.scenarios.len() > 1 {
+            out.push_str(&format!(
+                "Differences against {}: median [5%, 95%] of per-replicate differences \
+                 (same seed, so replicates share their random numbers until the scenarios diverge).\n",
+                first.name
+            ));
+        }
+        for s in &comparison.scenarios[1..] {
+            if let Pairing::DifferentSeed { .. } | Pairing::DifferentReplicates { .. } = s.pairing {
+                out.push_str(&format!(
+                    "{}: {}; the difference shown is of medians.\n",
+                    s.name, s.pairing
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::comparison::{compare, Arm, COMPARED_FIGURES};
+    use crate::metrics::summary::RunSummary;
+
+    fn runs(seed_shift: f64, n: u32) -> Vec<RunSummary> {
+        (0..n)
+            .map(|r| RunSummary {
+                replicate: r,
+                users: 1000,
+                final_reach_share: 0.3 + 0.05 * r as f64 + seed_shift,
+                final_believers_share: 0.1 + 0.02 * r as f64 + seed_shift / 2.0,
+                hours_to_50pct: if r == 0 { None } else { Some(5.0 + r as f64) },
+                ..Default::default()
+            })
+            .collect()
+    }
+
+    fn sample() -> Comparison {
+        let (a, b, c) = (runs(0.0, 4), runs(-0.1, 4), runs(-0.1, 4));
+        compare(&[
+            Arm {
+                name: "base",
+                seed: 1,
+                runs: &a,
+            },
+            Arm {
+                name: "fact-check",
+                seed: 1,
+                runs: &b,
+            },
+            Arm {
+                name: "reseeded",
+                seed: 2,
+                runs: &c,
+            },
+        ])
+    }
+
+    #[test]
+    fn csv_has_one_row_per_scenario_and_figure() {
+        let t = tempfile::tempdir().unwrap();
+        let path = t.path().join("comparison.csv");
+        write_comparison(&path, &sample()).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], COMPARISON_COLUMNS.join(","));
+        assert_eq!(lines.len(), 1 + 3 * COMPARED_FIGURES.len());
+        for l in &lines[1..] {
+            assert_eq!(l.split(',').count(), COMPARISON_COLUMNS.len(), "{l}");
+        }
+        let row = |scenario: &str, figure: &str| -> Vec<&str> {
+            lines
+                .iter()
+                .map(|l| l.split(',').collect::<Vec<_>>())
+                .find(|f| f[0] == scenario && f[3] == figure)
+                .unwrap()
+        };
+        let r = row("fact-check", "final_reach_share");
+        assert_eq!(r[8], "true");
+        assert!((r[9].parse::<f64>().unwrap() + 0.1).abs() < 1e-12, "{r:?}");
+        let r = row("reseeded", "final_reach_share");
+        assert_eq!((r[8], r[9], r[10], r[11]), ("false", "", "", ""));
+        let r = row("base", "hours_to_50pct");
+        assert_eq!((r[4], r[7], r[9]), ("7", "0", "0"));
+        // No cascade in the hand-made runs: depth 0 everywhere, still numbers.
+        assert_eq!(row("base", "cascade_depth")[4], "0");
+    }
+
+    #[test]
+    fn table_shows_paired_and_unpaired_differences() {
+        let text = table(&sample());
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("scenario"), "{text}");
+        assert!(lines[1].starts_with("base") && lines[1].contains("reference"));
+        assert!(
+            lines[2].contains("-10.0 [-10.0, -10.0]") && lines[2].contains("-5.0 [-5.0, -5.0]"),
+            "{text}"
+        );
+        assert!(lines[3].contains("-10.0 unpaired"), "{text}");
+        assert!(text.contains("reseeded: unpaired: seed 2"), "{text}");
+        // Columns line up: every row is as wide as the header up to the diff columns.
+        let at = lines[0].find("reach diff").unwrap();
+        for l in &lines[1..4] {
+            assert_eq!(&l[at - 2..at], "  ", "{text}");
+        }
+    }
+
+    #[test]
+    fn chart_is_written_from_band_tables() {
+        let t = tempfile::tempdir().unwrap();
+        let scn = Scenario::from_toml_str(
+            "[simulation]\nhorizon = \"1d\"\n[[simulation.markers]]\nlabel = \"Fact-check\"\nat = \"12h\"\n",
+            "base",
+        )
+        .unwrap();
+        let band = |m: f64| Band {
+            median: m,
+            p5: m * 0.8,
+            p95: m * 1.2,
+        };
+        let table = |k: f64| BandTable {
+            hours: (1..=24).map(f64::from).collect(),
+            bands: (1..=24)
+                .map(|h| {
+                    let x = f64::from(h) * k;
+                    [band(x * 10.0), band(x * 4.0), band(x)]
+                })
+                .collect(),
+        };
+        let (a, b) = (table(1.0), table(0.7));
+        let curves = [
+            Curve {
+                name: "base",
+                bands: &a,
+                users: 1000,
+                replicates: 6,
+            },
+            Curve {
+                name: "fact-check",
+                bands: &b,
+                users: 1000,
+                replicates: 6,
+            },
+        ];
+        let [png, svg] = comparison_chart(t.path(), &scn, &curves).unwrap();
+        assert!(std::fs::read(png).unwrap().starts_with(b"\x89PNG"));
+        let svg = std::fs::read_to_string(svg).unwrap();
+        assert!(svg.contains("fact-check") && svg.contains("Fact-check"));
+    }
+}
