@@ -369,6 +369,12 @@ fn invalid_points_are_reported_before_any_run() {
     );
     assert!(!f.path("bad").exists(), "nothing is written");
 
+    // --check validates every point and runs nothing.
+    let out = f.sweep(&f.twelve_runs(), "checked", &["--check"]);
+    ok(&out);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("6 points x 2 replicates = 12 runs"));
+    assert!(!f.path("checked").exists());
+
     let file = f.sweep_file(
         "typo.toml",
         "[parameters]\nplatform.forwrd_limit = [1, 2]\n",

@@ -35,6 +35,10 @@ pub struct SweepArgs {
     /// Do not draw the charts at the end.
     #[arg(long)]
     no_plots: bool,
+    /// Check the sweep file and every point's scenario, print the sweep's size, and
+    /// run nothing.
+    #[arg(long)]
+    check: bool,
     #[command(flatten)]
     exec: ExecArgs,
 }
@@ -89,6 +93,23 @@ fn shard(flag: Option<&str>) -> Result<Option<exec::Shard>> {
 
 pub fn sweep(a: SweepArgs) -> Result<ExitCode> {
     let (sw, origin) = sweep::load(&a.sweep)?;
+    if a.check {
+        say!(
+            "sweep {}: OK, {} design, {} points x {} replicates = {} runs, every point's scenario checks",
+            sw.name,
+            sw.design,
+            sw.point_count(),
+            sw.replicates,
+            sw.run_count()
+        );
+        for (i, _) in sw.points.iter().enumerate().take(5) {
+            say!("  {}: {}", sw.point_id(i), sw.assignment(i));
+        }
+        if sw.point_count() > 5 {
+            say!("  ...");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let shard = shard(a.shard.as_deref())?;
     let base = a
         .out

@@ -652,7 +652,9 @@ mod tests {
         let paths: Vec<&str> = s.parameters.iter().map(|p| p.path.as_str()).collect();
         assert_eq!(paths, ["platform.forward_limit", "interventions[0].at"]);
         assert_eq!((s.point_count(), s.replicates), (12, 20));
-        assert!(s.scenario.ends_with("sweeps/../brazil-2018.toml"));
+        assert!(s
+            .scenario
+            .ends_with("sweeps/../brazil-2018/factcheck-6h.toml"));
     }
 
     #[test]
