@@ -139,3 +139,99 @@ pub fn human_bytes(b: u64) -> String {
         format!("{x:.1} {}", UNITS[u])
     }
 }
+
+/// One point of a sweep whose scenario does not check.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PointProblem {
+    /// Point id, e.g. `p00003`.
+    pub point: String,
+    /// The point's parameter values, e.g. `platform.forward_limit = 0`.
+    pub assignment: String,
+    /// What the scenario check said (field and message).
+    pub message: String,
+}
+
+/// A sweep that cannot be read, run, resumed or merged.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// A file cannot be read.
+    #[error("cannot read {}: {source}", file.display())]
+    Io {
+        file: PathBuf,
+        source: std::io::Error,
+    },
+    /// TOML or JSON syntax or type error, or an unknown field.
+    #[error("{}: {message}", file.display())]
+    Parse { file: PathBuf, message: String },
+    /// Values of the sweep file out of range or inconsistent; all of them.
+    #[error("{}", Invalid(file, violations))]
+    Invalid {
+        file: PathBuf,
+        violations: Vec<Violation>,
+    },
+    /// The base scenario itself cannot be used.
+    #[error("base scenario: {0}")]
+    Scenario(#[from] ScenarioError),
+    /// Points whose scenario does not check; all of them, before any run starts.
+    #[error("{}", BadPoints(file, problems))]
+    Points {
+        file: PathBuf,
+        problems: Vec<PointProblem>,
+    },
+    /// A run failed (population import, seed ids).
+    #[error("run {run}: {message}")]
+    Run { run: String, message: String },
+    /// The output folder already holds a sweep and neither resume nor force was asked.
+    #[error(
+        "{} already holds a sweep: pass --resume to continue it or --force to start it over",
+        path.display()
+    )]
+    Exists { path: PathBuf },
+    /// A folder holds results of a different sweep (resume, merge).
+    #[error("{}: {what}", path.display())]
+    Mismatch { path: PathBuf, what: String },
+    /// A `runs.csv` row that is damaged somewhere other than at the end.
+    #[error("{}:{line}: {reason}", file.display())]
+    Row {
+        file: PathBuf,
+        line: u64,
+        reason: String,
+    },
+    /// A run id that is not part of the sweep.
+    #[error("\"{id}\" is not a run of this sweep: {reason}")]
+    UnknownRun { id: String, reason: String },
+    /// A request that does not fit the sweep: a bad `--shard` or Slurm array
+    /// environment, an unknown parameter or figure for a chart.
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// Most point problems listed in a message; the rest are counted.
+const MAX_LISTED: usize = 20;
+
+struct BadPoints<'a>(&'a PathBuf, &'a [PointProblem]);
+
+impl fmt::Display for BadPoints<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.1.len();
+        write!(
+            f,
+            "{}: {n} point{} give{} an invalid scenario (no run was started):",
+            self.0.display(),
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "s" } else { "" }
+        )?;
+        for p in self.1.iter().take(MAX_LISTED) {
+            write!(f, "\n  point {} ({}):", p.point, p.assignment)?;
+            for line in p.message.lines() {
+                write!(f, "\n    {line}")?;
+            }
+        }
+        if n > MAX_LISTED {
+            write!(f, "\n  ... and {} more", n - MAX_LISTED)?;
+        }
+        Ok(())
+    }
+}

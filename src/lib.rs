@@ -17,4 +17,5 @@ pub mod population;
 pub mod rng;
 pub mod scenario;
 pub mod simulation;
+pub mod sweep;
 pub mod validation;

@@ -8,6 +8,8 @@
 //! - `invariants`: property tests of the engine's accounting on random small scenarios.
 //! - `determinism`: byte-identical results for any thread count.
 //! - `validate`: the quick validation suite against theory.
+//! - `sweep`: `grapevine sweep`/`merge`/`plot`/`run --from-sweep`: resume after kill,
+//!   shards and merge, invalid points.
 
 mod util;
 
@@ -18,4 +20,5 @@ mod determinism;
 mod import;
 mod invariants;
 mod spillover;
+mod sweep;
 mod validate;

@@ -6,6 +6,7 @@ mod check;
 mod compare;
 mod generate;
 mod run;
+mod sweep;
 mod validate;
 
 use anyhow::Result;
@@ -33,8 +34,9 @@ Examples:
   grapevine run scenarios/baseline.toml           results in output/baseline/
   grapevine check scenarios/baseline.toml         validate, print sizes and memory
   grapevine run my.toml --replicates 100 --seed 7 --out results/my-run
+  grapevine sweep scenarios/sweeps/forward-limit-vs-fact-check.toml
 
-Scenario reference: docs/scenario.md")]
+Scenario reference: docs/scenario.md; sweeps: docs/sweeps.md")]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -55,6 +57,13 @@ enum Command {
     /// Check the engine against theory (percolation, SIR, Maki-Thompson, trees);
     /// exit code 1 if any case fails.
     Validate(validate::ValidateArgs),
+    /// Run a parameter sweep: runs.csv (one row per run), points.csv, sweep.json, charts.
+    Sweep(sweep::SweepArgs),
+    /// Merge the folders of a sharded sweep into the files an unsharded sweep writes;
+    /// exit code 1 if runs are missing or conflict.
+    Merge(sweep::MergeArgs),
+    /// Chart a figure of a sweep against a parameter, or a heatmap over two.
+    Plot(sweep::PlotArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -76,6 +85,9 @@ pub fn main() -> Result<ExitCode> {
         Command::Compare(a) => compare::compare(a),
         Command::Validate(a) => validate::validate(a),
         Command::Generate(a) => generate::generate(a),
+        Command::Sweep(a) => sweep::sweep(a),
+        Command::Merge(a) => sweep::merge(a),
+        Command::Plot(a) => sweep::plot(a),
     }
 }
 

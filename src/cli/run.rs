@@ -1,5 +1,7 @@
-//! `grapevine run`: one scenario, all replicates, all result files. Its core,
-//! [`execute`], is shared with `grapevine compare`, which runs each scenario the same way.
+//! `grapevine run`: one scenario, all replicates, all result files; or one run of a
+//! sweep alone (`--from-sweep DIR --run ID`), with the scenario and seed it had there.
+//! Its core, [`execute`], is shared with `grapevine compare`, which runs each scenario
+//! the same way.
 
 use super::{init_threads, load_scenario, progress, say, ExecArgs};
 use crate::metrics::summary::RunSummary;
@@ -14,7 +16,14 @@ use std::process::ExitCode;
 #[derive(Args, Debug)]
 pub struct RunArgs {
     /// Scenario file (TOML).
-    scenario: PathBuf,
+    #[arg(required_unless_present = "from_sweep")]
+    scenario: Option<PathBuf>,
+    /// Re-run one run of a sweep alone: the sweep folder (with sweep.json).
+    #[arg(long, value_name = "DIR", requires = "run", conflicts_with_all = ["scenario", "seed", "replicates"])]
+    from_sweep: Option<PathBuf>,
+    /// The run id to re-run from --from-sweep, e.g. p00012-r0003.
+    #[arg(long, value_name = "ID", requires = "from_sweep")]
+    run: Option<String>,
     /// Output folder [default: output/<scenario name>].
     #[arg(long, short = 'o', value_name = "DIR")]
     out: Option<PathBuf>,
@@ -32,17 +41,32 @@ pub struct RunArgs {
 }
 
 pub fn run(a: RunArgs) -> Result<ExitCode> {
-    let scn = load_scenario(&a.scenario, a.seed, a.replicates)?;
-    let out = a
-        .out
-        .unwrap_or_else(|| PathBuf::from("output").join(&scn.name));
+    let (scn, default_out, source) = match (&a.scenario, &a.from_sweep, &a.run) {
+        (_, Some(dir), Some(id)) => {
+            let file = crate::sweep::SweepFile::read(dir)?;
+            let index = file.sweep.run_index(id)?;
+            let scn = file
+                .run_scenario(index)
+                .with_context(|| format!("rebuilding run {id} of {}", dir.display()))?;
+            let out = format!("{}-{}", file.sweep.name, file.sweep.run_id(index));
+            let source = file.origin.base_scenario.clone();
+            (scn, PathBuf::from("output").join(out), source)
+        }
+        (Some(path), _, _) => {
+            let scn = load_scenario(path, a.seed, a.replicates)?;
+            let out = PathBuf::from("output").join(&scn.name);
+            (scn, out, path.clone())
+        }
+        _ => anyhow::bail!("give a scenario file, or --from-sweep DIR --run ID"),
+    };
+    let out = a.out.unwrap_or(default_out);
     let threads = init_threads(a.exec.threads)?;
     let quiet = a.exec.quiet;
     let started = std::time::Instant::now();
     let reps = scn.config.simulation.replicates;
     let (out, summaries) = execute(
         &scn,
-        &a.scenario,
+        &source,
         &out,
         &Execute {
             threads,

@@ -1,0 +1,512 @@
+//! Parameter sweeps: many (scenario, seed) pairs run through the engine.
+//!
+//! A sweep file ([`spec`]) names a base scenario and the parameters to vary by their
+//! key path; a design ([`design`]) turns it into points; every point runs
+//! `replicates` times. A run is (point, replicate): its id is
+//! `p{point:05}-r{replicate:04}` (wider when needed) and its seed is
+//! `rng::derive_seed(sweep seed, [point, replicate])`. It runs the point's scenario
+//! with that seed as `simulation.seed` and one replicate, on a population built from
+//! that seed, so any run can be re-run alone from the sweep's `sweep.json`.
+//!
+//! [`exec`] runs the runs in parallel and appends `runs.csv` as they finish (resume,
+//! shards), [`aggregate`] computes `points.csv` from `runs.csv`, [`merge`] combines
+//! shard folders, [`chart`] draws figures against parameters from the written files.
+
+pub mod aggregate;
+pub mod chart;
+pub mod design;
+pub mod exec;
+pub mod merge;
+pub mod runs;
+pub mod spec;
+
+use crate::error::{PointProblem, ScenarioError, SweepError};
+use crate::scenario::Scenario;
+use serde::{Deserialize, Serialize};
+use spec::{parse_path, DesignKind, Parameter, Segment, SweepSpec};
+use std::path::{Path, PathBuf};
+
+/// Name of the file that describes a sweep folder.
+pub const SWEEP_JSON: &str = "sweep.json";
+
+/// A resolved sweep: the checked spec, the merged base scenario and the points.
+/// Everything needed to rebuild any run's scenario and seed; written to `sweep.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sweep {
+    pub name: String,
+    pub description: Option<String>,
+    pub design: DesignKind,
+    pub samples: Option<u32>,
+    pub replicates: u32,
+    pub seed: u64,
+    pub parameters: Vec<Parameter>,
+    /// The base scenario with its `extends` chain merged in.
+    pub base: toml::Value,
+    /// `points[i][j]`: value of parameter `j` at point `i`.
+    pub points: Vec<Vec<toml::Value>>,
+}
+
+/// Where a sweep's scenario came from: not part of the sweep's identity (shards on
+/// different machines may see other absolute paths), but needed for imports relative
+/// to the base scenario.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Origin {
+    /// The sweep file.
+    pub sweep_file: PathBuf,
+    /// The sweep file's text, for provenance.
+    pub sweep_file_text: String,
+    /// The base scenario file (absolute when it could be resolved).
+    pub base_scenario: PathBuf,
+}
+
+impl Sweep {
+    /// Loads the base scenario of a checked spec, checks that every parameter path
+    /// exists in the scenario format, generates the points and checks every point's
+    /// scenario, reporting all problems before anything runs.
+    pub fn resolve(spec: &SweepSpec, file: &Path) -> Result<Sweep, SweepError> {
+        let base = Scenario::load_value(&spec.scenario)?;
+        // The base must check on its own: a broken base is not a point problem.
+        Scenario::from_value(base.clone(), &spec.scenario)?;
+        let mut violations = Vec::new();
+        for p in &spec.parameters {
+            let mut v = base.clone();
+            let first = p.domain.at(0.0);
+            let problem = match set_path(&mut v, &p.path, first) {
+                Err(m) => Some(m),
+                Ok(()) => match Scenario::from_value(v, &spec.scenario) {
+                    Err(ScenarioError::Parse { message, .. })
+                        if message.contains("unknown field") =>
+                    {
+                        Some(format!("not a field of the scenario format: {message}"))
+                    }
+                    _ => None,
+                },
+            };
+            if let Some(message) = problem {
+                violations.push(crate::error::Violation {
+                    field: format!("parameters.{}", p.path),
+                    message,
+                });
+            }
+        }
+        if !violations.is_empty() {
+            return Err(SweepError::Invalid {
+                file: file.to_path_buf(),
+                violations,
+            });
+        }
+        let sweep = Sweep {
+            name: spec.name.clone(),
+            description: spec.description.clone(),
+            design: spec.design,
+            samples: spec.samples,
+            replicates: spec.replicates,
+            seed: spec.seed,
+            parameters: spec.parameters.clone(),
+            base,
+            points: design::points(spec),
+        };
+        let problems: Vec<PointProblem> = (0..sweep.points.len())
+            .filter_map(|i| {
+                sweep
+                    .point_scenario(i, &spec.scenario)
+                    .err()
+                    .map(|e| PointProblem {
+                        point: sweep.point_id(i),
+                        assignment: sweep.assignment(i),
+                        message: scenario_problem(&e),
+                    })
+            })
+            .collect();
+        if !problems.is_empty() {
+            return Err(SweepError::Points {
+                file: file.to_path_buf(),
+                problems,
+            });
+        }
+        Ok(sweep)
+    }
+
+    /// Number of points.
+    pub fn point_count(&self) -> usize {
+        self.points.len()
+    }
+
+    /// Number of runs: points x replicates.
+    pub fn run_count(&self) -> u64 {
+        self.points.len() as u64 * self.replicates as u64
+    }
+
+    fn point_width(&self) -> usize {
+        digits(self.points.len().saturating_sub(1) as u64).max(5)
+    }
+
+    fn replicate_width(&self) -> usize {
+        digits(self.replicates.saturating_sub(1) as u64).max(4)
+    }
+
+    /// Id of point `i`, e.g. `p00012`.
+    pub fn point_id(&self, i: usize) -> String {
+        format!("p{i:0w$}", w = self.point_width())
+    }
+
+    /// Point and replicate of run `index` (runs are ordered point-major).
+    pub fn run_parts(&self, index: u64) -> (usize, u32) {
+        let r = self.replicates as u64;
+        ((index / r) as usize, (index % r) as u32)
+    }
+
+    /// Id of run `index`, e.g. `p00012-r0003`: ids sort as text in run order.
+    pub fn run_id(&self, index: u64) -> String {
+        let (p, r) = self.run_parts(index);
+        format!("{}-r{r:0w$}", self.point_id(p), w = self.replicate_width())
+    }
+
+    /// Index of a run id; any zero padding is accepted.
+    pub fn run_index(&self, id: &str) -> Result<u64, SweepError> {
+        let bad = |reason: String| SweepError::UnknownRun {
+            id: id.to_string(),
+            reason,
+        };
+        let parsed = id
+            .strip_prefix('p')
+            .and_then(|rest| rest.split_once("-r"))
+            .and_then(|(p, r)| Some((p.parse::<u64>().ok()?, r.parse::<u64>().ok()?)));
+        let Some((p, r)) = parsed else {
+            return Err(bad(format!(
+                "run ids look like {} (point, replicate)",
+                self.run_id(0)
+            )));
+        };
+        if p >= self.points.len() as u64 || r >= self.replicates as u64 {
+            return Err(bad(format!(
+                "the sweep has {} points and {} replicates per point",
+                self.points.len(),
+                self.replicates
+            )));
+        }
+        Ok(p * self.replicates as u64 + r)
+    }
+
+    /// Seed of run `index`: `derive_seed(sweep seed, [point, replicate])`.
+    pub fn run_seed(&self, index: u64) -> u64 {
+        let (p, r) = self.run_parts(index);
+        crate::rng::derive_seed(self.seed, &[p as u64, r as u64])
+    }
+
+    /// `path = value, ...` for point `i`, for messages.
+    pub fn assignment(&self, i: usize) -> String {
+        self.parameters
+            .iter()
+            .zip(&self.points[i])
+            .map(|(p, v)| format!("{} = {v}", p.path))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The checked scenario of point `i` (with the base's seed and replicates);
+    /// `base_path` anchors relative imports and names the file in messages.
+    pub fn point_scenario(&self, i: usize, base_path: &Path) -> Result<Scenario, ScenarioError> {
+        let mut v = self.base.clone();
+        for (p, x) in self.parameters.iter().zip(&self.points[i]) {
+            set_path(&mut v, &p.path, x.clone())
+                .map_err(|m| ScenarioError::parse(base_path, format!("{}: {m}", p.path)))?;
+        }
+        Scenario::from_value(v, base_path)
+    }
+
+    /// The scenario of run `index`: its point's scenario with the run's seed and a
+    /// single replicate.
+    pub fn run_scenario(&self, index: u64, base_path: &Path) -> Result<Scenario, SweepError> {
+        let (p, _) = self.run_parts(index);
+        let scn = self.point_scenario(p, base_path)?;
+        let mut cfg = scn.config.clone();
+        cfg.simulation.seed = self.run_seed(index);
+        cfg.simulation.replicates = 1;
+        Ok(Scenario::check(cfg, scn.path.clone(), &scn.name)?)
+    }
+}
+
+/// The contents of `sweep.json`: the resolved sweep, where it came from, and which
+/// slice of it a folder holds.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SweepFile {
+    pub grapevine_version: String,
+    /// `null` for a whole sweep, `{index, count}` for a shard.
+    pub shard: Option<exec::Shard>,
+    pub points: usize,
+    pub runs: u64,
+    /// How run ids and seeds are formed (documentation for readers of the file).
+    pub run_ids: String,
+    pub run_seeds: String,
+    /// Columns of `runs.csv`.
+    pub runs_columns: Vec<String>,
+    pub origin: Origin,
+    pub sweep: Sweep,
+}
+
+impl SweepFile {
+    /// Describes `sweep` (or one shard of it).
+    pub fn new(sweep: &Sweep, origin: Origin, shard: Option<exec::Shard>) -> SweepFile {
+        SweepFile {
+            grapevine_version: env!("CARGO_PKG_VERSION").into(),
+            shard,
+            points: sweep.point_count(),
+            runs: sweep.run_count(),
+            run_ids: format!(
+                "p<point>-r<replicate>, zero-padded, e.g. {}; run index = point * {} + replicate",
+                sweep.run_id(0),
+                sweep.replicates
+            ),
+            run_seeds: "derive_seed(sweep.seed, [point, replicate]); the run uses it as \
+                        simulation.seed with replicates = 1"
+                .into(),
+            runs_columns: runs::columns(sweep),
+            origin,
+            sweep: sweep.clone(),
+        }
+    }
+
+    /// Reads `DIR/sweep.json`.
+    pub fn read(dir: &Path) -> Result<SweepFile, SweepError> {
+        let path = dir.join(SWEEP_JSON);
+        let text = std::fs::read_to_string(&path).map_err(|e| SweepError::Io {
+            file: path.clone(),
+            source: e,
+        })?;
+        serde_json::from_str(&text).map_err(|e| SweepError::Parse {
+            file: path,
+            message: format!("not a Grapevine sweep description: {e}"),
+        })
+    }
+
+    /// Writes `DIR/sweep.json` atomically.
+    pub fn write(&self, dir: &Path) -> Result<(), SweepError> {
+        crate::output::dir::write_atomic(&dir.join(SWEEP_JSON), |w| {
+            serde_json::to_writer_pretty(&mut *w, self)?;
+            writeln!(w)
+        })?;
+        Ok(())
+    }
+
+    /// The scenario of run `index`, with imports relative to the recorded base file.
+    pub fn run_scenario(&self, index: u64) -> Result<Scenario, SweepError> {
+        self.sweep.run_scenario(index, &self.origin.base_scenario)
+    }
+}
+
+/// Reads, checks and resolves a sweep file.
+pub fn load(file: &Path) -> Result<(Sweep, Origin), SweepError> {
+    let text = std::fs::read_to_string(file).map_err(|e| SweepError::Io {
+        file: file.to_path_buf(),
+        source: e,
+    })?;
+    let spec = spec::parse(&text, file)?;
+    let sweep = Sweep::resolve(&spec, file)?;
+    let abs = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let origin = Origin {
+        sweep_file: abs(file),
+        sweep_file_text: text,
+        base_scenario: abs(&spec.scenario),
+    };
+    Ok((sweep, origin))
+}
+
+/// Sets the value at a parameter path, creating missing tables on the way; list
+/// entries must already exist in the base scenario.
+pub fn set_path(root: &mut toml::Value, path: &str, value: toml::Value) -> Result<(), String> {
+    let segs = parse_path(path)?;
+    let mut cur = root;
+    let mut shown = String::new();
+    for (i, seg) in segs.iter().enumerate() {
+        let last = i + 1 == segs.len();
+        match seg {
+            Segment::Key(k) => {
+                let here = shown.clone();
+                shown = if shown.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{shown}.{k}")
+                };
+                let toml::Value::Table(t) = cur else {
+                    return Err(format!("`{here}` is a {}, not a table", cur.type_str()));
+                };
+                if last {
+                    t.insert(k.clone(), value);
+                    return Ok(());
+                }
+                if !t.contains_key(k) {
+                    if let Some(Segment::Index(n)) = segs.get(i + 1) {
+                        return Err(format!(
+                            "`{shown}` is not in the base scenario, so `{shown}[{n}]` \
+                             cannot be set: add it to the base scenario"
+                        ));
+                    }
+                    t.insert(k.clone(), toml::Value::Table(toml::Table::new()));
+                }
+                cur = t.get_mut(k).expect("present: checked or inserted above");
+            }
+            Segment::Index(n) => {
+                let here = shown.clone();
+                shown = format!("{shown}[{n}]");
+                let toml::Value::Array(a) = cur else {
+                    return Err(format!("`{here}` is a {}, not a list", cur.type_str()));
+                };
+                let len = a.len();
+                let Some(slot) = a.get_mut(*n) else {
+                    return Err(format!(
+                        "`{here}` has {len} entr{} in the base scenario: `{shown}` does not exist",
+                        if len == 1 { "y" } else { "ies" }
+                    ));
+                };
+                if last {
+                    *slot = value;
+                    return Ok(());
+                }
+                cur = slot;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The scenario error of a point as `field: message` lines.
+fn scenario_problem(e: &ScenarioError) -> String {
+    match e {
+        ScenarioError::Invalid { violations, .. } => violations
+            .iter()
+            .map(|v| format!("{}: {}", v.field, v.message))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        ScenarioError::Parse { message, .. } => message.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn digits(n: u64) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sweep_in(dir: &Path, params: &str) -> Result<Sweep, SweepError> {
+        std::fs::write(
+            dir.join("base.toml"),
+            "[simulation]\nhorizon = \"1d\"\n[population]\nusers = 300\n",
+        )
+        .unwrap();
+        let file = dir.join("s.toml");
+        std::fs::write(
+            &file,
+            format!("scenario = \"base.toml\"\nreplicates = 3\nseed = 5\n[parameters]\n{params}"),
+        )
+        .unwrap();
+        load(&file).map(|(s, _)| s)
+    }
+
+    #[test]
+    fn run_ids_and_seeds_are_stable() {
+        let t = tempfile::tempdir().unwrap();
+        let s = sweep_in(t.path(), "platform.forward_limit = [1, 5]\n").unwrap();
+        assert_eq!(s.run_count(), 6);
+        assert_eq!(s.run_id(0), "p00000-r0000");
+        assert_eq!(s.run_id(5), "p00001-r0002");
+        assert_eq!(s.run_index("p00001-r0002").unwrap(), 5);
+        assert_eq!(s.run_index("p1-r2").unwrap(), 5);
+        assert!(s.run_index("p00002-r0000").is_err());
+        assert!(s.run_index("x").is_err());
+        assert_eq!(s.run_seed(5), crate::rng::derive_seed(5, &[1, 2]));
+        // Golden value: a change here changes the seed of every published run.
+        assert_eq!(s.run_seed(5), 4_313_180_956_682_652_364);
+        let seeds: std::collections::HashSet<u64> = (0..6).map(|i| s.run_seed(i)).collect();
+        assert_eq!(seeds.len(), 6);
+        let scn = s.run_scenario(5, &t.path().join("base.toml")).unwrap();
+        assert_eq!(scn.config.simulation.seed, s.run_seed(5));
+        assert_eq!(scn.config.simulation.replicates, 1);
+        assert_eq!(scn.config.platform.forward_limit.map(|l| l.get()), Some(5));
+    }
+
+    #[test]
+    fn unknown_scenario_field_is_a_sweep_error() {
+        let t = tempfile::tempdir().unwrap();
+        let e = sweep_in(t.path(), "platform.forward_limt = [1, 5]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("parameters.platform.forward_limt"), "{e}");
+        assert!(e.contains("did you mean `forward_limit`"), "{e}");
+        let e = sweep_in(t.path(), "\"interventions[0].at\" = [\"6h\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not in the base scenario"), "{e}");
+    }
+
+    #[test]
+    fn invalid_points_are_all_reported_with_ids_before_running() {
+        let t = tempfile::tempdir().unwrap();
+        let e = sweep_in(
+            t.path(),
+            "sharing.believer = [0.5, 1.5]\nrumor.appeal = [0.2, 2.0]\n",
+        )
+        .unwrap_err();
+        let SweepError::Points { problems, .. } = &e else {
+            panic!("{e}")
+        };
+        let ids: Vec<&str> = problems.iter().map(|p| p.point.as_str()).collect();
+        assert_eq!(ids, ["p00001", "p00002", "p00003"]);
+        assert!(problems[2].message.contains("sharing.believer"), "{e}");
+        assert!(problems[2].message.contains("rumor.appeal"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("sharing.believer = 1.5, rumor.appeal = 2.0"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn list_entries_of_the_base_can_be_varied() {
+        let t = tempfile::tempdir().unwrap();
+        std::fs::write(
+            t.path().join("base.toml"),
+            "[simulation]\nhorizon = \"2d\"\n[population]\nusers = 300\n\
+             [[interventions]]\nkind = \"fact_check\"\nat = \"6h\"\nusers = 5\n",
+        )
+        .unwrap();
+        let file = t.path().join("s.toml");
+        std::fs::write(
+            &file,
+            "scenario = \"base.toml\"\n[parameters]\n\"interventions[0].at\" = [\"6h\", \"24h\"]\n",
+        )
+        .unwrap();
+        let (s, origin) = load(&file).unwrap();
+        let scn = s.point_scenario(1, &origin.base_scenario).unwrap();
+        let (at, _) = scn.config.interventions[0].trigger();
+        assert_eq!(at.map(|d| d.hours()), Some(24.0));
+        std::fs::write(
+            &file,
+            "scenario = \"base.toml\"\n[parameters]\n\"interventions[0].at\" = [\"6h\", \"9d\"]\n",
+        )
+        .unwrap();
+        let e = load(&file).unwrap_err().to_string();
+        assert!(
+            e.contains("point p00001 (interventions[0].at = \"9d\")"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn set_path_creates_tables_but_not_list_entries() {
+        let mut v: toml::Value = toml::from_str("[a]\nx = [{ y = 1 }]\n").unwrap();
+        set_path(&mut v, "a.x[0].y", 2.into()).unwrap();
+        set_path(&mut v, "b.c", 3.into()).unwrap();
+        assert_eq!(v["a"]["x"][0]["y"].as_integer(), Some(2));
+        assert_eq!(v["b"]["c"].as_integer(), Some(3));
+        assert!(set_path(&mut v, "a.x[1].y", 2.into())
+            .unwrap_err()
+            .contains("has 1 entry"));
+        assert!(set_path(&mut v, "b.c.d", 2.into())
+            .unwrap_err()
+            .contains("not a table"));
+    }
+}
