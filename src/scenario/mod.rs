@@ -447,32 +447,10 @@ impl Scenario {
                 format!("{} is out of range: allowed 0 to 100", r.virality),
             );
         }
-        let camp_index = |name: &str| {
-            pop.camps
-                .iter()
-                .position(|c| c.name == name)
-                .map(|i| i as u8)
-        };
-        let camp_names = || {
-            pop.camps
-                .iter()
-                .map(|c| format!("\"{}\"", c.name))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let target_camp = match &r.target_camp {
-            None => None,
-            Some(name) => {
-                let i = camp_index(name);
-                if i.is_none() {
-                    v.add(
-                        "rumor.target_camp",
-                        format!("\"{name}\" is not a camp; camps are {}", camp_names()),
-                    );
-                }
-                i
-            }
-        };
+        let target_camp = r
+            .target_camp
+            .as_ref()
+            .and_then(|name| v.camp("rumor.target_camp", name, &pop.camps));
         let b = &config.belief;
         if !(0.0..=1.0).contains(&b.probability) {
             v.add(
@@ -545,11 +523,7 @@ impl Scenario {
                 },
                 _ => {}
             }
-            let prob = |v: &mut Violations, f: &str, x: f64| {
-                if !(0.0..=1.0).contains(&x) {
-                    v.add(&at(f), format!("{x} is out of range: allowed 0 to 1"));
-                }
-            };
+            let section = format!("interventions[{i}]");
             match iv {
                 InterventionConfig::FactCheck {
                     users,
@@ -574,12 +548,7 @@ impl Scenario {
                         );
                     }
                     if let Some(c) = camp {
-                        if camp_index(c).is_none() {
-                            v.add(
-                                &at("camp"),
-                                format!("\"{c}\" is not a camp; camps are {}", camp_names()),
-                            );
-                        }
+                        v.camp(&at("camp"), c, &pop.camps);
                         if ids.is_some() {
                             v.add(
                                 &at("camp"),
@@ -589,7 +558,9 @@ impl Scenario {
                         }
                     }
                 }
-                InterventionConfig::Moderation { share, .. } => prob(&mut v, "share", *share),
+                InterventionConfig::Moderation { share, .. } => {
+                    v.probabilities(&section, &[("share", *share)])
+                }
                 InterventionConfig::Ban { top, min_posts, .. } => {
                     if top.is_some() == min_posts.is_some() {
                         v.add(
@@ -607,15 +578,9 @@ impl Scenario {
                 InterventionConfig::Prebunk {
                     share, boost, camp, ..
                 } => {
-                    prob(&mut v, "share", *share);
-                    prob(&mut v, "boost", *boost);
+                    v.probabilities(&section, &[("share", *share), ("boost", *boost)]);
                     if let Some(c) = camp {
-                        if camp_index(c).is_none() {
-                            v.add(
-                                &at("camp"),
-                                format!("\"{c}\" is not a camp; camps are {}", camp_names()),
-                            );
-                        }
+                        v.camp(&at("camp"), c, &pop.camps);
                     }
                 }
                 InterventionConfig::Response {
@@ -624,15 +589,15 @@ impl Scenario {
                     public_damping,
                     ..
                 } => {
-                    for (f, x) in [
+                    let given: Vec<(&str, f64)> = [
                         ("acceptance", acceptance),
                         ("efficacy", efficacy),
                         ("public_damping", public_damping),
-                    ] {
-                        if let Some(x) = x {
-                            prob(&mut v, f, *x);
-                        }
-                    }
+                    ]
+                    .into_iter()
+                    .filter_map(|(f, x)| x.map(|x| (f, x)))
+                    .collect();
+                    v.probabilities(&section, &given);
                 }
                 InterventionConfig::Label {
                     penalty: Some(p), ..
@@ -748,12 +713,7 @@ impl Scenario {
                 );
             }
             if let Some(c) = &seed.camp {
-                if camp_index(c).is_none() {
-                    v.add(
-                        &at("camp"),
-                        format!("\"{c}\" is not a camp; camps are {}", camp_names()),
-                    );
-                }
+                v.camp(&at("camp"), c, &pop.camps);
             }
         }
         v.into_result(path.as_deref())?;
@@ -841,6 +801,19 @@ impl Violations {
             message,
         });
     }
+    /// Checks that `name` is one of `camps`; returns its index.
+    fn camp(&mut self, field: &str, name: &str, camps: &[CampConfig]) -> Option<u8> {
+        let i = camps.iter().position(|c| c.name == name).map(|i| i as u8);
+        if i.is_none() {
+            let names: Vec<String> = camps.iter().map(|c| format!("\"{}\"", c.name)).collect();
+            self.add(
+                field,
+                format!("\"{name}\" is not a camp; camps are {}", names.join(", ")),
+            );
+        }
+        i
+    }
+
     /// Checks that each `(name, value)` of `section` is a probability.
     fn probabilities(&mut self, section: &str, values: &[(&str, f64)]) {
         for &(f, x) in values {
