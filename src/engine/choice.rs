@@ -65,31 +65,20 @@ impl ChatChooser {
         let camp = pop.users.camp[u as usize];
         let chats = pop.user_chats.row(u as usize);
         let start = out.len();
-        // Fast path, no allocation: when every eligible chat fits, take them all in order
-        // (and draw nothing, so the random stream is the same as the weighted path's
-        // would be unused).
-        if chats.len() <= k {
-            out.extend(
-                chats
-                    .iter()
-                    .copied()
-                    .filter(|&c| self.weight(pop, u, camp, exclude, c).is_some()),
-            );
-            return;
-        }
-        let eligible = chats
-            .iter()
-            .filter(|&&c| self.weight(pop, u, camp, exclude, c).is_some())
-            .count();
+        // Fast path, no allocation and no draws: when every eligible chat fits, take
+        // them all in order. The eligible chats are written to `out` directly; only if
+        // there are too many are they taken back and sampled by weight.
+        out.extend(
+            chats
+                .iter()
+                .copied()
+                .filter(|&c| self.weight(pop, u, camp, exclude, c).is_some()),
+        );
+        let eligible = out.len() - start;
         if eligible <= k {
-            out.extend(
-                chats
-                    .iter()
-                    .copied()
-                    .filter(|&c| self.weight(pop, u, camp, exclude, c).is_some()),
-            );
             return;
         }
+        out.truncate(start);
         let mut keyed: Vec<(f64, u32)> = Vec::with_capacity(eligible);
         for &c in chats {
             if let Some(w) = self.weight(pop, u, camp, exclude, c) {

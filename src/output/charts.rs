@@ -40,27 +40,45 @@ pub fn intervention_markers(
         .iter()
         .enumerate()
         .filter_map(|(i, iv)| {
-            let hours: Vec<f64> = runs
+            // An intervention acts from the start of the step it fires in.
+            let hours = runs
                 .iter()
                 .filter_map(|r| r.fired.get(i).copied().flatten())
-                .map(|s| s as f64 * scn.step_minutes / 60.0)
-                .collect();
-            if hours.is_empty() {
-                return None;
-            }
-            let median = crate::metrics::bands::Band::of(hours.iter().copied()).median;
-            let label = iv.kind_name().replace('_', " ");
-            let label = if hours.len() < runs.len() {
-                format!("{label} ({}/{} runs)", hours.len(), runs.len())
-            } else {
-                label
-            };
-            Some(Marker {
-                x: median * scale,
-                label,
-            })
+                .map(|s| s as f64 * scn.step_minutes / 60.0);
+            median_marker(
+                hours,
+                runs.len(),
+                scale,
+                &iv.kind_name().replace('_', " "),
+                false,
+            )
         })
         .collect()
+}
+
+/// A marker at the median of `hours` (one value per run that reached the event); the
+/// label counts the runs when not all of them did, or always with `always_count`.
+fn median_marker(
+    hours: impl Iterator<Item = f64>,
+    runs: usize,
+    scale: f64,
+    label: &str,
+    always_count: bool,
+) -> Option<Marker> {
+    let hours: Vec<f64> = hours.collect();
+    if hours.is_empty() {
+        return None;
+    }
+    let median = crate::metrics::bands::Band::of(hours.iter().copied()).median;
+    let label = if always_count || hours.len() < runs {
+        format!("{label} ({}/{runs} runs)", hours.len())
+    } else {
+        label.to_string()
+    };
+    Some(Marker {
+        x: median * scale,
+        label,
+    })
 }
 
 /// `virality.png` and `virality.svg`: share of users reached, believing and spreading
@@ -123,19 +141,12 @@ fn stage_marker(
     label: &str,
     stage: impl Fn(&crate::engine::Stages) -> Option<u32>,
 ) -> Option<Marker> {
-    let hours: Vec<f64> = runs
+    // A stage is reached during its step, so it is marked at the step's end.
+    let hours = runs
         .iter()
         .filter_map(|r| stage(&r.stages))
-        .map(|s| scn.hours_at(s))
-        .collect();
-    if hours.is_empty() {
-        return None;
-    }
-    let median = crate::metrics::bands::Band::of(hours.iter().copied()).median;
-    Some(Marker {
-        x: median * scale,
-        label: format!("{label} ({}/{} runs)", hours.len(), runs.len()),
-    })
+        .map(|s| scn.hours_at(s));
+    median_marker(hours, runs.len(), scale, label, true)
 }
 
 /// Mean over runs, with the 5% and 95% quantiles, of a per-step value.
