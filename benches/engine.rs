@@ -4,9 +4,13 @@
 
 mod common;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{
+    criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, Throughput,
+};
 use grapevine::engine::{run_replicate, Params};
 use grapevine::population::generate;
+use grapevine::scenario::Scenario;
 
 fn generation(c: &mut Criterion) {
     let mut g = c.benchmark_group("generate");
@@ -21,22 +25,35 @@ fn generation(c: &mut Criterion) {
     g.finish();
 }
 
-fn whole_runs(c: &mut Criterion) {
-    let mut g = c.benchmark_group("run_baseline_7d");
-    g.sample_size(10);
-    for (name, users) in [("1e5", 100_000u64), ("1e6", 1_000_000)] {
-        let scn = common::synthetic(users, "7d");
-        let pop = generate(&scn);
-        let params = Params::new(&scn);
-        let deliveries: u64 = run_replicate(&pop, &scn, &params, 0, &|| {})
+/// Benchmarks one replicate of `scn` on a population built once; with `per_delivery`,
+/// throughput is reported in copies delivered.
+fn bench_run(
+    g: &mut BenchmarkGroup<'_, WallTime>,
+    id: BenchmarkId,
+    scn: &Scenario,
+    per_delivery: bool,
+) {
+    let pop = generate(scn);
+    let params = Params::new(scn);
+    if per_delivery {
+        let deliveries: u64 = run_replicate(&pop, scn, &params, 0, &|| {})
             .records
             .iter()
             .map(|r| r.deliveries)
             .sum();
         g.throughput(Throughput::Elements(deliveries));
-        g.bench_function(BenchmarkId::from_parameter(name), |b| {
-            b.iter(|| run_replicate(&pop, &scn, &params, 0, &|| {}))
-        });
+    }
+    g.bench_function(id, |b| {
+        b.iter(|| run_replicate(&pop, scn, &params, 0, &|| {}))
+    });
+}
+
+fn whole_runs(c: &mut Criterion) {
+    let mut g = c.benchmark_group("run_baseline_7d");
+    g.sample_size(10);
+    for (name, users) in [("1e5", 100_000u64), ("1e6", 1_000_000)] {
+        let scn = common::synthetic(users, "7d");
+        bench_run(&mut g, BenchmarkId::from_parameter(name), &scn, true);
     }
     g.finish();
 }
@@ -45,17 +62,12 @@ fn percolation_runs(c: &mut Criterion) {
     let mut g = c.benchmark_group("run_percolation_er");
     g.sample_size(10);
     let scn = common::percolation(1_000_000, 10.0, 0.3);
-    let pop = generate(&scn);
-    let params = Params::new(&scn);
-    let deliveries: u64 = run_replicate(&pop, &scn, &params, 0, &|| {})
-        .records
-        .iter()
-        .map(|r| r.deliveries)
-        .sum();
-    g.throughput(Throughput::Elements(deliveries));
-    g.bench_function("1e6_nodes_5e6_edges", |b| {
-        b.iter(|| run_replicate(&pop, &scn, &params, 0, &|| {}))
-    });
+    bench_run(
+        &mut g,
+        BenchmarkId::from_parameter("1e6_nodes_5e6_edges"),
+        &scn,
+        true,
+    );
     g.finish();
 }
 
@@ -65,11 +77,7 @@ fn dead_rumor(c: &mut Criterion) {
     g.sample_size(10);
     for (name, users) in [("1e5", 100_000u64), ("1e6", 1_000_000)] {
         let scn = common::percolation(users, 4.0, 0.0);
-        let pop = generate(&scn);
-        let params = Params::new(&scn);
-        g.bench_function(BenchmarkId::from_parameter(name), |b| {
-            b.iter(|| run_replicate(&pop, &scn, &params, 0, &|| {}))
-        });
+        bench_run(&mut g, BenchmarkId::from_parameter(name), &scn, false);
     }
     g.finish();
 }
