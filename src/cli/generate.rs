@@ -2,10 +2,8 @@
 //! a scenario can import back (`members`, `chat_table`, `user_table`).
 
 use super::{init_threads, say, ExecArgs};
-use crate::output::dir;
 use crate::population::export;
-use crate::simulation;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,11 +25,7 @@ pub fn generate(a: GenerateArgs) -> Result<ExitCode> {
         .out
         .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-population", scn.name)));
     let threads = init_threads(a.exec.threads)?;
-    simulation::check_capacity(&simulation::estimate_memory(&scn, threads, None))
-        .with_context(|| format!("scenario {}", a.scenario.display()))?;
-    let staging =
-        dir::Staging::new(&out).with_context(|| format!("output folder {}", out.display()))?;
-    let pop = simulation::build_population(&scn)?;
+    let (staging, pop) = super::run::prepare(&scn, &a.scenario, &out, threads)?;
     export::write_population(&pop, staging.path())?;
     let out = staging.commit()?;
     if !a.exec.quiet {

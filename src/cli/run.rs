@@ -6,6 +6,7 @@
 use super::{init_threads, load_scenario, progress, say, ExecArgs};
 use crate::metrics::summary::RunSummary;
 use crate::output::{charts, dir, files};
+use crate::population::Population;
 use crate::scenario::Scenario;
 use crate::simulation;
 use anyhow::{Context, Result};
@@ -116,6 +117,33 @@ pub(super) struct Execute<'a> {
 /// builds the population, runs every replicate and writes the result folder `out`
 /// (staged, swapped in only when complete). `file` names the scenario in messages.
 /// Returns the folder and the per-run summaries.
+/// Everything a command checks before its real work, in the order that fails fast:
+/// memory for a generated population (before allocating it), the destination folder
+/// (staged now, so an unwritable one is found before any work), then the population
+/// itself, checks that need it (seed ids) and memory for an imported one.
+pub(super) fn prepare(
+    scn: &Scenario,
+    file: &Path,
+    out: &Path,
+    threads: usize,
+) -> Result<(dir::Staging, Population)> {
+    let capacity = |pop: Option<&Population>| {
+        simulation::check_capacity(&simulation::estimate_memory(scn, threads, pop))
+            .with_context(|| format!("scenario {}", file.display()))
+    };
+    if !scn.is_imported() {
+        capacity(None)?;
+    }
+    let staging =
+        dir::Staging::new(out).with_context(|| format!("output folder {}", out.display()))?;
+    let pop = simulation::build_population(scn)?;
+    simulation::check_against_population(scn, &pop)?;
+    if scn.is_imported() {
+        capacity(Some(&pop))?;
+    }
+    Ok((staging, pop))
+}
+
 pub(super) fn execute(
     scn: &Scenario,
     file: &Path,
@@ -123,20 +151,8 @@ pub(super) fn execute(
     how: &Execute,
 ) -> Result<(PathBuf, Vec<RunSummary>)> {
     let (threads, quiet) = (how.threads, how.quiet);
-    if !scn.is_imported() {
-        simulation::check_capacity(&simulation::estimate_memory(scn, threads, None))
-            .with_context(|| format!("scenario {}", file.display()))?;
-    }
-    // Creating the staging folder now finds an unwritable destination before any work.
-    let staging =
-        dir::Staging::new(out).with_context(|| format!("output folder {}", out.display()))?;
     let started = std::time::Instant::now();
-    let pop = simulation::build_population(scn)?;
-    simulation::check_against_population(scn, &pop)?;
-    if scn.is_imported() {
-        simulation::check_capacity(&simulation::estimate_memory(scn, threads, Some(&pop)))
-            .with_context(|| format!("scenario {}", file.display()))?;
-    }
+    let (staging, pop) = prepare(scn, file, out, threads)?;
     if !quiet {
         eprintln!(
             "population: {} users, {} chats, {} memberships ({:.1} s)",
