@@ -8,9 +8,10 @@
 //! (Efraimidis-Spirakis keys `ln(U) / w`, largest first).
 //!
 //! # Complexity
-//! O(d log d) for a user in d chats.
+//! O(d log d) for a user in d chats, reading only the user's own row of chats and
+//! slot bytes (no per-chat lookups).
 
-use crate::population::{Population, FANOUT_ALL};
+use crate::population::{slot, Population, FANOUT_ALL};
 use crate::rng::Rng;
 use rand::Rng as _;
 
@@ -23,27 +24,23 @@ pub struct ChatChooser {
 }
 
 impl ChatChooser {
-    /// Weight of chat `c` for user `u`, or None if `u` cannot forward there.
+    /// Weight of a chat for a user from its slot byte (None if the user cannot forward
+    /// there), or None for the chat the message came from.
     #[inline]
-    fn weight(
-        &self,
-        pop: &Population,
-        u: u32,
-        camp: u8,
-        exclude: Option<u32>,
-        c: u32,
-    ) -> Option<f64> {
-        if Some(c) == exclude || !pop.may_post(u, c) || pop.chats.members.row_len(c as usize) < 2 {
+    fn weight(&self, slot: u8, c: u32, exclude: Option<u32>) -> Option<f64> {
+        if slot & slot::POSTABLE == 0 || Some(c) == exclude {
             return None;
         }
-        let mut w = self.kind_weight[pop.chats.kind[c as usize] as usize];
-        if pop.chats.camp[c as usize] == camp {
+        let mut w = self.kind_weight[(slot & slot::KIND) as usize];
+        if slot & slot::SAME_CAMP != 0 {
             w *= self.camp_preference;
         }
         (w > 0.0).then_some(w)
     }
 
-    /// Appends to `out` the chats user `u` forwards to, at most `limit`.
+    /// Appends to `out` the chats user `u` forwards to, at most `limit`. `keyed` is
+    /// scratch space, reused between calls.
+    #[allow(clippy::too_many_arguments)]
     pub fn choose(
         &self,
         pop: &Population,
@@ -52,6 +49,7 @@ impl ChatChooser {
         limit: u32,
         rng: &mut Rng,
         out: &mut Vec<u32>,
+        keyed: &mut Vec<(f64, u32)>,
     ) {
         let fanout = pop.users.fanout[u as usize];
         let k = if fanout == FANOUT_ALL {
@@ -62,26 +60,26 @@ impl ChatChooser {
         if k == 0 {
             return;
         }
-        let camp = pop.users.camp[u as usize];
-        let chats = pop.user_chats.row(u as usize);
+        let (chats, slots) = pop.chats_of(u);
         let start = out.len();
-        // Fast path, no allocation and no draws: when every eligible chat fits, take
-        // them all in order. The eligible chats are written to `out` directly; only if
-        // there are too many are they taken back and sampled by weight.
+        // Fast path, no draws: when every eligible chat fits, take them all in order.
+        // The eligible chats are written to `out` directly; only if there are too many
+        // are they taken back and sampled by weight.
         out.extend(
             chats
                 .iter()
-                .copied()
-                .filter(|&c| self.weight(pop, u, camp, exclude, c).is_some()),
+                .zip(slots)
+                .filter(|&(&c, &s)| self.weight(s, c, exclude).is_some())
+                .map(|(&c, _)| c),
         );
         let eligible = out.len() - start;
         if eligible <= k {
             return;
         }
         out.truncate(start);
-        let mut keyed: Vec<(f64, u32)> = Vec::with_capacity(eligible);
-        for &c in chats {
-            if let Some(w) = self.weight(pop, u, camp, exclude, c) {
+        keyed.clear();
+        for (&c, &s) in chats.iter().zip(slots) {
+            if let Some(w) = self.weight(s, c, exclude) {
                 // ln(U)/w is a monotone transform of U^(1/w); U in (0, 1].
                 let u01 = 1.0 - rng.random::<f64>();
                 keyed.push((u01.ln() / w, c));

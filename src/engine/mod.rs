@@ -601,10 +601,14 @@ impl<'a> Run<'a> {
         let (pop, params, posts, st, rules) =
             (self.pop, self.params, &self.posts, &self.state, self.rules);
         let (seed, run) = (self.seed, self.run);
-        users
-            .par_iter()
-            .with_min_len(PAR_MIN / 8)
-            .flat_map_iter(|&u| {
+        let purpose = match msg {
+            Msg::Rumor => Purpose::ChatChoice,
+            Msg::Correction | Msg::Response => Purpose::Correction,
+        };
+        // One output and one pair of scratch buffers per block of users, not per user.
+        let block = |users: &[u32]| -> Vec<Post> {
+            let (mut out, mut chats, mut keyed) = (Vec::new(), Vec::new(), Vec::new());
+            for &u in users {
                 let s = match msg {
                     Msg::Rumor => st.source_post[u as usize],
                     Msg::Correction | Msg::Response => {
@@ -621,24 +625,36 @@ impl<'a> Run<'a> {
                     Some(p) if p.labelled => rules.labelled_limit,
                     Some(_) => rules.forward_limit,
                 };
-                let purpose = match msg {
-                    Msg::Rumor => Purpose::ChatChoice,
-                    Msg::Correction | Msg::Response => Purpose::Correction,
-                };
                 let mut r = rng::stream(seed, run, t as u64, u as u64, purpose);
-                let mut out = Vec::new();
-                params
-                    .chooser
-                    .choose(pop, u, src.map(|p| p.chat), limit, &mut r, &mut out);
-                out.into_iter().map(move |chat| Post {
+                chats.clear();
+                params.chooser.choose(
+                    pop,
+                    u,
+                    src.map(|p| p.chat),
+                    limit,
+                    &mut r,
+                    &mut chats,
+                    &mut keyed,
+                );
+                out.extend(chats.iter().map(|&chat| Post {
                     sender: u,
                     chat,
                     hop,
                     labelled,
                     msg,
-                })
-            })
-            .collect()
+                }));
+            }
+            out
+        };
+        if users.len() < PAR_MIN / 8 {
+            return block(users);
+        }
+        let parts: Vec<Vec<Post>> = users.par_chunks(PAR_MIN / 8).map(block).collect();
+        let mut all = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+        for p in parts {
+            all.extend_from_slice(&p);
+        }
+        all
     }
 
     fn schedule(&mut self, u: u32, at: u64, msg: Msg) {

@@ -50,6 +50,18 @@ impl Csr {
         &self.targets[self.offsets[i] as usize..self.offsets[i + 1] as usize]
     }
 
+    /// Positions of row `i` in [`Csr::targets`].
+    #[inline]
+    pub fn row_range(&self, i: usize) -> std::ops::Range<usize> {
+        self.offsets[i] as usize..self.offsets[i + 1] as usize
+    }
+
+    /// All entries, row after row.
+    #[inline]
+    pub fn targets(&self) -> &[u32] {
+        &self.targets
+    }
+
     /// Length of row `i`.
     #[inline]
     pub fn row_len(&self, i: usize) -> usize {

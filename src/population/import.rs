@@ -773,6 +773,7 @@ impl<'a> Importer<'a> {
             users,
             chats,
             user_chats: Csr::default(),
+            user_chat_slots: Vec::new(),
             camp_names: self.camp_names,
             user_labels: Some(self.users.into_labels()),
             chat_labels,

@@ -15,6 +15,7 @@ pub use generate::generate;
 pub use csr::Csr;
 
 use crate::scenario::ChatKind;
+use rayon::prelude::*;
 
 /// Marks a chat without an owner (everyone may post).
 pub const NO_OWNER: u32 = u32::MAX;
@@ -91,6 +92,10 @@ pub struct Population {
     pub chats: Chats,
     /// user -> chats, the transpose of `chats.members`.
     pub user_chats: Csr,
+    /// One byte per entry of `user_chats` (same order): what chat choice needs to know
+    /// about that chat for that user ([`slot`]), so a share action reads one row
+    /// sequentially instead of four per-chat arrays at random.
+    pub user_chat_slots: Vec<u8>,
     /// Camp names, indexed by camp id.
     pub camp_names: Vec<String>,
     /// External user ids of an imported population (dense id -> original label).
@@ -118,8 +123,44 @@ impl Population {
     }
 
     /// Builds the user -> chats index from the chat -> members lists.
+    /// Builds the user -> chats index from the chat -> members lists, with its slot
+    /// bytes.
     pub fn index_user_chats(&mut self) {
         self.user_chats = self.chats.members.transpose(self.users.len());
+        let (users, chats, index) = (&self.users, &self.chats, &self.user_chats);
+        let mut slots = vec![0u8; index.len()];
+        // Blocks of users own disjoint ranges of slots, so they fill them in parallel.
+        const BLOCK: usize = 4096;
+        let mut blocks = Vec::with_capacity(users.len().div_ceil(BLOCK));
+        let mut rest = slots.as_mut_slice();
+        for lo in (0..users.len()).step_by(BLOCK) {
+            let hi = (lo + BLOCK).min(users.len());
+            let len = index.row_range(lo).start..index.row_range(hi - 1).end;
+            let (block, tail) = rest.split_at_mut(len.len());
+            blocks.push((lo..hi, block));
+            rest = tail;
+        }
+        blocks.into_par_iter().for_each(|(range, block)| {
+            let base = index.row_range(range.start).start;
+            for u in range {
+                let row = index.row_range(u);
+                let out = &mut block[row.start - base..row.end - base];
+                for (s, &c) in out.iter_mut().zip(index.row(u)) {
+                    *s = slot::of(chats, users.camp[u], u as u32, c);
+                }
+            }
+        });
+        self.user_chat_slots = slots;
+    }
+
+    /// The chats of user `u` and their slot bytes.
+    #[inline]
+    pub fn chats_of(&self, u: u32) -> (&[u32], &[u8]) {
+        let range = self.user_chats.row_range(u as usize);
+        (
+            &self.user_chats.targets()[range.clone()],
+            &self.user_chat_slots[range],
+        )
     }
 
     /// Bytes held by the population's arrays.
@@ -131,7 +172,11 @@ impl Population {
         let c = &self.chats;
         let chats =
             c.kind.capacity() + 4 * c.trust.capacity() + c.camp.capacity() + 4 * c.owner.capacity();
-        users as u64 + chats as u64 + c.members.heap_bytes() + self.user_chats.heap_bytes()
+        users as u64
+            + chats as u64
+            + c.members.heap_bytes()
+            + self.user_chats.heap_bytes()
+            + self.user_chat_slots.capacity() as u64
     }
 
     /// Label of user `u` as written in outputs: the imported id, or the dense id.
@@ -158,12 +203,42 @@ impl Population {
     }
 }
 
+/// The slot byte of a (user, chat) membership: bit 7 says the user may forward there
+/// (everyone may post or the user is the owner, and someone else is in the chat), bit 3
+/// that the chat's dominant camp is the user's, bits 0-2 the chat's kind.
+pub mod slot {
+    use super::{Chats, NO_OWNER};
+
+    /// The user may forward into this chat.
+    pub const POSTABLE: u8 = 0x80;
+    /// The chat's dominant camp is the user's camp.
+    pub const SAME_CAMP: u8 = 0x08;
+    /// Mask of the kind index.
+    pub const KIND: u8 = 0x07;
+
+    /// Slot byte of user `u` (of camp `camp`) in chat `c`.
+    #[inline]
+    pub fn of(chats: &Chats, camp: u8, u: u32, c: u32) -> u8 {
+        let c = c as usize;
+        let owner = chats.owner[c];
+        let postable = (owner == NO_OWNER || owner == u) && chats.members.row_len(c) >= 2;
+        let mut s = chats.kind[c] as u8 & KIND;
+        if chats.camp[c] == camp {
+            s |= SAME_CAMP;
+        }
+        if postable {
+            s |= POSTABLE;
+        }
+        s
+    }
+}
+
 /// Bytes per user and per membership of the in-memory layout, for estimates.
 pub mod layout {
     /// camp u8 + skepticism f32 + activity f32 + fanout u16 + followers u32 + user->chats offset u64.
     pub const BYTES_PER_USER: u64 = 1 + 4 + 4 + 2 + 4 + 8;
     /// kind u8 + trust f32 + camp u8 + owner u32 + members offset u64.
     pub const BYTES_PER_CHAT: u64 = 1 + 4 + 1 + 4 + 8;
-    /// One u32 in chat -> members and one in user -> chats.
-    pub const BYTES_PER_MEMBERSHIP: u64 = 8;
+    /// One u32 in chat -> members, one in user -> chats and its slot byte.
+    pub const BYTES_PER_MEMBERSHIP: u64 = 9;
 }
