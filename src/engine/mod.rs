@@ -676,42 +676,56 @@ impl<'a> Run<'a> {
         // Posts are delivered in parallel chunks; each chunk returns its copies and, per
         // post, (recipients, recipients who had already read the rumor). One allocation
         // per chunk, not per post: a complete graph makes millions of two-member posts.
+        //
+        // Delivery is bound by memory latency (chat offsets, then members, then each
+        // recipient's flags, all at random), so a chunk runs in three passes, each over
+        // loads that do not depend on one another: the processor then keeps many cache
+        // misses in flight instead of waiting for each chain in turn.
         let deliver_chunk = |(c, chunk): (usize, &[Post])| -> Delivered {
-            let mut copies = Vec::new();
-            let mut counts = Vec::with_capacity(chunk.len());
-            for (i, p) in chunk.iter().enumerate() {
-                let pid = (first_post + c * DELIVERY_CHUNK + i) as u32;
-                let recipients: &[u32] = if p.chat == NO_CHAT {
-                    direct
-                        .binary_search_by_key(&pid, |d| d.0)
-                        .map(|k| direct[k].1.as_slice())
-                        .unwrap_or(&[])
-                } else {
-                    pop.chats.members.row(p.chat as usize)
+            let first = first_post + c * DELIVERY_CHUNK;
+            // Pass 1: each post's recipient list.
+            let rows: Vec<&[u32]> = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    if p.chat == NO_CHAT {
+                        let pid = (first + i) as u32;
+                        direct
+                            .binary_search_by_key(&pid, |d| d.0)
+                            .map(|k| direct[k].1.as_slice())
+                            .unwrap_or(&[])
+                    } else {
+                        pop.chats.members.row(p.chat as usize)
+                    }
+                })
+                .collect();
+            // Pass 2: the recipients, as (user, index of the post in the chunk).
+            let mut to = Vec::with_capacity(2 * chunk.len());
+            for (i, (p, row)) in chunk.iter().zip(&rows).enumerate() {
+                to.extend(
+                    row.iter()
+                        .filter(|&&m| m != p.sender)
+                        .map(|&m| (m, i as u32)),
+                );
+            }
+            // Pass 3: each recipient's flags decide whether the copy is kept.
+            let mut copies = Vec::with_capacity(to.len());
+            let mut counts = vec![(0u32, 0u32); chunk.len()];
+            for &(m, i) in &to {
+                let f = st.flags[m as usize];
+                let count = &mut counts[i as usize];
+                count.0 += 1;
+                let keep = match chunk[i as usize].msg {
+                    Msg::Rumor => {
+                        count.1 += (f & flag::READ != 0) as u32;
+                        // Not yet reached, or reached and still open to persuasion.
+                        f & (flag::CLOSED | flag::REACHED) != flag::CLOSED | flag::REACHED
+                    }
+                    Msg::Correction | Msg::Response => f & flag::CORR_READ == 0,
                 };
-                let (mut count, mut knew) = (0u32, 0u32);
-                for &m in recipients {
-                    if m == p.sender {
-                        continue;
-                    }
-                    count += 1;
-                    let f = st.flags[m as usize];
-                    let keep = match p.msg {
-                        Msg::Rumor => {
-                            knew += (f & flag::READ != 0) as u32;
-                            let open = matches!(
-                                st.belief[m as usize],
-                                Belief::Unaware | Belief::Exposed | Belief::Rejecter
-                            );
-                            open || f & flag::REACHED == 0
-                        }
-                        Msg::Correction | Msg::Response => f & flag::CORR_READ == 0,
-                    };
-                    if keep {
-                        copies.push((m, pid));
-                    }
+                if keep {
+                    copies.push((m, first as u32 + i));
                 }
-                counts.push((count, knew));
             }
             (copies, counts)
         };

@@ -39,6 +39,9 @@ pub mod flag {
     pub const CORR_REACHED: u8 = 16;
     /// Read the correction.
     pub const CORR_READ: u8 = 32;
+    /// Believes, is immune or corrected: a rumor copy can no longer change the belief.
+    /// Mirrors [`super::State::belief`] so that delivery reads one byte per recipient.
+    pub const CLOSED: u8 = 64;
 }
 
 /// No post (a user not convinced by any copy yet, or a seed).
@@ -119,6 +122,12 @@ impl<'a> State<'a> {
         self.belief_counts[*old as usize] -= 1;
         self.belief_counts[b as usize] += 1;
         *old = b;
+        let f = &mut self.flags[u as usize];
+        if matches!(b, Belief::Believer | Belief::Immune | Belief::Corrected) {
+            *f |= flag::CLOSED;
+        } else {
+            *f &= !flag::CLOSED;
+        }
     }
 
     /// Moves user `u` to role `r`, keeping counts.
