@@ -429,8 +429,8 @@ fn start_correction(run: &mut Run, u: u32) {
 fn moderate(run: &mut Run, chats: &[u32], t: u32) {
     let set: HashSet<u32> = chats.iter().copied().collect();
     let posts = &run.posts;
-    run.pending.retain(|&(_, pid)| {
-        let p = &posts[pid as usize];
+    run.pending.retain(|c| {
+        let p = &posts[c.post as usize];
         !(p.msg == Msg::Rumor && set.contains(&p.chat))
     });
     for &c in chats {

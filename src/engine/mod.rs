@@ -92,9 +92,29 @@ pub struct Post {
     pub msg: Msg,
 }
 
+/// One unread copy of a post in a user's inbox. It carries what reading needs (the
+/// message, the label, the trust of the chat it came through), so reading and reach
+/// never look the post up at random; copies are ordered by (user, post).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Inbox {
+    pub user: u32,
+    pub post: u32,
+    pub trust: f32,
+    pub msg: Msg,
+    pub labelled: bool,
+}
+
+impl Inbox {
+    /// Sort key: by user, then in posting order.
+    #[inline]
+    fn key(&self) -> u64 {
+        (self.user as u64) << 32 | self.post as u64
+    }
+}
+
 /// What delivering a chunk of posts produced: copies kept for reading, and per post
 /// the recipients and the recipients who had already read the rumor.
-type Delivered = (Vec<(u32, u32)>, Vec<(u32, u32)>);
+type Delivered = (Vec<Inbox>, Vec<(u32, u32)>);
 
 /// Posts per parallel delivery task.
 const DELIVERY_CHUNK: usize = 256;
@@ -212,8 +232,8 @@ pub(crate) struct Run<'a> {
     posts: Vec<Post>,
     /// Recipients of this step's posts with `chat == NO_CHAT`, by post id.
     direct: Vec<(u32, Vec<u32>)>,
-    /// Unread copies as (user, post), sorted.
-    pending: Vec<(u32, u32)>,
+    /// Unread copies, sorted by (user, post).
+    pending: Vec<Inbox>,
     /// Users whose rumor share action is due at each step.
     agenda: Vec<Vec<u32>>,
     /// Users whose correction share action is due at each step.
@@ -669,8 +689,8 @@ impl<'a> Run<'a> {
 
     /// Phase 2: copies to every member but the sender; stifling of senders.
     /// Returns the new copies, sorted by (user, post), and the rumor copies delivered.
-    fn deliver(&mut self, t: u32, first_post: usize) -> (Vec<(u32, u32)>, u64) {
-        let (pop, st) = (self.pop, &self.state);
+    fn deliver(&mut self, t: u32, first_post: usize) -> (Vec<Inbox>, u64) {
+        let (pop, st, params) = (self.pop, &self.state, self.params);
         let new_posts = &self.posts[first_post..];
         let direct = std::mem::take(&mut self.direct);
         // Posts are delivered in parallel chunks; each chunk returns its copies and, per
@@ -683,12 +703,12 @@ impl<'a> Run<'a> {
         // misses in flight instead of waiting for each chain in turn.
         let deliver_chunk = |(c, chunk): (usize, &[Post])| -> Delivered {
             let first = first_post + c * DELIVERY_CHUNK;
-            // Pass 1: each post's recipient list.
-            let rows: Vec<&[u32]> = chunk
+            // Pass 1: each post's recipient list and the trust of its chat.
+            let rows: Vec<(&[u32], f32)> = chunk
                 .iter()
                 .enumerate()
                 .map(|(i, p)| {
-                    if p.chat == NO_CHAT {
+                    let row = if p.chat == NO_CHAT {
                         let pid = (first + i) as u32;
                         direct
                             .binary_search_by_key(&pid, |d| d.0)
@@ -696,12 +716,13 @@ impl<'a> Run<'a> {
                             .unwrap_or(&[])
                     } else {
                         pop.chats.members.row(p.chat as usize)
-                    }
+                    };
+                    (row, Self::trust_of(pop, params, p))
                 })
                 .collect();
             // Pass 2: the recipients, as (user, index of the post in the chunk).
             let mut to = Vec::with_capacity(2 * chunk.len());
-            for (i, (p, row)) in chunk.iter().zip(&rows).enumerate() {
+            for (i, (p, (row, _))) in chunk.iter().zip(&rows).enumerate() {
                 to.extend(
                     row.iter()
                         .filter(|&&m| m != p.sender)
@@ -715,7 +736,8 @@ impl<'a> Run<'a> {
                 let f = st.flags[m as usize];
                 let count = &mut counts[i as usize];
                 count.0 += 1;
-                let keep = match chunk[i as usize].msg {
+                let p = &chunk[i as usize];
+                let keep = match p.msg {
                     Msg::Rumor => {
                         count.1 += (f & flag::READ != 0) as u32;
                         // Not yet reached, or reached and still open to persuasion.
@@ -724,7 +746,13 @@ impl<'a> Run<'a> {
                     Msg::Correction | Msg::Response => f & flag::CORR_READ == 0,
                 };
                 if keep {
-                    copies.push((m, first as u32 + i));
+                    copies.push(Inbox {
+                        user: m,
+                        post: first as u32 + i,
+                        trust: rows[i as usize].1,
+                        msg: p.msg,
+                        labelled: p.labelled,
+                    });
                 }
             }
             (copies, counts)
@@ -787,26 +815,27 @@ impl<'a> Run<'a> {
             }
         }
         if new_copies.len() >= PAR_MIN {
-            new_copies.par_sort_unstable();
+            new_copies.par_sort_unstable_by_key(Inbox::key);
         } else {
-            new_copies.sort_unstable();
+            new_copies.sort_unstable_by_key(Inbox::key);
         }
         (new_copies, deliveries)
     }
 
     /// Extends the cascade with users reached by the rumor for the first time (their
     /// earliest post this step is their first copy), and counts correction reach.
-    fn mark_reach(&mut self, t: u32, new_copies: &[(u32, u32)]) {
+    fn mark_reach(&mut self, t: u32, new_copies: &[Inbox]) {
         let mut last = (u32::MAX, Msg::Rumor);
-        for &(u, pid) in new_copies {
-            let p = self.posts[pid as usize];
-            if (u, p.msg) == last {
+        for c in new_copies {
+            let u = c.user;
+            if (u, c.msg) == last {
                 continue;
             }
-            last = (u, p.msg);
-            match p.msg {
+            last = (u, c.msg);
+            match c.msg {
                 Msg::Rumor => {
                     if self.state.mark_reached(u) {
+                        let p = self.posts[c.post as usize];
                         let chat = (p.chat != NO_CHAT).then_some(p.chat);
                         self.cascade.push(CascadeEntry {
                             user: u,
@@ -833,21 +862,24 @@ impl<'a> Run<'a> {
     }
 
     /// Phase 3: users with unread copies read them (or keep them for later).
-    fn read(&mut self, t: u32, new_copies: Vec<(u32, u32)>) {
+    fn read(&mut self, t: u32, new_copies: Vec<Inbox>) {
         let old = std::mem::take(&mut self.pending);
         let mut merged = merge_sorted(old, new_copies);
         // Copies that can no longer change anything are dropped, not read.
-        let (st, posts) = (&self.state, &self.posts);
-        merged.retain(|&(u, pid)| match posts[pid as usize].msg {
-            Msg::Rumor => matches!(st.belief[u as usize], Belief::Exposed | Belief::Rejecter),
-            Msg::Correction | Msg::Response => !st.has(u, flag::CORR_READ),
+        let st = &self.state;
+        merged.retain(|c| match c.msg {
+            Msg::Rumor => matches!(
+                st.belief[c.user as usize],
+                Belief::Exposed | Belief::Rejecter
+            ),
+            Msg::Correction | Msg::Response => !st.has(c.user, flag::CORR_READ),
         });
         let response = self.response_effect;
         let rhythm = self.scn.rhythm_at(t) as f64;
         let (pop, params, rules) = (self.pop, self.params, self.rules);
         let (seed, run) = (self.seed, self.run);
-        let decide = |group: &[(u32, u32)]| -> Option<ReadOutcome> {
-            let u = group[0].0;
+        let decide = |group: &[Inbox]| -> Option<ReadOutcome> {
+            let u = group[0].user;
             let p_read = pop.users.activity[u as usize] as f64 * rhythm;
             if rng::uniform(seed, run, t as u64, u as u64, Purpose::Reading) >= p_read {
                 return None;
@@ -865,18 +897,17 @@ impl<'a> Run<'a> {
             let mut cur = was;
             let (mut convinced_by, mut first_post, mut copies) = (NO_POST, NO_POST, 0u32);
             let (mut corr_post, mut accepted) = (NO_POST, false);
-            for &(_, pid) in group {
-                let post = &posts[pid as usize];
+            for post in group {
+                let pid = post.post;
                 match post.msg {
                     Msg::Rumor => {
                         if first_post == NO_POST {
                             first_post = pid;
                         }
                         if matches!(cur, Belief::Exposed | Belief::Rejecter) {
-                            let trust = Self::trust_of(pop, params, post);
                             let p = params.belief.probability(
                                 reader,
-                                trust,
+                                post.trust,
                                 post.labelled,
                                 prior + copies,
                                 &rules,
@@ -939,12 +970,12 @@ impl<'a> Run<'a> {
             })
         };
         let outcomes: Vec<Option<ReadOutcome>> = if merged.len() >= PAR_MIN {
-            merged.par_chunk_by(|a, b| a.0 == b.0).map(decide).collect()
+            merged.par_chunk_by(|a, b| a.user == b.user).map(decide).collect()
         } else {
-            merged.chunk_by(|a, b| a.0 == b.0).map(decide).collect()
+            merged.chunk_by(|a, b| a.user == b.user).map(decide).collect()
         };
         let mut keep = Vec::with_capacity(merged.len() / 2);
-        for (group, outcome) in merged.chunk_by(|a, b| a.0 == b.0).zip(outcomes) {
+        for (group, outcome) in merged.chunk_by(|a, b| a.user == b.user).zip(outcomes) {
             match outcome {
                 None => keep.extend_from_slice(group),
                 Some(o) => self.apply(t, o),
@@ -1078,7 +1109,7 @@ pub fn resolve_ids(pop: &Population, ids: &[String]) -> Result<Vec<u32>, String>
 }
 
 /// Merges two sorted vectors of distinct items.
-fn merge_sorted(a: Vec<(u32, u32)>, b: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+fn merge_sorted(a: Vec<Inbox>, b: Vec<Inbox>) -> Vec<Inbox> {
     if a.is_empty() {
         return b;
     }
@@ -1088,7 +1119,7 @@ fn merge_sorted(a: Vec<(u32, u32)>, b: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
-        if a[i] <= b[j] {
+        if a[i].key() <= b[j].key() {
             out.push(a[i]);
             i += 1;
         } else {
