@@ -628,14 +628,21 @@ impl<'a> Run<'a> {
         // One output and one pair of scratch buffers per block of users, not per user.
         let block = |users: &[u32]| -> Vec<Post> {
             let (mut out, mut chats, mut keyed) = (Vec::new(), Vec::new(), Vec::new());
-            for &u in users {
-                let s = match msg {
-                    Msg::Rumor => st.source_post[u as usize],
-                    Msg::Correction | Msg::Response => {
-                        st.corr_source.get(u as usize).copied().unwrap_or(NO_POST)
-                    }
-                };
-                let src = (s != NO_POST).then(|| posts[s as usize]);
+            // The posts being forwarded, looked up at random: in a pass of their own so
+            // that the loads overlap.
+            let sources: Vec<Option<Post>> = users
+                .iter()
+                .map(|&u| {
+                    let s = match msg {
+                        Msg::Rumor => st.source_post[u as usize],
+                        Msg::Correction | Msg::Response => {
+                            st.corr_source.get(u as usize).copied().unwrap_or(NO_POST)
+                        }
+                    };
+                    (s != NO_POST).then(|| posts[s as usize])
+                })
+                .collect();
+            for (&u, &src) in users.iter().zip(&sources) {
                 let hop = src.map_or(0, |p| p.hop + 1);
                 let labelled = rules.label_hops > 0 && hop >= rules.label_hops;
                 // An original post is not a forward; a forward of a labelled copy gets
@@ -826,6 +833,7 @@ impl<'a> Run<'a> {
     /// earliest post this step is their first copy), and counts correction reach.
     fn mark_reach(&mut self, t: u32, new_copies: &[Inbox]) {
         let mut last = (u32::MAX, Msg::Rumor);
+        let mut first_copies = Vec::new();
         for c in new_copies {
             let u = c.user;
             if (u, c.msg) == last {
@@ -835,20 +843,25 @@ impl<'a> Run<'a> {
             match c.msg {
                 Msg::Rumor => {
                     if self.state.mark_reached(u) {
-                        let p = self.posts[c.post as usize];
-                        let chat = (p.chat != NO_CHAT).then_some(p.chat);
-                        self.cascade.push(CascadeEntry {
-                            user: u,
-                            parent: Some(p.sender),
-                            hops: p.hop,
-                            step: t,
-                            chat,
-                        });
+                        first_copies.push((u, c.post));
                     }
                 }
                 Msg::Correction | Msg::Response => self.state.mark_corr_reached(u),
             }
         }
+        // A separate pass over the posts (looked up at random) lets their loads overlap.
+        let posts = &self.posts;
+        self.cascade
+            .extend(first_copies.into_iter().map(|(u, pid)| {
+                let p = &posts[pid as usize];
+                CascadeEntry {
+                    user: u,
+                    parent: Some(p.sender),
+                    hops: p.hop,
+                    step: t,
+                    chat: (p.chat != NO_CHAT).then_some(p.chat),
+                }
+            }));
     }
 
     /// Trust of the chat a post came through.
