@@ -6,7 +6,7 @@
 //! Generators are size-limited so 32 cases run in a few seconds. Failure persistence
 //! is off: a failing case is printed shrunk, and belongs in a named regression test.
 
-use grapevine::engine::RunOutput;
+use grapevine::engine::{Params, Replicate, RunOutput};
 use grapevine::metrics::StepRecord;
 use grapevine::population::{self, Population};
 use grapevine::scenario::Scenario;
@@ -341,6 +341,34 @@ proptest! {
             }
             let total: u64 = run.records.iter().map(|r| r.new_reached).sum();
             prop_assert!(total <= users);
+        }
+    }
+
+    /// Stepping a replicate by hand gives the records of a whole run, and a clone taken
+    /// part-way (a snapshot) continues exactly as the original.
+    #[test]
+    fn a_snapshot_continues_as_the_original(c in case(), cut in 0u32..40) {
+        let (scn, pop, runs) = simulate(&c, 1).map_err(TestCaseError::fail)?;
+        let params = Params::new(&scn);
+        let mut rep = Replicate::new(&pop, &scn, &params, 0);
+        let mut stepped = Vec::new();
+        let mut snapshot = None;
+        loop {
+            if rep.next_step() == cut {
+                snapshot = Some((rep.clone(), stepped.len()));
+            }
+            match rep.step() {
+                Some(r) => stepped.push(r),
+                None => break,
+            }
+        }
+        prop_assert_eq!(&stepped[..], &runs[0].records[..stepped.len()]);
+        if let Some((mut snap, from)) = snapshot {
+            let mut rest = Vec::new();
+            while let Some(r) = snap.step() {
+                rest.push(r);
+            }
+            prop_assert_eq!(&rest[..], &stepped[from..]);
         }
     }
 }

@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, HashSet};
 const MODERATION_SALT: u64 = 0x6D6F64;
 
 /// One planned intervention.
+#[derive(Clone)]
 struct Planned {
     at_step: Option<u32>,
     condition: Option<Condition>,
@@ -26,6 +27,7 @@ struct Planned {
 }
 
 /// A moderation that is in force.
+#[derive(Clone)]
 struct Moderation {
     index: usize,
     share: f64,
@@ -57,6 +59,7 @@ enum Ban {
 }
 
 /// Run-time state of all interventions of a replicate.
+#[derive(Clone)]
 pub struct Interventions {
     planned: Vec<Planned>,
     /// Interventions whose condition held after the last step.

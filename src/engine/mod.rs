@@ -120,7 +120,7 @@ type Delivered = (Vec<Inbox>, Vec<(u32, u32)>);
 const DELIVERY_CHUNK: usize = 256;
 
 /// Seeds that act at one step.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct SeedStep {
     users: Vec<u32>,
     /// (chat, poster)
@@ -221,6 +221,7 @@ impl Params {
 }
 
 /// One replicate in progress.
+#[derive(Clone)]
 pub(crate) struct Run<'a> {
     pop: &'a Population,
     scn: &'a Scenario,
@@ -276,38 +277,37 @@ pub fn run_replicate(
     replicate: u32,
     on_step: &(dyn Fn() + Sync),
 ) -> RunOutput {
-    let mut run = Run::new(pop, scn, params, replicate);
+    let mut rep = Replicate::new(pop, scn, params, replicate);
     let mut records = Vec::with_capacity(scn.steps as usize);
     let mut camp_records = Vec::new();
     let track_camps = pop.camp_names.len() > 1;
-    for t in 0..scn.steps {
-        if run.is_quiet(t) {
+    while rep.next < scn.steps {
+        let Some(r) = rep.step() else {
             // Nothing can happen any more: the rest of the horizon repeats this state.
             let mut r = records
                 .last()
                 .copied()
-                .unwrap_or_else(|| run.state.record(t));
-            for s in t..scn.steps {
+                .unwrap_or_else(|| rep.run.state.record(rep.next));
+            for s in rep.next..scn.steps {
                 r.step = s;
                 r.new_reached = 0;
                 r.deliveries = 0;
                 r.posts = 0;
                 records.push(r);
                 if track_camps {
-                    camp_records.push(run.state.camps.clone());
+                    camp_records.push(rep.run.state.camps.clone());
                 }
                 on_step();
             }
             break;
-        }
-        let r = run.step(t);
-        run.interventions.observe(&r, pop.n_users() as u64);
+        };
         records.push(r);
         if track_camps {
-            camp_records.push(run.state.camps.clone());
+            camp_records.push(rep.run.state.camps.clone());
         }
         on_step();
     }
+    let run = rep.run;
     let stages = run
         .public
         .as_ref()
@@ -322,6 +322,62 @@ pub fn run_replicate(
         cascade: run.cascade,
         fired: run.interventions.fired(),
         stages,
+    }
+}
+
+/// A replicate advanced one step at a time, for benchmarks and tools that look at a
+/// run part-way. A clone is a snapshot: it continues exactly as the original would.
+#[derive(Clone)]
+pub struct Replicate<'a> {
+    run: Run<'a>,
+    next: u32,
+}
+
+impl<'a> Replicate<'a> {
+    /// Replicate `replicate` of a scenario, before its first step.
+    pub fn new(
+        pop: &'a Population,
+        scn: &'a Scenario,
+        params: &'a Params,
+        replicate: u32,
+    ) -> Replicate<'a> {
+        Replicate {
+            run: Run::new(pop, scn, params, replicate),
+            next: 0,
+        }
+    }
+
+    /// The step that [`Replicate::step`] runs next.
+    pub fn next_step(&self) -> u32 {
+        self.next
+    }
+
+    /// Runs the next step and returns its record; None (without advancing) once the
+    /// horizon is reached or nothing is pending, scheduled or still to be seeded.
+    pub fn step(&mut self) -> Option<StepRecord> {
+        let t = self.next;
+        if t >= self.run.scn.steps || self.run.is_quiet(t) {
+            return None;
+        }
+        let r = self.run.step(t);
+        self.run
+            .interventions
+            .observe(&r, self.run.pop.n_users() as u64);
+        self.next += 1;
+        Some(r)
+    }
+
+    /// Share actions (rumor and correction) due at the next step: the posting side of
+    /// the active set.
+    pub fn due_next(&self) -> usize {
+        let t = self.next as usize;
+        let due = |agenda: &[Vec<u32>]| agenda.get(t).map_or(0, Vec::len);
+        due(&self.run.agenda) + due(&self.run.corr_agenda)
+    }
+
+    /// Unread copies waiting in inboxes: the reading side of the active set.
+    pub fn pending_copies(&self) -> usize {
+        self.run.pending.len()
     }
 }
 
@@ -983,9 +1039,15 @@ impl<'a> Run<'a> {
             })
         };
         let outcomes: Vec<Option<ReadOutcome>> = if merged.len() >= PAR_MIN {
-            merged.par_chunk_by(|a, b| a.user == b.user).map(decide).collect()
+            merged
+                .par_chunk_by(|a, b| a.user == b.user)
+                .map(decide)
+                .collect()
         } else {
-            merged.chunk_by(|a, b| a.user == b.user).map(decide).collect()
+            merged
+                .chunk_by(|a, b| a.user == b.user)
+                .map(decide)
+                .collect()
         };
         let mut keep = Vec::with_capacity(merged.len() / 2);
         for (group, outcome) in merged.chunk_by(|a, b| a.user == b.user).zip(outcomes) {

@@ -91,6 +91,7 @@ pub struct PublicStep {
 }
 
 /// Run-time state of the public layer of one replicate.
+#[derive(Clone)]
 pub struct PublicLayer {
     pub params: PublicParams,
     /// Believers due to post publicly, by step.

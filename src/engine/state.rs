@@ -48,6 +48,7 @@ pub mod flag {
 pub const NO_POST: u32 = u32::MAX;
 
 /// Dynamic state of every user in one replicate.
+#[derive(Clone)]
 pub struct State<'a> {
     /// Camp of each user (from the population), for per-camp counts.
     camp: &'a [u8],
