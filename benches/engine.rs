@@ -1,14 +1,15 @@
-//! Criterion benchmarks of population generation and whole runs. Names carry the size
-//! (`generate_1e5`, `run_baseline_1e6_7d`, ...). Figures and how to reproduce them are
-//! in docs/performance.md.
+//! Criterion benchmarks of population generation, single steps and whole runs. Names
+//! carry the size (`generate/1e5`, `run_baseline_7d/1e6`, `step_er_1e6/active_1e5`, ...).
+//! Figures and how to reproduce them are in docs/performance.md.
 
 mod common;
 
 use criterion::measurement::WallTime;
 use criterion::{
-    criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, Throughput,
+    criterion_group, criterion_main, BatchSize, BenchmarkGroup, BenchmarkId, Criterion,
+    Throughput,
 };
-use grapevine::engine::{run_replicate, Params};
+use grapevine::engine::{run_replicate, Params, Replicate};
 use grapevine::population::generate;
 use grapevine::scenario::Scenario;
 
@@ -71,6 +72,54 @@ fn percolation_runs(c: &mut Criterion) {
     g.finish();
 }
 
+/// Active-set sizes of the step benchmarks: copies delivered in the step.
+const ACTIVE: [(&str, u64); 4] = [
+    ("active_1e3", 1_000),
+    ("active_1e4", 10_000),
+    ("active_1e5", 100_000),
+    ("active_1e6", 1_000_000),
+];
+
+/// One step at several active-set sizes on a 10^6-user population: for each size, a
+/// snapshot of the replicate is taken before the first step that delivers at least that
+/// many copies, and that step is timed from a fresh clone of the snapshot (cloning is
+/// not timed). Throughput is in copies delivered by the step. The cost of a step
+/// follows its active set, not the population.
+fn one_step(c: &mut Criterion) {
+    for (group, scn) in [
+        ("step_er_1e6", common::percolation(1_000_000, 10.0, 0.3)),
+        ("step_baseline_1e6", common::synthetic(1_000_000, "7d")),
+    ] {
+        let pop = generate(&scn);
+        let params = Params::new(&scn);
+        let mut rep = Replicate::new(&pop, &scn, &params, 0);
+        let mut snapshots = Vec::new();
+        let mut next = 0;
+        while next < ACTIVE.len() {
+            let before = rep.clone();
+            let Some(r) = rep.step() else { break };
+            while next < ACTIVE.len() && r.deliveries >= ACTIVE[next].1 {
+                snapshots.push((ACTIVE[next].0, before.clone(), r.deliveries));
+                next += 1;
+            }
+        }
+        drop(rep);
+        let mut g = c.benchmark_group(group);
+        g.sample_size(20);
+        for (name, snapshot, deliveries) in &snapshots {
+            g.throughput(Throughput::Elements(*deliveries));
+            g.bench_function(BenchmarkId::from_parameter(name), |b| {
+                b.iter_batched(
+                    || snapshot.clone(),
+                    |mut s| s.step(),
+                    BatchSize::LargeInput,
+                )
+            });
+        }
+        g.finish();
+    }
+}
+
 /// A rumor that dies at once costs almost nothing, whatever the population size.
 fn dead_rumor(c: &mut Criterion) {
     let mut g = c.benchmark_group("run_dead_rumor_7d");
@@ -87,6 +136,7 @@ criterion_group!(
     generation,
     whole_runs,
     percolation_runs,
+    one_step,
     dead_rumor
 );
 criterion_main!(benches);

@@ -134,7 +134,8 @@ impl Interventions {
 
     /// Whether rumor posts into chat `c` are deleted by its admin.
     pub fn blocks(&self, c: u32) -> bool {
-        c != NO_CHAT && self.closed.contains(&c)
+        // Checked for every post: the common case (nothing closed) must not hash.
+        !self.closed.is_empty() && c != NO_CHAT && self.closed.contains(&c)
     }
 
     /// Notes a rumor post into chat `c`: a moderated chat is cleaned a delay later.
@@ -155,10 +156,10 @@ impl Interventions {
         }
     }
 
-    /// Notes that user `u` has now made `count` rumor posts.
-    pub fn user_posted(&mut self, u: u32, count: u16, t: u32) {
+    /// Notes that user `u`'s rumor posts went from `before` to `after` in one action.
+    pub fn user_posted(&mut self, u: u32, before: u16, after: u16, t: u32) {
         if let Some((threshold, delay)) = self.min_posts {
-            if count as u32 == threshold {
+            if (before as u32) < threshold && threshold <= after as u32 {
                 self.ban_events
                     .entry(t + delay)
                     .or_default()

@@ -112,9 +112,17 @@ impl Inbox {
     }
 }
 
-/// What delivering a chunk of posts produced: copies kept for reading, and per post
-/// the recipients and the recipients who had already read the rumor.
-type Delivered = (Vec<Inbox>, Vec<(u32, u32)>);
+/// What delivering a chunk of posts produced.
+struct Delivered {
+    /// Copies kept for reading.
+    copies: Vec<Inbox>,
+    /// Per post: recipients, and recipients who had already read the rumor.
+    counts: Vec<(u32, u32)>,
+    /// Rumor copies delivered.
+    deliveries: u64,
+    /// Largest hop of a rumor post that reached someone.
+    max_hop: u32,
+}
 
 /// Posts per parallel delivery task.
 const DELIVERY_CHUNK: usize = 256;
@@ -607,18 +615,26 @@ impl<'a> Run<'a> {
 
         let rumor_posts = self.choose_posts(t, &due, Msg::Rumor);
         let corr_posts = self.choose_posts(t, &corr_due, Msg::Correction);
-        for p in rumor_posts {
-            if self.interventions.blocks(p.chat) {
-                continue;
+        self.posts.reserve(
+            rumor_posts.len() + corr_posts.len() + seeds.chats.len() + seeds.direct.len(),
+        );
+        // A sender's posts are contiguous: count them once per sender.
+        for group in rumor_posts.chunk_by(|a, b| a.sender == b.sender) {
+            let mut made = 0;
+            for &p in group {
+                if self.interventions.blocks(p.chat) {
+                    continue;
+                }
+                self.interventions
+                    .rumor_posted(self.pop, self.seed, self.run, p.chat, t);
+                self.add_post(p);
+                made += 1;
             }
-            self.interventions
-                .rumor_posted(self.pop, self.seed, self.run, p.chat, t);
-            self.count_post(p.sender, t);
-            self.add_post(p);
+            if made > 0 {
+                self.count_posts(group[0].sender, made, t);
+            }
         }
-        for p in corr_posts {
-            self.add_post(p);
-        }
+        self.posts.extend_from_slice(&corr_posts);
         for &(chat, poster) in &seeds.chats {
             self.become_seed(poster, t, Role::None);
             if !self.interventions.blocks(chat) {
@@ -661,15 +677,16 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// Counts a rumor post by `u` (for bans).
-    fn count_post(&mut self, u: u32, t: u32) {
+    /// Counts `made` rumor posts by `u` in one share action (for bans).
+    fn count_posts(&mut self, u: u32, made: u32, t: u32) {
         let n = &mut self.state.posts_made[u as usize];
         if *n == 0 {
             self.posters.push(u);
         }
-        *n = n.saturating_add(1);
-        let count = *n;
-        self.interventions.user_posted(u, count, t);
+        let before = *n;
+        *n = (*n as u32 + made).min(u16::MAX as u32) as u16;
+        let after = *n;
+        self.interventions.user_posted(u, before, after, t);
     }
 
     /// The posts that `users` make in a share action of message `msg`, in user order.
@@ -818,7 +835,19 @@ impl<'a> Run<'a> {
                     });
                 }
             }
-            (copies, counts)
+            let (mut deliveries, mut max_hop) = (0u64, 0u32);
+            for (p, &(rec, _)) in chunk.iter().zip(&counts) {
+                if p.msg == Msg::Rumor && rec > 0 {
+                    deliveries += rec as u64;
+                    max_hop = max_hop.max(p.hop);
+                }
+            }
+            Delivered {
+                copies,
+                counts,
+                deliveries,
+                max_hop,
+            }
         };
         let chunks: Vec<Delivered> = if new_posts.len() > DELIVERY_CHUNK {
             new_posts
@@ -833,34 +862,30 @@ impl<'a> Run<'a> {
                 .map(deliver_chunk)
                 .collect()
         };
-        let mut new_copies = Vec::with_capacity(chunks.iter().map(|c| c.0.len()).sum());
-        let mut per_post = Vec::with_capacity(new_posts.len());
-        for (copies, counts) in chunks {
-            new_copies.extend_from_slice(&copies);
-            per_post.extend(counts);
-        }
+        let mut new_copies = Vec::with_capacity(chunks.iter().map(|c| c.copies.len()).sum());
         let mut deliveries = 0u64;
+        for c in &chunks {
+            new_copies.extend_from_slice(&c.copies);
+            deliveries += c.deliveries;
+            self.max_hops = self.max_hops.max(c.max_hop);
+        }
         // Stifling: one decision per rumor sender, on the share of recipients who knew.
-        let mut i = 0;
-        while i < per_post.len() {
-            let sender = new_posts[i].sender;
-            let msg = new_posts[i].msg;
+        let counts = chunks.iter().flat_map(|c| &c.counts);
+        let mut per_post = new_posts.iter().zip(counts).peekable();
+        while self.params.stifling > 0.0 {
+            let Some(&(first, _)) = per_post.peek() else {
+                break;
+            };
+            let (sender, msg) = (first.sender, first.msg);
             let (mut rec, mut knew) = (0u64, 0u64);
-            while i < per_post.len() && new_posts[i].sender == sender && new_posts[i].msg == msg {
-                let (r, k) = &per_post[i];
-                if *r > 0 && msg == Msg::Rumor {
-                    self.max_hops = self.max_hops.max(new_posts[i].hop);
-                }
-                rec += *r as u64;
-                knew += *k as u64;
-                i += 1;
+            while let Some((_, &(r, k))) =
+                per_post.next_if(|(p, _)| p.sender == sender && p.msg == msg)
+            {
+                rec += r as u64;
+                knew += k as u64;
             }
-            if msg != Msg::Rumor {
-                continue;
-            }
-            deliveries += rec;
-            if knew > 0
-                && self.params.stifling > 0.0
+            if msg == Msg::Rumor
+                && knew > 0
                 && self.state.role[sender as usize] == Role::Spreader
             {
                 let p = self.params.stifling * knew as f64 / rec as f64;
