@@ -6,8 +6,7 @@ mod common;
 
 use criterion::measurement::WallTime;
 use criterion::{
-    criterion_group, criterion_main, BatchSize, BenchmarkGroup, BenchmarkId, Criterion,
-    Throughput,
+    criterion_group, criterion_main, BatchSize, BenchmarkGroup, BenchmarkId, Criterion, Throughput,
 };
 use grapevine::engine::{run_replicate, Params, Replicate};
 use grapevine::population::generate;
@@ -109,11 +108,7 @@ fn one_step(c: &mut Criterion) {
         for (name, snapshot, deliveries) in &snapshots {
             g.throughput(Throughput::Elements(*deliveries));
             g.bench_function(BenchmarkId::from_parameter(name), |b| {
-                b.iter_batched(
-                    || snapshot.clone(),
-                    |mut s| s.step(),
-                    BatchSize::LargeInput,
-                )
+                b.iter_batched(|| snapshot.clone(), |mut s| s.step(), BatchSize::LargeInput)
             });
         }
         g.finish();

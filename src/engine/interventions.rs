@@ -532,6 +532,21 @@ mod tests {
             .sum()
     }
 
+    /// Posts are counted once per share action, so a threshold can be crossed (not just
+    /// reached) within one action; either way the user is banned once.
+    #[test]
+    fn min_posts_bans_once_when_the_threshold_is_reached_or_crossed() {
+        let scn = Scenario::from_toml_str(BASE, "t").unwrap();
+        let mut iv = super::Interventions::new(&scn);
+        iv.min_posts = Some((3, 2));
+        iv.user_posted(7, 0, 2, 5); // below
+        iv.user_posted(8, 1, 4, 5); // crossed within one action
+        iv.user_posted(9, 3, 5, 5); // already past
+        iv.user_posted(10, 2, 3, 6); // reached exactly
+        let events: Vec<(u32, usize)> = iv.ban_events.iter().map(|(&s, b)| (s, b.len())).collect();
+        assert_eq!(events, [(7, 1), (8, 1)]);
+    }
+
     #[test]
     fn never_firing_interventions_change_nothing() {
         let base = outputs("");

@@ -615,9 +615,8 @@ impl<'a> Run<'a> {
 
         let rumor_posts = self.choose_posts(t, &due, Msg::Rumor);
         let corr_posts = self.choose_posts(t, &corr_due, Msg::Correction);
-        self.posts.reserve(
-            rumor_posts.len() + corr_posts.len() + seeds.chats.len() + seeds.direct.len(),
-        );
+        self.posts
+            .reserve(rumor_posts.len() + corr_posts.len() + seeds.chats.len() + seeds.direct.len());
         // A sender's posts are contiguous: count them once per sender.
         for group in rumor_posts.chunk_by(|a, b| a.sender == b.sender) {
             let mut made = 0;
@@ -884,10 +883,7 @@ impl<'a> Run<'a> {
                 rec += r as u64;
                 knew += k as u64;
             }
-            if msg == Msg::Rumor
-                && knew > 0
-                && self.state.role[sender as usize] == Role::Spreader
-            {
+            if msg == Msg::Rumor && knew > 0 && self.state.role[sender as usize] == Role::Spreader {
                 let p = self.params.stifling * knew as f64 / rec as f64;
                 if rng::uniform(
                     self.seed,
