@@ -138,6 +138,12 @@ impl Interventions {
         !self.closed.is_empty() && c != NO_CHAT && self.closed.contains(&c)
     }
 
+    /// Whether rumor posts must go through [`Interventions::blocks`] and
+    /// [`Interventions::rumor_posted`] (a moderation is in force or a chat is closed).
+    pub fn watches_posts(&self) -> bool {
+        !self.moderations.is_empty() || !self.closed.is_empty()
+    }
+
     /// Notes a rumor post into chat `c`: a moderated chat is cleaned a delay later.
     pub fn rumor_posted(&mut self, pop: &Population, seed: u64, run: u64, c: u32, t: u32) {
         if c == NO_CHAT || self.moderations.is_empty() || self.watched.contains(&c) {

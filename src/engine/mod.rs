@@ -615,25 +615,40 @@ impl<'a> Run<'a> {
 
         let rumor_posts = self.choose_posts(t, &due, Msg::Rumor);
         let corr_posts = self.choose_posts(t, &corr_due, Msg::Correction);
-        self.posts
-            .reserve(rumor_posts.len() + corr_posts.len() + seeds.chats.len() + seeds.direct.len());
-        // A sender's posts are contiguous: count them once per sender.
-        for group in rumor_posts.chunk_by(|a, b| a.sender == b.sender) {
-            let mut made = 0;
-            for &p in group {
-                if self.interventions.blocks(p.chat) {
-                    continue;
+        let n_posts = |parts: &[Vec<Post>]| parts.iter().map(Vec::len).sum::<usize>();
+        self.posts.reserve(
+            n_posts(&rumor_posts) + n_posts(&corr_posts) + seeds.chats.len() + seeds.direct.len(),
+        );
+        // A sender's posts are contiguous (and in one part): count them once per sender.
+        // Without moderation every post goes through as it is, copied in bulk.
+        let watched = self.interventions.watches_posts();
+        for group in rumor_posts
+            .iter()
+            .flat_map(|part| part.chunk_by(|a, b| a.sender == b.sender))
+        {
+            let made = if watched {
+                let mut made = 0;
+                for &p in group {
+                    if self.interventions.blocks(p.chat) {
+                        continue;
+                    }
+                    self.interventions
+                        .rumor_posted(self.pop, self.seed, self.run, p.chat, t);
+                    self.add_post(p);
+                    made += 1;
                 }
-                self.interventions
-                    .rumor_posted(self.pop, self.seed, self.run, p.chat, t);
-                self.add_post(p);
-                made += 1;
-            }
+                made
+            } else {
+                self.posts.extend_from_slice(group);
+                group.len() as u32
+            };
             if made > 0 {
                 self.count_posts(group[0].sender, made, t);
             }
         }
-        self.posts.extend_from_slice(&corr_posts);
+        for part in &corr_posts {
+            self.posts.extend_from_slice(part);
+        }
         for &(chat, poster) in &seeds.chats {
             self.become_seed(poster, t, Role::None);
             if !self.interventions.blocks(chat) {
@@ -688,8 +703,9 @@ impl<'a> Run<'a> {
         self.interventions.user_posted(u, before, after, t);
     }
 
-    /// The posts that `users` make in a share action of message `msg`, in user order.
-    fn choose_posts(&self, t: u32, users: &[u32], msg: Msg) -> Vec<Post> {
+    /// The posts that `users` make in a share action of message `msg`, in user order,
+    /// in parts (one per block of users, so they are not copied once more to be joined).
+    fn choose_posts(&self, t: u32, users: &[u32], msg: Msg) -> Vec<Vec<Post>> {
         let (pop, params, posts, st, rules) =
             (self.pop, self.params, &self.posts, &self.state, self.rules);
         let (seed, run) = (self.seed, self.run);
@@ -746,14 +762,9 @@ impl<'a> Run<'a> {
             out
         };
         if users.len() < PAR_MIN / 8 {
-            return block(users);
+            return vec![block(users)];
         }
-        let parts: Vec<Vec<Post>> = users.par_chunks(PAR_MIN / 8).map(block).collect();
-        let mut all = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-        for p in parts {
-            all.extend_from_slice(&p);
-        }
-        all
+        users.par_chunks(PAR_MIN / 8).map(block).collect()
     }
 
     fn schedule(&mut self, u: u32, at: u64, msg: Msg) {
