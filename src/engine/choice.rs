@@ -38,8 +38,8 @@ impl ChatChooser {
         (w > 0.0).then_some(w)
     }
 
-    /// Appends to `out` the chats user `u` forwards to, at most `limit`. `keyed` is
-    /// scratch space, reused between calls.
+    /// Appends to `out` the chats user `u` forwards to, at most `limit`, each with the
+    /// chat's kind index. `keyed` is scratch space, reused between calls.
     #[allow(clippy::too_many_arguments)]
     pub fn choose(
         &self,
@@ -48,8 +48,8 @@ impl ChatChooser {
         exclude: Option<u32>,
         limit: u32,
         rng: &mut Rng,
-        out: &mut Vec<u32>,
-        keyed: &mut Vec<(f64, u32)>,
+        out: &mut Vec<(u32, u8)>,
+        keyed: &mut Vec<(f64, u32, u8)>,
     ) {
         let fanout = pop.users.fanout[u as usize];
         let k = if fanout == FANOUT_ALL {
@@ -70,7 +70,7 @@ impl ChatChooser {
                 .iter()
                 .zip(slots)
                 .filter(|&(&c, &s)| self.weight(s, c, exclude).is_some())
-                .map(|(&c, _)| c),
+                .map(|(&c, &s)| (c, s & slot::KIND)),
         );
         let eligible = out.len() - start;
         if eligible <= k {
@@ -82,13 +82,13 @@ impl ChatChooser {
             if let Some(w) = self.weight(s, c, exclude) {
                 // ln(U)/w is a monotone transform of U^(1/w); U in (0, 1].
                 let u01 = 1.0 - rng.random::<f64>();
-                keyed.push((u01.ln() / w, c));
+                keyed.push((u01.ln() / w, c, s & slot::KIND));
             }
         }
         keyed.select_nth_unstable_by(k - 1, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         keyed.truncate(k);
         keyed.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        out.extend(keyed.iter().map(|&(_, c)| c));
+        out.extend(keyed.iter().map(|&(_, c, k)| (c, k)));
         debug_assert!(out.len() - start == k);
     }
 }

@@ -258,25 +258,13 @@ fn fire(run: &mut Run, index: usize, config: &InterventionConfig, t: u32) {
             }
             if let Some(n) = subscribers {
                 let to = random_users(pop, camp, *n as usize, &mut rng);
-                let pid = run.add_post(Post {
-                    sender: NO_SENDER,
-                    chat: NO_CHAT,
-                    hop: 0,
-                    labelled: false,
-                    msg: Msg::Correction,
-                });
+                let pid = run.add_post(Post::original(pop, NO_SENDER, NO_CHAT, Msg::Correction));
                 run.direct.push((pid, to));
             }
             if let (Some(n), Some(kind)) = (chats, chat_kind) {
                 for (chat, poster) in random_chats(pop, *kind, camp, *n as usize, &mut rng) {
                     start_correction(run, poster);
-                    run.add_post(Post {
-                        sender: poster,
-                        chat,
-                        hop: 0,
-                        labelled: false,
-                        msg: Msg::Correction,
-                    });
+                    run.add_post(Post::original(pop, poster, chat, Msg::Correction));
                 }
             }
         }
@@ -365,13 +353,7 @@ fn fire(run: &mut Run, index: usize, config: &InterventionConfig, t: u32) {
                 let pop = run.pop;
                 for &c in pop.user_chats.row(u as usize) {
                     if pop.may_post(u, c) && pop.chats.members.row_len(c as usize) >= 2 {
-                        run.add_post(Post {
-                            sender: u,
-                            chat: c,
-                            hop: 0,
-                            labelled: false,
-                            msg: Msg::Response,
-                        });
+                        run.add_post(Post::original(pop, u, c, Msg::Response));
                     }
                 }
                 if pop.users.followers[u as usize] > 0 {
@@ -452,13 +434,7 @@ fn moderate(run: &mut Run, chats: &[u32], t: u32) {
             run.pop.chats.members.row(c as usize)[0]
         };
         start_correction(run, admin);
-        run.add_post(Post {
-            sender: admin,
-            chat: c,
-            hop: 0,
-            labelled: false,
-            msg: Msg::Correction,
-        });
+        run.add_post(Post::original(run.pop, admin, c, Msg::Correction));
     }
     let _ = t;
 }

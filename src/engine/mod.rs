@@ -90,6 +90,28 @@ pub struct Post {
     pub hop: u32,
     pub labelled: bool,
     pub msg: Msg,
+    /// Kind index of the chat (known when the chat is chosen), so delivery finds the
+    /// chat's trust without looking the chat up; 0 for posts outside chats.
+    pub kind: u8,
+}
+
+impl Post {
+    /// An original post (hop 0, unlabelled) of `msg` by `sender` into `chat`, which may
+    /// be [`NO_CHAT`].
+    pub fn original(pop: &Population, sender: u32, chat: u32, msg: Msg) -> Post {
+        Post {
+            sender,
+            chat,
+            hop: 0,
+            labelled: false,
+            msg,
+            kind: if chat == NO_CHAT {
+                0
+            } else {
+                pop.chats.kind[chat as usize] as u8
+            },
+        }
+    }
 }
 
 /// One unread copy of a post in a user's inbox. It carries what reading needs (the
@@ -654,24 +676,12 @@ impl<'a> Run<'a> {
             if !self.interventions.blocks(chat) {
                 self.interventions
                     .rumor_posted(self.pop, self.seed, self.run, chat, t);
-                self.add_post(Post {
-                    sender: poster,
-                    chat,
-                    hop: 0,
-                    labelled: false,
-                    msg: Msg::Rumor,
-                });
+                self.add_post(Post::original(self.pop, poster, chat, Msg::Rumor));
             }
         }
         for (account, to) in seeds.direct {
             self.become_seed(account, t, Role::None);
-            let pid = self.add_post(Post {
-                sender: account,
-                chat: NO_CHAT,
-                hop: 0,
-                labelled: false,
-                msg: Msg::Rumor,
-            });
+            let pid = self.add_post(Post::original(self.pop, account, NO_CHAT, Msg::Rumor));
             self.direct.push((pid, to));
         }
         // Book-keeping of the share actions themselves.
@@ -751,12 +761,13 @@ impl<'a> Run<'a> {
                     &mut chats,
                     &mut keyed,
                 );
-                out.extend(chats.iter().map(|&chat| Post {
+                out.extend(chats.iter().map(|&(chat, kind)| Post {
                     sender: u,
                     chat,
                     hop,
                     labelled,
                     msg,
+                    kind,
                 }));
             }
             out
@@ -952,11 +963,14 @@ impl<'a> Run<'a> {
             }));
     }
 
-    /// Trust of the chat a post came through.
+    /// Trust of the chat a post came through: from its kind when every chat of a kind
+    /// has the same trust (generated populations), else looked up.
     #[inline]
     fn trust_of(pop: &Population, params: &Params, p: &Post) -> f32 {
         if p.chat == NO_CHAT {
             params.direct_trust
+        } else if let Some(by_kind) = &pop.trust_by_kind {
+            by_kind[p.kind as usize]
         } else {
             pop.chats.trust[p.chat as usize]
         }

@@ -772,12 +772,11 @@ impl<'a> Importer<'a> {
         let mut pop = Population {
             users,
             chats,
-            user_chats: Csr::default(),
-            user_chat_slots: Vec::new(),
             camp_names: self.camp_names,
             user_labels: Some(self.users.into_labels()),
             chat_labels,
             import_report: Some(self.report),
+            ..Population::default()
         };
         pop.index_user_chats();
         pop

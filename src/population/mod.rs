@@ -64,6 +64,20 @@ pub struct Chats {
 }
 
 impl Chats {
+    /// The trust of each kind if all chats of a kind share it (kinds without chats get
+    /// 0), else None.
+    pub fn trust_by_kind(&self) -> Option<[f32; 7]> {
+        let mut by_kind: [Option<f32>; 7] = [None; 7];
+        for (&k, &t) in self.kind.iter().zip(&self.trust) {
+            match &mut by_kind[k.index()] {
+                slot @ None => *slot = Some(t),
+                Some(seen) if seen.to_bits() == t.to_bits() => {}
+                Some(_) => return None,
+            }
+        }
+        Some(by_kind.map(|t| t.unwrap_or(0.0)))
+    }
+
     /// Number of chats.
     pub fn len(&self) -> usize {
         self.kind.len()
@@ -96,6 +110,9 @@ pub struct Population {
     /// about that chat for that user ([`slot`]), so a share action reads one row
     /// sequentially instead of four per-chat arrays at random.
     pub user_chat_slots: Vec<u8>,
+    /// Trust of each chat kind, when every chat of a kind has the same trust (always
+    /// for generated populations): the engine then needs no per-chat trust lookup.
+    pub trust_by_kind: Option<[f32; 7]>,
     /// Camp names, indexed by camp id.
     pub camp_names: Vec<String>,
     /// External user ids of an imported population (dense id -> original label).
@@ -151,6 +168,7 @@ impl Population {
             }
         });
         self.user_chat_slots = slots;
+        self.trust_by_kind = self.chats.trust_by_kind();
     }
 
     /// The chats of user `u` and their slot bytes.
