@@ -32,7 +32,9 @@ fn gather(c: &mut Criterion) {
     let mut rng = Pcg64Mcg::seed_from_u64(1);
     for (name, len) in SIZES {
         let table: Vec<u32> = (0..len as u32).collect();
-        let idx: Vec<u32> = (0..LOADS).map(|_| rng.random_range(0..len as u32)).collect();
+        let idx: Vec<u32> = (0..LOADS)
+            .map(|_| rng.random_range(0..len as u32))
+            .collect();
         g.bench_function(BenchmarkId::from_parameter(name), |b| {
             b.iter(|| {
                 idx.iter()

@@ -15,7 +15,6 @@ pub use generate::generate;
 pub use csr::Csr;
 
 use crate::scenario::ChatKind;
-use rayon::prelude::*;
 
 /// Marks a chat without an owner (everyone may post).
 pub const NO_OWNER: u32 = u32::MAX;
@@ -139,34 +138,14 @@ impl Population {
         self.chats.members.len()
     }
 
-    /// Builds the user -> chats index from the chat -> members lists.
     /// Builds the user -> chats index from the chat -> members lists, with its slot
     /// bytes.
     pub fn index_user_chats(&mut self) {
-        self.user_chats = self.chats.members.transpose(self.users.len());
-        let (users, chats, index) = (&self.users, &self.chats, &self.user_chats);
-        let mut slots = vec![0u8; index.len()];
-        // Blocks of users own disjoint ranges of slots, so they fill them in parallel.
-        const BLOCK: usize = 4096;
-        let mut blocks = Vec::with_capacity(users.len().div_ceil(BLOCK));
-        let mut rest = slots.as_mut_slice();
-        for lo in (0..users.len()).step_by(BLOCK) {
-            let hi = (lo + BLOCK).min(users.len());
-            let len = index.row_range(lo).start..index.row_range(hi - 1).end;
-            let (block, tail) = rest.split_at_mut(len.len());
-            blocks.push((lo..hi, block));
-            rest = tail;
-        }
-        blocks.into_par_iter().for_each(|(range, block)| {
-            let base = index.row_range(range.start).start;
-            for u in range {
-                let row = index.row_range(u);
-                let out = &mut block[row.start - base..row.end - base];
-                for (s, &c) in out.iter_mut().zip(index.row(u)) {
-                    *s = slot::of(chats, users.camp[u], u as u32, c);
-                }
-            }
+        let (users, chats) = (&self.users, &self.chats);
+        let (index, slots) = chats.members.transpose_with(users.len(), |c, u| {
+            slot::of(chats, users.camp[u as usize], u, c)
         });
+        self.user_chats = index;
         self.user_chat_slots = slots;
         self.trust_by_kind = self.chats.trust_by_kind();
     }
