@@ -60,13 +60,42 @@ pub fn mix64(mut z: u64) -> u64 {
 /// mixer before the next is folded in, so nearby keys give unrelated streams.
 #[inline]
 fn key128(seed: u64, run: u64, step: u64, agent: u64, purpose: Purpose) -> u128 {
-    let mut h = mix64(seed ^ 0x6772_6170_6576_696E); // "grapevin"
-    h = mix64(h ^ run);
-    h = mix64(h ^ step.rotate_left(17));
-    h = mix64(h ^ agent.rotate_left(34));
-    let lo = mix64(h ^ purpose as u64);
-    let hi = mix64(lo ^ 0xA5A5_A5A5_A5A5_A5A5);
-    ((hi as u128) << 64) | lo as u128
+    RunKey::new(seed, run).key128(step, agent, purpose)
+}
+
+/// The (seed, run) part of a key, mixed once: loops that draw for many steps or agents
+/// of one run skip the first two mixing rounds. Streams are the same as [`stream`]'s.
+#[derive(Clone, Copy, Debug)]
+pub struct RunKey(u64);
+
+impl RunKey {
+    /// The key prefix of `run` under `seed`.
+    #[inline]
+    pub fn new(seed: u64, run: u64) -> RunKey {
+        RunKey(mix64(mix64(seed ^ 0x6772_6170_6576_696E) ^ run)) // "grapevin"
+    }
+
+    /// Same as [`stream`]`(seed, run, step, agent, purpose)`.
+    #[inline]
+    pub fn stream(self, step: u64, agent: u64, purpose: Purpose) -> Rng {
+        Rng::new(self.key128(step, agent, purpose))
+    }
+
+    /// Same as [`uniform`]`(seed, run, step, agent, purpose)`.
+    #[inline]
+    pub fn uniform(self, step: u64, agent: u64, purpose: Purpose) -> f64 {
+        self.stream(step, agent, purpose).random::<f64>()
+    }
+
+    #[inline]
+    fn key128(self, step: u64, agent: u64, purpose: Purpose) -> u128 {
+        let mut h = self.0;
+        h = mix64(h ^ step.rotate_left(17));
+        h = mix64(h ^ agent.rotate_left(34));
+        let lo = mix64(h ^ purpose as u64);
+        let hi = mix64(lo ^ 0xA5A5_A5A5_A5A5_A5A5);
+        ((hi as u128) << 64) | lo as u128
+    }
 }
 
 /// A stream for one decision: `run` is the replicate (or sweep run), `step` the

@@ -421,10 +421,14 @@ fn start_correction(run: &mut Run, u: u32) {
 fn moderate(run: &mut Run, chats: &[u32], t: u32) {
     let set: HashSet<u32> = chats.iter().copied().collect();
     let posts = &run.posts;
-    run.pending.retain(|c| {
-        let p = &posts[c.post as usize];
-        !(p.msg == Msg::Rumor && set.contains(&p.chat))
-    });
+    for inbox in &mut run.inbox[t as usize..] {
+        let before = inbox.len();
+        inbox.retain(|c| {
+            let p = &posts[c.post as usize];
+            !(p.msg == Msg::Rumor && set.contains(&p.chat))
+        });
+        run.unread -= (before - inbox.len()) as u64;
+    }
     for &c in chats {
         run.interventions.closed.insert(c);
         let owner = run.pop.chats.owner[c as usize];

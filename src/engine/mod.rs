@@ -11,7 +11,10 @@
 //!    may stop (stifling).
 //! 3. **Reading**: users with unread copies read all of them with probability
 //!    activity x rhythm; copies act one after another in posting order ([`belief`]);
-//!    new believers (and a few rejecters) become spreaders after a delay.
+//!    new believers (and a few rejecters) become spreaders after a delay. The step at
+//!    which a user will read is found when copies reach them (the first step whose
+//!    keyed draw says they open the app), and the copies wait in that step's inbox: a
+//!    step touches only the users who read in it, not every user with unread copies.
 //! 4. **Recording**: the counts are kept current on every transition, so a record costs
 //!    O(camps); trigger conditions are evaluated on it.
 //!
@@ -21,9 +24,10 @@
 //! that differs only by an intervention shares every draw until the intervention fires.
 //!
 //! # Complexity
-//! A step costs O(due spreaders + their chats + copies delivered + unread copies), never
+//! A step costs O(due spreaders + their chats + copies delivered + copies read), never
 //! O(users): a rumor that dies early costs almost nothing, and the loop stops as soon as
-//! nothing is pending, scheduled or seeded.
+//! nothing is pending, scheduled or seeded. Finding a user's reading step costs one
+//! keyed draw per step they wait, in a tight loop, once per wait.
 
 pub mod belief;
 pub mod choice;
@@ -40,7 +44,7 @@ use choice::ChatChooser;
 use interventions::Interventions;
 use rand::Rng as _;
 use rayon::prelude::*;
-use state::{flag, Belief, Role, State, NO_POST};
+use state::{flag, Belief, Role, State, NO_POST, NO_STEP};
 
 /// Work items below which a phase runs sequentially: rayon's overhead would dominate.
 const PAR_MIN: usize = 2048;
@@ -188,6 +192,8 @@ pub struct Params {
     corr_delay_steps: f64,
     /// Trust of copies delivered outside chats (campaign mass messages).
     direct_trust: f32,
+    /// The daily rhythm at each step.
+    rhythm: Vec<f64>,
 }
 
 /// `shares_left` value for spreaders with unlimited actions.
@@ -232,6 +238,7 @@ impl Params {
             corr_share: c.correction.share,
             corr_delay_steps: c.correction.delay.minutes() / step,
             direct_trust: spec(ChatKind::Broadcast).trust as f32,
+            rhythm: (0..scn.steps).map(|t| scn.rhythm_at(t) as f64).collect(),
         }
     }
 
@@ -263,8 +270,11 @@ pub(crate) struct Run<'a> {
     posts: Vec<Post>,
     /// Recipients of this step's posts with `chat == NO_CHAT`, by post id.
     direct: Vec<(u32, Vec<u32>)>,
-    /// Unread copies, sorted by (user, post).
-    pending: Vec<Inbox>,
+    /// Unread copies by the step at which their reader reads them; the last inbox (at
+    /// the horizon) holds copies whose reader does not read within the horizon.
+    inbox: Vec<Vec<Inbox>>,
+    /// Copies in the inboxes.
+    unread: u64,
     /// Users whose rumor share action is due at each step.
     agenda: Vec<Vec<u32>>,
     /// Users whose correction share action is due at each step.
@@ -407,7 +417,7 @@ impl<'a> Replicate<'a> {
 
     /// Unread copies waiting in inboxes: the reading side of the active set.
     pub fn pending_copies(&self) -> usize {
-        self.run.pending.len()
+        self.run.unread as usize
     }
 }
 
@@ -425,7 +435,8 @@ impl<'a> Run<'a> {
             state: State::new(&pop.users.camp, pop.camp_names.len().max(1)),
             posts: Vec::new(),
             direct: Vec::new(),
-            pending: Vec::new(),
+            inbox: vec![Vec::new(); steps + 1],
+            unread: 0,
             agenda: vec![Vec::new(); steps],
             corr_agenda: vec![Vec::new(); steps],
             outstanding: 0,
@@ -510,7 +521,7 @@ impl<'a> Run<'a> {
 
     /// True when nothing is pending, scheduled or still to be seeded.
     fn is_quiet(&self, t: u32) -> bool {
-        self.pending.is_empty()
+        self.unread == 0
             && self.outstanding == 0
             && self.last_seed_step.is_none_or(|s| s < t)
             && self.interventions.is_quiet(t)
@@ -594,7 +605,9 @@ impl<'a> Run<'a> {
         self.post(t);
         let (new_copies, deliveries) = self.deliver(t, first_post);
         self.mark_reach(t, &new_copies);
-        self.read(t, new_copies);
+        self.file_copies(t, &new_copies);
+        drop(new_copies);
+        self.read(t);
         let mut r = self.state.record(t);
         r.new_reached = self.state.reached - reached_before;
         r.deliveries = deliveries;
@@ -976,10 +989,46 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// Phase 3: users with unread copies read them (or keep them for later).
-    fn read(&mut self, t: u32, new_copies: Vec<Inbox>) {
-        let old = std::mem::take(&mut self.pending);
-        let mut merged = merge_sorted(old, new_copies);
+    /// Files this step's copies (sorted by user) in the inbox of the step at which their
+    /// reader reads: the one already set for a reader with unread copies, else the first
+    /// step from now whose keyed reading draw succeeds (the horizon if none does).
+    fn file_copies(&mut self, t: u32, new_copies: &[Inbox]) {
+        let (pop, params, st) = (self.pop, self.params, &self.state);
+        let key = rng::RunKey::new(self.seed, self.run);
+        let steps = self.scn.steps;
+        let when = |group: &[Inbox]| -> u32 {
+            let u = group[0].user;
+            let at = st.read_at[u as usize];
+            if at != NO_STEP && at >= t {
+                return at;
+            }
+            (t..steps)
+                .find(|&s| opens_app(pop, params, key, s, u))
+                .unwrap_or(steps)
+        };
+        let groups: Vec<&[Inbox]> = new_copies.chunk_by(|a, b| a.user == b.user).collect();
+        let steps: Vec<u32> = if groups.len() >= PAR_MIN / 8 {
+            groups.par_iter().map(|g| when(g)).collect()
+        } else {
+            groups.iter().map(|g| when(g)).collect()
+        };
+        for (group, at) in groups.into_iter().zip(steps) {
+            self.state.read_at[group[0].user as usize] = at;
+            self.inbox[at as usize].extend_from_slice(group);
+        }
+        self.unread += new_copies.len() as u64;
+    }
+
+    /// Phase 3: users whose reading step this is read their unread copies.
+    fn read(&mut self, t: u32) {
+        let mut merged = std::mem::take(&mut self.inbox[t as usize]);
+        self.unread -= merged.len() as u64;
+        // Filed at different steps: group each reader's copies in posting order.
+        if merged.len() >= PAR_MIN {
+            merged.par_sort_unstable_by_key(Inbox::key);
+        } else {
+            merged.sort_unstable_by_key(Inbox::key);
+        }
         // Copies that can no longer change anything are dropped, not read.
         let st = &self.state;
         merged.retain(|c| match c.msg {
@@ -990,15 +1039,11 @@ impl<'a> Run<'a> {
             Msg::Correction | Msg::Response => !st.has(c.user, flag::CORR_READ),
         });
         let response = self.response_effect;
-        let rhythm = self.scn.rhythm_at(t) as f64;
         let (pop, params, rules) = (self.pop, self.params, self.rules);
         let (seed, run) = (self.seed, self.run);
-        let decide = |group: &[Inbox]| -> Option<ReadOutcome> {
+        let decide = |group: &[Inbox]| -> ReadOutcome {
             let u = group[0].user;
-            let p_read = pop.users.activity[u as usize] as f64 * rhythm;
-            if rng::uniform(seed, run, t as u64, u as u64, Purpose::Reading) >= p_read {
-                return None;
-            }
+            debug_assert!(opens_app(pop, params, rng::RunKey::new(seed, run), t, u));
             let mut rb = rng::stream(seed, run, t as u64, u as u64, Purpose::Belief);
             let mut rc = rng::stream(seed, run, t as u64, u as u64, Purpose::Correction);
             let prior = st.copies_read[u as usize] as u32;
@@ -1073,7 +1118,7 @@ impl<'a> Run<'a> {
             }
             let corr_share_after = (accepted && rc.random::<f64>() < params.corr_share)
                 .then(|| params.wait(params.corr_delay_steps, &mut rc));
-            Some(ReadOutcome {
+            ReadOutcome {
                 user: u,
                 copies,
                 convinced_by,
@@ -1082,9 +1127,9 @@ impl<'a> Run<'a> {
                 spread_after,
                 corr_post,
                 corr_share_after,
-            })
+            }
         };
-        let outcomes: Vec<Option<ReadOutcome>> = if merged.len() >= PAR_MIN {
+        let outcomes: Vec<ReadOutcome> = if merged.len() >= PAR_MIN {
             merged
                 .par_chunk_by(|a, b| a.user == b.user)
                 .map(decide)
@@ -1095,14 +1140,9 @@ impl<'a> Run<'a> {
                 .map(decide)
                 .collect()
         };
-        let mut keep = Vec::with_capacity(merged.len() / 2);
-        for (group, outcome) in merged.chunk_by(|a, b| a.user == b.user).zip(outcomes) {
-            match outcome {
-                None => keep.extend_from_slice(group),
-                Some(o) => self.apply(t, o),
-            }
+        for outcome in outcomes {
+            self.apply(t, outcome);
         }
-        self.pending = keep;
     }
 
     fn apply(&mut self, t: u32, o: ReadOutcome) {
@@ -1229,28 +1269,13 @@ pub fn resolve_ids(pop: &Population, ids: &[String]) -> Result<Vec<u32>, String>
         .collect()
 }
 
-/// Merges two sorted vectors of distinct items.
-fn merge_sorted(a: Vec<Inbox>, b: Vec<Inbox>) -> Vec<Inbox> {
-    if a.is_empty() {
-        return b;
-    }
-    if b.is_empty() {
-        return a;
-    }
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        if a[i].key() <= b[j].key() {
-            out.push(a[i]);
-            i += 1;
-        } else {
-            out.push(b[j]);
-            j += 1;
-        }
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
+/// Whether user `u` opens the app (and reads everything unread) at step `t`: a keyed
+/// draw against activity x the hour's rhythm.
+#[inline]
+fn opens_app(pop: &Population, params: &Params, key: rng::RunKey, t: u32, u: u32) -> bool {
+    let p_read = pop.users.activity[u as usize] as f64 * params.rhythm[t as usize];
+    // A draw in [0, 1) is never below 0: quiet hours cost no draw.
+    p_read > 0.0 && key.uniform(t as u64, u as u64, Purpose::Reading) < p_read
 }
 
 /// `count` distinct indices from `0..total` (all of them, shuffled, if count >= total).

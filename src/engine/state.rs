@@ -46,6 +46,8 @@ pub mod flag {
 
 /// No post (a user not convinced by any copy yet, or a seed).
 pub const NO_POST: u32 = u32::MAX;
+/// No step.
+pub const NO_STEP: u32 = u32::MAX;
 
 /// Dynamic state of every user in one replicate.
 #[derive(Clone)]
@@ -63,6 +65,9 @@ pub struct State<'a> {
     pub source_post: Vec<u32>,
     /// Rumor posts made by each user (for bans), saturating.
     pub posts_made: Vec<u16>,
+    /// The step at which a user with unread copies will read them ([`NO_STEP`] if none
+    /// was set; a step in the past is stale and means none).
+    pub read_at: Vec<u32>,
     /// The correction post a user forwards; allocated when the first correction appears.
     pub corr_source: Vec<u32>,
     /// Running counts by belief state, indexed by `Belief as usize`.
@@ -90,6 +95,7 @@ impl<'a> State<'a> {
             shares_left: vec![0; n],
             source_post: vec![NO_POST; n],
             posts_made: vec![0; n],
+            read_at: vec![NO_STEP; n],
             corr_source: Vec::new(),
             belief_counts: [n as u64, 0, 0, 0, 0, 0],
             spreaders: 0,
@@ -104,7 +110,7 @@ impl<'a> State<'a> {
 
     /// Bytes per user held by a replicate's state (the correction source adds 4 once a
     /// correction circulates).
-    pub const BYTES_PER_USER: u64 = 1 + 1 + 1 + 2 + 2 + 4 + 2;
+    pub const BYTES_PER_USER: u64 = 1 + 1 + 1 + 2 + 2 + 4 + 2 + 4;
 
     /// Moves user `u` to belief state `b`, keeping counts.
     #[inline]
