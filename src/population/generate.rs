@@ -9,11 +9,11 @@
 //! # Complexity
 //! O(users + memberships) time and memory; chats are generated in parallel chunks.
 
+use super::alias::UserAlias;
 use super::{Chats, Csr, Population, Users, FANOUT_ALL, NO_OWNER};
 use crate::rng::{self, Purpose, Rng};
 use crate::scenario::{ChatKind, ChatKindSpec, IntDist, NetworkModel, Posting, Scenario};
 use rand::Rng as _;
-use rand_distr::weighted::WeightedAliasIndex;
 use rand_distr::{Distribution, LogNormal};
 use rayon::prelude::*;
 
@@ -100,8 +100,9 @@ pub fn estimate(scenario: &Scenario) -> SizeEstimate {
 struct CampSampler {
     /// Users of each camp.
     members: Vec<Vec<u32>>,
-    /// Weighted index per camp (heavy-tailed kinds); None if the camp is empty.
-    weighted: Vec<Option<WeightedAliasIndex<f32>>>,
+    /// Sociability-weighted sampler per camp (heavy-tailed kinds); None if the camp is
+    /// empty.
+    weighted: Vec<Option<UserAlias>>,
     /// Cumulative camp shares among camps that have users.
     camp_cdf: Vec<f64>,
 }
@@ -116,7 +117,7 @@ impl CampSampler {
             .par_iter()
             .map(|m| {
                 let w: Vec<f32> = m.iter().map(|&u| weights[u as usize]).collect();
-                WeightedAliasIndex::new(w).ok()
+                UserAlias::new(m, &w)
             })
             .collect();
         let mut acc = 0.0;
@@ -156,7 +157,7 @@ impl CampSampler {
         };
         let m = &self.members[c];
         match (&self.weighted[c], heavy) {
-            (Some(w), true) => m[w.sample(rng)],
+            (Some(w), true) => w.sample(rng),
             _ => m[rng.random_range(0..m.len())],
         }
     }
@@ -284,6 +285,7 @@ pub fn generate_seeded(scenario: &Scenario, seed: u64) -> Population {
                 .extend(std::iter::repeat_n(spec.trust as f32, p.count));
         }
     }
+    drop(sampler);
     chats.members = Csr::from_lengths(lengths, flat);
     let mut pop = Population {
         users,

@@ -4,6 +4,7 @@
 //! [`import`] from files, then shared read-only by every replicate of the engine.
 //! Ids are dense u32: users `0..n_users`, chats `0..n_chats`.
 
+pub mod alias;
 pub mod csr;
 pub mod export;
 pub mod generate;
