@@ -4,6 +4,12 @@
 
 use rayon::prelude::*;
 
+/// Columns per block when transposing: the block's cursors (8 bytes each) and output
+/// stay in the processor's caches while its entries are placed.
+const COLUMN_BLOCK: usize = 1 << 16;
+/// Entries partitioned at a time when transposing (12-16 bytes each in the buffer).
+const TRANSPOSE_CHUNK: u64 = 1 << 25;
+
 /// Rows of u32 ids stored back to back. Row `i` is `targets[offsets[i]..offsets[i+1]]`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Csr {
@@ -81,25 +87,108 @@ impl Csr {
 
     /// The transpose, plus one value per entry of it computed by `f(row, target)` of
     /// the original entry (and stored in the transpose's order). Computing the values
-    /// here, while each row is read in order, costs one write per entry; computing them
+    /// here, while each row is read in order, costs nothing extra; computing them
     /// afterwards from the transpose would look each row up at random.
     ///
-    /// Parallel without changing the result: the columns are split into one range per
-    /// thread (at most 16); each thread reads all entries in order and places only those
-    /// in its range, so every transposed row keeps increasing row order.
-    pub fn transpose_with<T: Copy + Default + Send>(
+    /// Placing entries straight into their columns writes at random all over the output
+    /// (a cache miss per entry once it outgrows the caches). Instead, entries are first
+    /// partitioned by column block ([`COLUMN_BLOCK`] columns, whose cursors and output fit
+    /// in cache), in order, and then each block places its entries. Rows are taken in
+    /// chunks of at most [`TRANSPOSE_CHUNK`] entries to bound the partition buffer.
+    /// Both passes run in parallel; the result does not depend on the thread count:
+    /// every column lists its rows in increasing order.
+    pub fn transpose_with<T: Copy + Default + Send + Sync>(
         &self,
         n_cols: usize,
         f: impl Fn(u32, u32) -> T + Sync,
     ) -> (Csr, Vec<T>) {
-        let parts = rayon::current_num_threads().clamp(1, 16);
-        let bounds: Vec<usize> = (0..=parts).map(|p| n_cols * p / parts).collect();
-        let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
-        // Entries per column, each range counted by its own thread.
-        let counts: Vec<Vec<u64>> = ranges
-            .par_iter()
-            .map(|&(lo, hi)| {
-                let mut c = vec![0u64; hi - lo];
+        self.transpose_in_blocks(n_cols, COLUMN_BLOCK, TRANSPOSE_CHUNK, f)
+    }
+
+    /// [`Csr::transpose_with`] with explicit column block and chunk sizes.
+    fn transpose_in_blocks<T: Copy + Default + Send + Sync>(
+        &self,
+        n_cols: usize,
+        column_block: usize,
+        chunk: u64,
+        f: impl Fn(u32, u32) -> T + Sync,
+    ) -> (Csr, Vec<T>) {
+        let offsets = self.column_offsets(n_cols);
+        let mut cursor: Vec<u64> = offsets[..n_cols].to_vec();
+        let mut targets = vec![0u32; self.targets.len()];
+        let mut values = vec![T::default(); self.targets.len()];
+        let n_blocks = n_cols.div_ceil(column_block).max(1);
+        let threads = rayon::current_num_threads().max(1);
+        let mut row = 0;
+        while row < self.rows() {
+            // The next chunk of rows, cut into one part per thread.
+            let start = self.offsets[row];
+            let end = self.offsets[row..].partition_point(|&o| o - start <= chunk);
+            let last = (row + end - 1).max(row + 1).min(self.rows());
+            let parts: Vec<(usize, usize)> = (0..threads)
+                .map(|p| {
+                    let cut = |k: usize| row + (last - row) * k / threads;
+                    (cut(p), cut(p + 1))
+                })
+                .filter(|(a, b)| a < b)
+                .collect();
+            // Pass 1: each part partitions its entries by column block, in row order.
+            let partitioned: Vec<Vec<Vec<(u32, u32, T)>>> = parts
+                .par_iter()
+                .map(|&(lo, hi)| {
+                    let mut sizes = vec![0usize; n_blocks];
+                    for &t in &self.targets[self.offsets[lo] as usize..self.offsets[hi] as usize] {
+                        sizes[t as usize / column_block] += 1;
+                    }
+                    let mut blocks: Vec<Vec<(u32, u32, T)>> =
+                        sizes.into_iter().map(Vec::with_capacity).collect();
+                    for r in lo..hi {
+                        for &t in self.row(r) {
+                            blocks[t as usize / column_block].push((t, r as u32, f(r as u32, t)));
+                        }
+                    }
+                    blocks
+                })
+                .collect();
+            // Pass 2: each column block places its entries, parts in order.
+            let mut jobs = Vec::with_capacity(n_blocks);
+            let (mut rest_t, mut rest_v) = (targets.as_mut_slice(), values.as_mut_slice());
+            let mut placed = 0u64;
+            for (b, cur) in cursor.chunks_mut(column_block).enumerate() {
+                let hi = ((b + 1) * column_block).min(n_cols);
+                let len = (offsets[hi] - placed) as usize;
+                let (t, tail_t) = rest_t.split_at_mut(len);
+                let (v, tail_v) = rest_v.split_at_mut(len);
+                jobs.push((b, placed, cur, t, v));
+                (rest_t, rest_v, placed) = (tail_t, tail_v, offsets[hi]);
+            }
+            jobs.into_par_iter()
+                .for_each(|(b, base, cur, out_t, out_v)| {
+                    let first_col = b * column_block;
+                    for part in &partitioned {
+                        for &(t, r, v) in &part[b] {
+                            let c = &mut cur[t as usize - first_col];
+                            out_t[(*c - base) as usize] = r;
+                            out_v[(*c - base) as usize] = v;
+                            *c += 1;
+                        }
+                    }
+                });
+            row = last;
+        }
+        (Csr { offsets, targets }, values)
+    }
+
+    /// Offsets of the transpose: entries per column, summed. Each thread scans all
+    /// entries and counts one range of columns.
+    fn column_offsets(&self, n_cols: usize) -> Vec<u64> {
+        let threads = rayon::current_num_threads().clamp(1, 16);
+        // Each thread scans all entries once and counts the columns of its blocks.
+        let counts: Vec<Vec<u32>> = (0..threads)
+            .into_par_iter()
+            .map(|p| {
+                let (lo, hi) = (n_cols * p / threads, n_cols * (p + 1) / threads);
+                let mut c = vec![0u32; hi - lo];
                 for &t in &self.targets {
                     if let Some(n) = (t as usize).checked_sub(lo).and_then(|i| c.get_mut(i)) {
                         *n += 1;
@@ -111,39 +200,11 @@ impl Csr {
         let mut offsets = Vec::with_capacity(n_cols + 1);
         offsets.push(0u64);
         let mut acc = 0u64;
-        for c in counts.iter().flatten() {
-            acc += c;
+        for &c in counts.iter().flatten() {
+            acc += c as u64;
             offsets.push(acc);
         }
-        drop(counts);
-        let mut targets = vec![0u32; self.targets.len()];
-        let mut values = vec![T::default(); self.targets.len()];
-        // Each range owns the slice of the output between its first and last offset.
-        let mut jobs = Vec::with_capacity(parts);
-        let (mut rest_t, mut rest_v) = (targets.as_mut_slice(), values.as_mut_slice());
-        for &(lo, hi) in &ranges {
-            let len = (offsets[hi] - offsets[lo]) as usize;
-            let (t, tail_t) = rest_t.split_at_mut(len);
-            let (v, tail_v) = rest_v.split_at_mut(len);
-            jobs.push((lo, hi, t, v));
-            (rest_t, rest_v) = (tail_t, tail_v);
-        }
-        jobs.into_par_iter().for_each(|(lo, hi, out_t, out_v)| {
-            let base = offsets[lo];
-            let mut cursor: Vec<u64> = offsets[lo..hi].iter().map(|o| o - base).collect();
-            for r in 0..self.rows() {
-                for &t in self.row(r) {
-                    let Some(c) = (t as usize).checked_sub(lo).and_then(|i| cursor.get_mut(i))
-                    else {
-                        continue;
-                    };
-                    out_t[*c as usize] = r as u32;
-                    out_v[*c as usize] = f(r as u32, t);
-                    *c += 1;
-                }
-            }
-        });
-        (Csr { offsets, targets }, values)
+        offsets
     }
 
     /// Bytes held by this structure.
@@ -156,8 +217,8 @@ impl Csr {
 mod tests {
     use super::*;
 
-    /// Splitting the columns between threads does not change the transpose or the
-    /// order of its values.
+    /// Splitting the work between threads, column blocks and row chunks does not change
+    /// the transpose or the order of its values.
     #[test]
     fn transpose_is_the_same_for_any_thread_count() {
         // 300 rows of pseudo-random length and targets over 97 columns.
@@ -179,12 +240,15 @@ mod tests {
                 rows[t as usize].push((r as u32, r as u64 * 1000 + t as u64));
             }
         }
-        for threads in [1, 2, 3, 5] {
+        // Column blocks of 97 (one), 8 and 1 columns; chunks of all, 50 and 1 entries.
+        for (threads, block, chunk) in [(1, 97, 1 << 20), (2, 8, 50), (3, 1, 1), (5, 8, 7)] {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
                 .build()
                 .unwrap();
-            let (t, v) = pool.install(|| c.transpose_with(97, |r, t| r as u64 * 1000 + t as u64));
+            let (t, v) = pool.install(|| {
+                c.transpose_in_blocks(97, block, chunk, |r, t| r as u64 * 1000 + t as u64)
+            });
             for (col, want) in rows.iter().enumerate() {
                 let got: Vec<(u32, u64)> = t
                     .row(col)
