@@ -153,13 +153,14 @@ pub(super) fn execute(
     let (threads, quiet) = (how.threads, how.quiet);
     let started = std::time::Instant::now();
     let (staging, pop) = prepare(scn, file, out, threads)?;
+    let built = started.elapsed();
     if !quiet {
         eprintln!(
             "population: {} users, {} chats, {} memberships ({:.1} s)",
             pop.n_users(),
             pop.n_chats(),
             pop.n_memberships(),
-            started.elapsed().as_secs_f64()
+            built.as_secs_f64()
         );
         if let Some(r) = &pop.import_report {
             eprintln!(
@@ -173,6 +174,7 @@ pub(super) fn execute(
     let results =
         simulation::simulate_keeping(&pop, scn, reps, threads, how.cascade, &|| pb.inc(1));
     pb.finish_and_clear();
+    let simulated = started.elapsed();
 
     let d = staging.path();
     files::write_timeseries(&d.join("timeseries.csv"), scn, &pop, &results.runs)?;
@@ -189,5 +191,14 @@ pub(super) fn execute(
     let out = staging
         .commit()
         .with_context(|| format!("saving results to {}", out.display()))?;
+    if !quiet {
+        let done = started.elapsed();
+        eprintln!(
+            "time: population {:.2} s, simulation {:.2} s, output {:.2} s",
+            built.as_secs_f64(),
+            (simulated - built).as_secs_f64(),
+            (done - simulated).as_secs_f64()
+        );
+    }
     Ok((out, results.summaries))
 }

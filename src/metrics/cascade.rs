@@ -10,7 +10,6 @@
 
 use super::CascadeEntry;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// Shape figures of a cascade forest.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -41,20 +40,28 @@ pub fn shape(entries: &[CascadeEntry]) -> CascadeShape {
     if n == 0 {
         return CascadeShape::default();
     }
-    let index: HashMap<u32, usize> = entries
+    // Position of each user in `entries`: user ids are dense, so a table (4 bytes per
+    // user) is much faster than hashing tens of millions of them.
+    let users = entries
         .iter()
-        .enumerate()
-        .map(|(i, e)| (e.user, i))
-        .collect();
+        .map(|e| e.user as usize + 1)
+        .max()
+        .unwrap_or(0);
+    let mut position = vec![u32::MAX; users];
+    for (i, e) in entries.iter().enumerate() {
+        position[e.user as usize] = i as u32;
+    }
     // parent position for each node; usize::MAX for roots.
     let parent: Vec<usize> = entries
         .iter()
         .map(|e| {
             e.parent
-                .and_then(|p| index.get(&p).copied())
-                .unwrap_or(usize::MAX)
+                .and_then(|p| position.get(p as usize).copied())
+                .filter(|&i| i != u32::MAX)
+                .map_or(usize::MAX, |i| i as usize)
         })
         .collect();
+    drop(position);
     let mut depth = vec![0u32; n];
     let mut root = vec![0usize; n];
     for i in 0..n {
@@ -78,11 +85,11 @@ pub fn shape(entries: &[CascadeEntry]) -> CascadeShape {
         }
     }
     // Sum of s (n_tree - s) over edges, per tree.
-    let mut edge_sum: HashMap<usize, f64> = HashMap::new();
+    let mut edge_sum = vec![0.0f64; n];
     for i in 0..n {
         if parent[i] != usize::MAX {
             let nt = sub[root[i]] as f64;
-            *edge_sum.entry(root[i]).or_default() += sub[i] as f64 * (nt - sub[i] as f64);
+            edge_sum[root[i]] += sub[i] as f64 * (nt - sub[i] as f64);
         }
     }
     let virality = |r: usize| {
@@ -90,7 +97,7 @@ pub fn shape(entries: &[CascadeEntry]) -> CascadeShape {
         if nt < 2.0 {
             0.0
         } else {
-            2.0 * edge_sum.get(&r).copied().unwrap_or(0.0) / (nt * (nt - 1.0))
+            2.0 * edge_sum[r] / (nt * (nt - 1.0))
         }
     };
     let roots: Vec<usize> = (0..n).filter(|&i| parent[i] == usize::MAX).collect();
