@@ -657,28 +657,29 @@ impl<'a> Run<'a> {
         // A sender's posts are contiguous (and in one part): count them once per sender.
         // Without moderation every post goes through as it is, copied in bulk.
         let watched = self.interventions.watches_posts();
-        for group in rumor_posts
-            .iter()
-            .flat_map(|part| part.chunk_by(|a, b| a.sender == b.sender))
-        {
-            let made = if watched {
-                let mut made = 0;
-                for &p in group {
-                    if self.interventions.blocks(p.chat) {
-                        continue;
+        for part in &rumor_posts {
+            if !watched {
+                self.posts.extend_from_slice(part);
+            }
+            for group in part.chunk_by(|a, b| a.sender == b.sender) {
+                let made = if watched {
+                    let mut made = 0;
+                    for &p in group {
+                        if self.interventions.blocks(p.chat) {
+                            continue;
+                        }
+                        self.interventions
+                            .rumor_posted(self.pop, self.seed, self.run, p.chat, t);
+                        self.add_post(p);
+                        made += 1;
                     }
-                    self.interventions
-                        .rumor_posted(self.pop, self.seed, self.run, p.chat, t);
-                    self.add_post(p);
-                    made += 1;
+                    made
+                } else {
+                    group.len() as u32
+                };
+                if made > 0 {
+                    self.count_posts(group[0].sender, made, t);
                 }
-                made
-            } else {
-                self.posts.extend_from_slice(group);
-                group.len() as u32
-            };
-            if made > 0 {
-                self.count_posts(group[0].sender, made, t);
             }
         }
         for part in &corr_posts {
@@ -1012,9 +1013,19 @@ impl<'a> Run<'a> {
         } else {
             groups.iter().map(|g| when(g)).collect()
         };
-        for (group, at) in groups.into_iter().zip(steps) {
-            self.state.read_at[group[0].user as usize] = at;
-            self.inbox[at as usize].extend_from_slice(group);
+        // Consecutive readers who read at the same step are filed in one copy.
+        let mut filed = 0;
+        let mut i = 0;
+        while i < groups.len() {
+            let at = steps[i];
+            let mut len = 0;
+            while i < groups.len() && steps[i] == at {
+                self.state.read_at[groups[i][0].user as usize] = at;
+                len += groups[i].len();
+                i += 1;
+            }
+            self.inbox[at as usize].extend_from_slice(&new_copies[filed..filed + len]);
+            filed += len;
         }
         self.unread += new_copies.len() as u64;
     }
