@@ -115,6 +115,24 @@ fn one_step(c: &mut Criterion) {
     }
 }
 
+/// Group delivery on its own: the first step of [`common::group_delivery`], timed from a
+/// fresh snapshot. Throughput in copies delivered, to compare with the machine's
+/// random-access limit (`cargo bench --bench gather`).
+fn group_delivery(c: &mut Criterion) {
+    let scn = common::group_delivery(1_000_000, 10_000);
+    let pop = generate(&scn);
+    let params = Params::new(&scn);
+    let start = Replicate::new(&pop, &scn, &params, 0);
+    let copies = start.clone().step().map_or(0, |r| r.deliveries);
+    let mut g = c.benchmark_group("delivery_groups_1e6");
+    g.sample_size(20);
+    g.throughput(Throughput::Elements(copies));
+    g.bench_function(BenchmarkId::from_parameter("10k_posters"), |b| {
+        b.iter_batched(|| start.clone(), |mut s| s.step(), BatchSize::LargeInput)
+    });
+    g.finish();
+}
+
 /// A rumor that dies at once costs almost nothing, whatever the population size.
 fn dead_rumor(c: &mut Criterion) {
     let mut g = c.benchmark_group("run_dead_rumor_7d");
@@ -132,6 +150,7 @@ criterion_group!(
     whole_runs,
     percolation_runs,
     one_step,
+    group_delivery,
     dead_rumor
 );
 criterion_main!(benches);

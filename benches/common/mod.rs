@@ -61,3 +61,29 @@ pub fn percolation(users: u64, c: f64, t: f64) -> Scenario {
     );
     Scenario::from_toml_str(&text, "bench").expect("bench scenario")
 }
+
+/// Group delivery: `users` users in political groups only (median 120 members, up to
+/// 256), nobody reads (activity 0), and `posters` seed users who each post into all of
+/// their groups at the first step. That step is almost only delivery: copies to every
+/// member, their state checked, copies sorted and filed.
+pub fn group_delivery(users: u64, posters: u64) -> Scenario {
+    let text = format!(
+        r#"
+        [simulation]
+        seed = 5
+        horizon = "1h"
+        replicates = 1
+        [population]
+        users = {users}
+        activity = {{ dist = "constant", value = 0.0 }}
+        fanout = {{ dist = "all" }}
+        [population.chats.political]
+        per_user = 1.0
+        [platform]
+        forward_limit = "unlimited"
+        [[seeds]]
+        users = {posters}
+        "#
+    );
+    Scenario::from_toml_str(&text, "bench").expect("bench scenario")
+}
