@@ -108,7 +108,7 @@ fn one_step(c: &mut Criterion) {
         for (name, snapshot, deliveries) in &snapshots {
             g.throughput(Throughput::Elements(*deliveries));
             g.bench_function(BenchmarkId::from_parameter(name), |b| {
-                b.iter_batched(|| snapshot.clone(), |mut s| s.step(), BatchSize::LargeInput)
+                b.iter_batched_ref(|| snapshot.clone(), |s| s.step(), BatchSize::LargeInput)
             });
         }
         g.finish();
@@ -128,7 +128,7 @@ fn group_delivery(c: &mut Criterion) {
     g.sample_size(20);
     g.throughput(Throughput::Elements(copies));
     g.bench_function(BenchmarkId::from_parameter("10k_posters"), |b| {
-        b.iter_batched(|| start.clone(), |mut s| s.step(), BatchSize::LargeInput)
+        b.iter_batched_ref(|| start.clone(), |s| s.step(), BatchSize::LargeInput)
     });
     g.finish();
 }

@@ -367,10 +367,24 @@ pub fn run_replicate(
 
 /// A replicate advanced one step at a time, for benchmarks and tools that look at a
 /// run part-way. A clone is a snapshot: it continues exactly as the original would.
-#[derive(Clone)]
 pub struct Replicate<'a> {
     run: Run<'a>,
     next: u32,
+}
+
+impl Clone for Replicate<'_> {
+    /// Also keeps the spare capacity of the post list, so that the clone's next step
+    /// costs what the original's would (a tight clone would copy every earlier post to
+    /// grow it).
+    fn clone(&self) -> Self {
+        let mut run = self.run.clone();
+        run.posts
+            .reserve_exact(self.run.posts.capacity() - self.run.posts.len());
+        Replicate {
+            run,
+            next: self.next,
+        }
+    }
 }
 
 impl<'a> Replicate<'a> {
