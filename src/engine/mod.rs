@@ -1022,7 +1022,7 @@ impl<'a> Run<'a> {
                 .unwrap_or(steps)
         };
         let groups: Vec<&[Inbox]> = new_copies.chunk_by(|a, b| a.user == b.user).collect();
-        let steps: Vec<u32> = if groups.len() >= PAR_MIN / 8 {
+        let read_steps: Vec<u32> = if groups.len() >= PAR_MIN / 8 {
             groups.par_iter().map(|g| when(g)).collect()
         } else {
             groups.iter().map(|g| when(g)).collect()
@@ -1031,9 +1031,9 @@ impl<'a> Run<'a> {
         let mut filed = 0;
         let mut i = 0;
         while i < groups.len() {
-            let at = steps[i];
+            let at = read_steps[i];
             let mut len = 0;
-            while i < groups.len() && steps[i] == at {
+            while i < groups.len() && read_steps[i] == at {
                 self.state.read_at[groups[i][0].user as usize] = at;
                 len += groups[i].len();
                 i += 1;
