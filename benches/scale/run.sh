@@ -21,6 +21,8 @@ GRAPEVINE="${GRAPEVINE:-$REPO/target/release/grapevine}"
 WORK="${WORK:-$(mktemp -d)}"
 mkdir -p "$WORK"
 [[ -x "$GRAPEVINE" ]] || { echo "no $GRAPEVINE: run 'cargo build --release' in $REPO" >&2; exit 1; }
+# GNU time reports the peak memory; without it (package "time") the column shows "-".
+if [[ -x /usr/bin/time ]]; then TIMER=(/usr/bin/time -f "RSS %M"); else TIMER=(); fi
 
 printf "%-7s %11s %10s %12s %10s %12s %10s\n" kind users population simulation output deliveries "peak RSS"
 for kind in $KINDS; do
@@ -33,11 +35,12 @@ for kind in $KINDS; do
                 -e 's/^believer = .*/believer = 0.0\nrejecter = 0.0/' "$scn"
         fi
         log="$WORK/$kind-$n.log"
-        /usr/bin/time -f "RSS %M" "$GRAPEVINE" run "$scn" --out "$WORK/out-$kind-$n" \
+        "${TIMER[@]}" "$GRAPEVINE" run "$scn" --out "$WORK/out-$kind-$n" \
             --threads "$THREADS" > /dev/null 2> "$log" || { cat "$log" >&2; exit 1; }
         split=$(grep '^time:' "$log" | sed -E 's/time: population ([0-9.]+) s, simulation ([0-9.]+) s, output ([0-9.]+) s/\1 \2 \3/')
         deliveries=$(python3 -c "import json,sys; print(int(json.load(open(sys.argv[1]))['aggregate']['deliveries']['median']))" "$WORK/out-$kind-$n/summary.json")
         rss=$(grep '^RSS' "$log" | awk '{printf "%.2f GB", $2 / 1e6}')
+        rss="${rss:--}"
         read -r p s o <<< "$split"
         printf "%-7s %11s %9ss %11ss %9ss %12s %10s\n" "$kind" "$n" "$p" "$s" "$o" "$deliveries" "$rss"
     done
