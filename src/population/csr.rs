@@ -10,11 +10,30 @@ const COLUMN_BLOCK: usize = 1 << 16;
 /// Entries partitioned at a time when transposing (12-16 bytes each in the buffer).
 const TRANSPOSE_CHUNK: u64 = 1 << 25;
 
+/// Rows in a run of equal-length rows before the run is addressed arithmetically.
+const RUN_MIN: usize = 1 << 16;
+/// Runs kept (the longest), so that finding a row's run stays a short scan.
+const RUNS_MAX: usize = 4;
+
 /// Rows of u32 ids stored back to back. Row `i` is `targets[offsets[i]..offsets[i+1]]`.
+///
+/// Long runs of rows of one length (the direct chats of a population: two members each)
+/// are also recorded as runs, and a row in a run is found by arithmetic instead of
+/// reading its offsets: one cache miss fewer per row looked up at random.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Csr {
     offsets: Vec<u64>,
     targets: Vec<u32>,
+    runs: Vec<Run>,
+}
+
+/// Rows `first..end`, each `len` long, the first starting at `start`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Run {
+    first: usize,
+    end: usize,
+    start: usize,
+    len: usize,
 }
 
 impl Csr {
@@ -23,7 +42,12 @@ impl Csr {
     pub fn from_parts(offsets: Vec<u64>, targets: Vec<u32>) -> Csr {
         debug_assert_eq!(offsets.first(), Some(&0));
         debug_assert_eq!(offsets.last().copied(), Some(targets.len() as u64));
-        Csr { offsets, targets }
+        let runs = equal_length_runs(&offsets);
+        Csr {
+            offsets,
+            targets,
+            runs,
+        }
     }
 
     /// Builds from rows given as one flat list plus each row's length.
@@ -55,12 +79,18 @@ impl Csr {
     /// Row `i`.
     #[inline]
     pub fn row(&self, i: usize) -> &[u32] {
-        &self.targets[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+        &self.targets[self.row_range(i)]
     }
 
     /// Positions of row `i` in [`Csr::targets`].
     #[inline]
     pub fn row_range(&self, i: usize) -> std::ops::Range<usize> {
+        for r in &self.runs {
+            if (r.first..r.end).contains(&i) {
+                let start = r.start + (i - r.first) * r.len;
+                return start..start + r.len;
+            }
+        }
         self.offsets[i] as usize..self.offsets[i + 1] as usize
     }
 
@@ -73,7 +103,7 @@ impl Csr {
     /// Length of row `i`.
     #[inline]
     pub fn row_len(&self, i: usize) -> usize {
-        (self.offsets[i + 1] - self.offsets[i]) as usize
+        self.row_range(i).len()
     }
 
     /// The transpose: for each target id in `0..n_cols`, the rows that contain it, in
@@ -176,7 +206,7 @@ impl Csr {
                 });
             row = last;
         }
-        (Csr { offsets, targets }, values)
+        (Csr::from_parts(offsets, targets), values)
     }
 
     /// Offsets of the transpose: entries per column, summed. Each thread scans all
@@ -211,6 +241,32 @@ impl Csr {
     pub fn heap_bytes(&self) -> u64 {
         (self.offsets.capacity() * 8 + self.targets.capacity() * 4) as u64
     }
+}
+
+/// The longest runs of at least [`RUN_MIN`] consecutive rows of equal length.
+fn equal_length_runs(offsets: &[u64]) -> Vec<Run> {
+    let mut runs = Vec::new();
+    let rows = offsets.len().saturating_sub(1);
+    let mut first = 0;
+    while first < rows {
+        let len = offsets[first + 1] - offsets[first];
+        let mut end = first + 1;
+        while end < rows && offsets[end + 1] - offsets[end] == len {
+            end += 1;
+        }
+        if end - first >= RUN_MIN {
+            runs.push(Run {
+                first,
+                end,
+                start: offsets[first] as usize,
+                len: len as usize,
+            });
+        }
+        first = end;
+    }
+    runs.sort_by_key(|r| std::cmp::Reverse(r.end - r.first));
+    runs.truncate(RUNS_MAX);
+    runs
 }
 
 #[cfg(test)]
@@ -258,6 +314,27 @@ mod tests {
                     .collect();
                 assert_eq!(&got, want, "column {col} with {threads} threads");
             }
+        }
+    }
+
+    /// Rows in long runs of equal length (found by arithmetic) are the rows the
+    /// offsets give, runs of empty rows included.
+    #[test]
+    fn rows_in_runs_are_found_by_arithmetic_and_agree_with_the_offsets() {
+        let mut lengths = vec![3u32, 0, 5, 1];
+        lengths.extend(std::iter::repeat_n(2, RUN_MIN + 10));
+        lengths.extend([4, 2, 7]);
+        lengths.extend(std::iter::repeat_n(0, RUN_MIN));
+        lengths.extend(std::iter::repeat_n(1, RUN_MIN - 1)); // one row short of a run
+        let total: u32 = lengths.iter().sum();
+        let c = Csr::from_lengths(lengths.clone(), (0..total).collect());
+        assert_eq!(c.runs.len(), 2);
+        let mut start = 0usize;
+        for (i, &l) in lengths.iter().enumerate() {
+            let want = start..start + l as usize;
+            assert_eq!(c.row_range(i), want, "row {i}");
+            assert_eq!(c.row_len(i), l as usize);
+            start += l as usize;
         }
     }
 
