@@ -746,7 +746,7 @@ impl<'a> Run<'a> {
     fn choose_posts(&self, t: u32, users: &[u32], msg: Msg) -> Vec<Vec<Post>> {
         let (pop, params, posts, st, rules) =
             (self.pop, self.params, &self.posts, &self.state, self.rules);
-        let (seed, run) = (self.seed, self.run);
+        let key = rng::RunKey::new(self.seed, self.run);
         let purpose = match msg {
             Msg::Rumor => Purpose::ChatChoice,
             Msg::Correction | Msg::Response => Purpose::Correction,
@@ -778,7 +778,7 @@ impl<'a> Run<'a> {
                     Some(p) if p.labelled => rules.labelled_limit,
                     Some(_) => rules.forward_limit,
                 };
-                let mut r = rng::stream(seed, run, t as u64, u as u64, purpose);
+                let mut r = key.stream(t as u64, u as u64, purpose);
                 chats.clear();
                 params.chooser.choose(
                     pop,
@@ -1065,12 +1065,12 @@ impl<'a> Run<'a> {
         });
         let response = self.response_effect;
         let (pop, params, rules) = (self.pop, self.params, self.rules);
-        let (seed, run) = (self.seed, self.run);
+        let key = rng::RunKey::new(self.seed, self.run);
         let decide = |group: &[Inbox]| -> ReadOutcome {
             let u = group[0].user;
-            debug_assert!(opens_app(pop, params, rng::RunKey::new(seed, run), t, u));
-            let mut rb = rng::stream(seed, run, t as u64, u as u64, Purpose::Belief);
-            let mut rc = rng::stream(seed, run, t as u64, u as u64, Purpose::Correction);
+            debug_assert!(opens_app(pop, params, key, t, u));
+            let mut rb = key.stream(t as u64, u as u64, Purpose::Belief);
+            let mut rc = key.stream(t as u64, u as u64, Purpose::Correction);
             let prior = st.copies_read[u as usize] as u32;
             let boost = if st.has(u, flag::PREBUNKED) {
                 rules.prebunk_boost
@@ -1136,7 +1136,7 @@ impl<'a> Run<'a> {
             };
             let mut spread_after = None;
             if p_share > 0.0 && st.role[u as usize] == Role::None {
-                let mut rs = rng::stream(seed, run, t as u64, u as u64, Purpose::Sharing);
+                let mut rs = key.stream(t as u64, u as u64, Purpose::Sharing);
                 if rs.random::<f64>() < p_share {
                     spread_after = Some(params.wait(params.delay_steps, &mut rs));
                 }
