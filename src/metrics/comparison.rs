@@ -222,6 +222,10 @@ mod tests {
             .collect()
     }
 
+    fn arm<'a>(name: &'a str, seed: u64, runs: &'a [RunSummary]) -> Arm<'a> {
+        Arm { name, seed, runs }
+    }
+
     fn get<'a>(c: &'a Comparison, s: usize, figure: &str) -> &'a FigureComparison {
         c.scenarios[s].figure(figure).unwrap()
     }
@@ -238,18 +242,7 @@ mod tests {
             (0.25, 0.15),
             (0.55, 0.35),
         ]);
-        let c = compare(&[
-            Arm {
-                name: "base",
-                seed: 7,
-                runs: &base,
-            },
-            Arm {
-                name: "variant",
-                seed: 7,
-                runs: &variant,
-            },
-        ]);
+        let c = compare(&[arm("base", 7, &base), arm("variant", 7, &variant)]);
         assert_eq!(c.scenarios.len(), 2);
         assert_eq!(c.scenarios[1].pairing, Pairing::Paired);
         let reach = get(&c, 1, "final_reach_share");
@@ -276,18 +269,7 @@ mod tests {
             .enumerate()
             .map(|(r, &x)| run(r as u32, x, 0.0, None))
             .collect();
-        let c = compare(&[
-            Arm {
-                name: "a",
-                seed: 1,
-                runs: &base,
-            },
-            Arm {
-                name: "b",
-                seed: 1,
-                runs: &variant,
-            },
-        ]);
+        let c = compare(&[arm("a", 1, &base), arm("b", 1, &variant)]);
         let f = get(&c, 1, "final_reach_share");
         let d = f.paired_diff.unwrap();
         assert!((d.median - 2.0).abs() < 1e-12, "{d:?}");
@@ -299,11 +281,7 @@ mod tests {
     #[test]
     fn first_scenario_is_paired_with_itself() {
         let base = runs(&[(0.2, 0.1), (0.5, 0.3), (0.8, 0.6)]);
-        let c = compare(&[Arm {
-            name: "base",
-            seed: 3,
-            runs: &base,
-        }]);
+        let c = compare(&[arm("base", 3, &base)]);
         let s = &c.scenarios[0];
         assert_eq!(s.pairing, Pairing::Paired);
         assert_eq!(s.replicates, 3);
@@ -320,21 +298,9 @@ mod tests {
         let base = runs(&[(0.2, 0.1), (0.5, 0.3), (0.8, 0.6)]);
         let fewer = runs(&[(0.2, 0.1), (0.5, 0.3)]);
         let c = compare(&[
-            Arm {
-                name: "base",
-                seed: 3,
-                runs: &base,
-            },
-            Arm {
-                name: "reseeded",
-                seed: 4,
-                runs: &base,
-            },
-            Arm {
-                name: "fewer",
-                seed: 3,
-                runs: &fewer,
-            },
+            arm("base", 3, &base),
+            arm("reseeded", 4, &base),
+            arm("fewer", 3, &fewer),
         ]);
         assert_eq!(
             c.scenarios[1].pairing,
@@ -358,18 +324,7 @@ mod tests {
         // Same count but replicate ids that do not line up.
         let mut shuffled = base.clone();
         shuffled.swap(0, 1);
-        let c = compare(&[
-            Arm {
-                name: "base",
-                seed: 3,
-                runs: &base,
-            },
-            Arm {
-                name: "shuffled",
-                seed: 3,
-                runs: &shuffled,
-            },
-        ]);
+        let c = compare(&[arm("base", 3, &base), arm("shuffled", 3, &shuffled)]);
         assert!(!c.scenarios[1].pairing.is_paired());
     }
 
@@ -390,18 +345,7 @@ mod tests {
             t(2, None),
             t(3, Some(23.0)),
         ];
-        let c = compare(&[
-            Arm {
-                name: "a",
-                seed: 1,
-                runs: &base,
-            },
-            Arm {
-                name: "b",
-                seed: 1,
-                runs: &variant,
-            },
-        ]);
+        let c = compare(&[arm("a", 1, &base), arm("b", 1, &variant)]);
         let f = get(&c, 1, "hours_to_50pct");
         let d = f.paired_diff.unwrap();
         assert_eq!(d.median, 2.0);
@@ -416,18 +360,7 @@ mod tests {
 
         // A figure undefined everywhere gives NaN, not a panic.
         let never: Vec<RunSummary> = (0..3).map(|r| t(r, None)).collect();
-        let c = compare(&[
-            Arm {
-                name: "a",
-                seed: 1,
-                runs: &never,
-            },
-            Arm {
-                name: "b",
-                seed: 1,
-                runs: &never,
-            },
-        ]);
+        let c = compare(&[arm("a", 1, &never), arm("b", 1, &never)]);
         let f = get(&c, 1, "hours_to_50pct");
         assert!(f.band.median.is_nan() && f.diff_median.is_nan());
         assert!(f.paired_diff.unwrap().median.is_nan());
@@ -438,18 +371,7 @@ mod tests {
         assert!(compare(&[]).scenarios.is_empty());
         let none: Vec<RunSummary> = Vec::new();
         let one = runs(&[(0.5, 0.2)]);
-        let c = compare(&[
-            Arm {
-                name: "empty",
-                seed: 1,
-                runs: &none,
-            },
-            Arm {
-                name: "one",
-                seed: 1,
-                runs: &one,
-            },
-        ]);
+        let c = compare(&[arm("empty", 1, &none), arm("one", 1, &one)]);
         assert_eq!(c.scenarios[0].replicates, 0);
         assert!(c.scenarios[0].figures[0].band.median.is_nan());
         assert!(!c.scenarios[1].pairing.is_paired());
