@@ -145,25 +145,9 @@ pub fn aggregate_dir(dir: &Path, sweep: &Sweep) -> Result<Vec<PointRow>, SweepEr
 mod tests {
     use super::*;
     use crate::metrics::summary::RunSummary;
-    use crate::sweep::spec::{DesignKind, Domain, Parameter};
 
     fn sweep() -> Sweep {
-        Sweep {
-            name: "t".into(),
-            description: None,
-            design: DesignKind::Grid,
-            samples: None,
-            replicates: 3,
-            seed: 1,
-            parameters: vec![Parameter {
-                path: "x".into(),
-                domain: Domain::List {
-                    values: vec![1.into(), 2.into()],
-                },
-            }],
-            base: toml::Value::Table(Default::default()),
-            points: vec![vec![1.into()], vec![2.into()]],
-        }
+        Sweep::one_list("x", vec![1.into(), 2.into()], 3)
     }
 
     fn line(s: &Sweep, ix: u64, reach: u64) -> String {

@@ -46,6 +46,27 @@ pub struct Sweep {
     pub points: Vec<Vec<toml::Value>>,
 }
 
+#[cfg(test)]
+impl Sweep {
+    /// A grid over one parameter `path` taking `values`, on an empty base (unit tests).
+    pub(crate) fn one_list(path: &str, values: Vec<toml::Value>, replicates: u32) -> Sweep {
+        Sweep {
+            name: "t".into(),
+            description: None,
+            design: DesignKind::Grid,
+            samples: None,
+            replicates,
+            seed: 1,
+            points: values.iter().map(|v| vec![v.clone()]).collect(),
+            parameters: vec![Parameter {
+                path: path.into(),
+                domain: spec::Domain::List { values },
+            }],
+            base: toml::Value::Table(Default::default()),
+        }
+    }
+}
+
 /// Where a sweep's scenario came from: not part of the sweep's identity (shards on
 /// different machines may see other absolute paths), but needed for imports relative
 /// to the base scenario.

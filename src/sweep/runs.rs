@@ -236,25 +236,9 @@ pub fn row_figures(line: &str, figure_count: usize) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sweep::spec::{DesignKind, Domain, Parameter};
 
     fn sweep() -> Sweep {
-        Sweep {
-            name: "t".into(),
-            description: None,
-            design: DesignKind::Grid,
-            samples: None,
-            replicates: 2,
-            seed: 1,
-            parameters: vec![Parameter {
-                path: "x.y".into(),
-                domain: Domain::List {
-                    values: vec!["a,b".into(), 2.5.into()],
-                },
-            }],
-            base: toml::Value::Table(Default::default()),
-            points: vec![vec!["a,b".into()], vec![2.5.into()]],
-        }
+        Sweep::one_list("x.y", vec!["a,b".into(), 2.5.into()], 2)
     }
 
     fn write(dir: &Path, text: &str) -> std::path::PathBuf {
