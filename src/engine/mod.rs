@@ -38,7 +38,7 @@ pub mod state;
 use crate::metrics::{CampCounts, CascadeEntry, StepRecord};
 use crate::population::{Population, NO_OWNER};
 use crate::rng::{self, Purpose};
-use crate::scenario::{ChatKind, ChatKindSpec, DelayDist, Limit, Scenario};
+use crate::scenario::{ChatKind, DelayDist, Limit, Scenario};
 use belief::BeliefModel;
 use choice::ChatChooser;
 use interventions::Interventions;
@@ -203,12 +203,8 @@ impl Params {
     /// Derives engine parameters from a checked scenario.
     pub fn new(scn: &Scenario) -> Params {
         let c = &scn.config;
-        let spec = |kind: ChatKind| {
-            scn.kinds[kind.index()]
-                .clone()
-                .unwrap_or_else(|| ChatKindSpec::defaults(kind))
-        };
-        let kind_weight = std::array::from_fn(|k| spec(ChatKind::from_index(k as u8)).share_weight);
+        let kind_weight =
+            std::array::from_fn(|k| scn.kind_spec(ChatKind::from_index(k as u8)).share_weight);
         let step = scn.step_minutes;
         Params {
             chooser: ChatChooser {
@@ -237,7 +233,7 @@ impl Params {
             corr_efficacy: c.correction.efficacy,
             corr_share: c.correction.share,
             corr_delay_steps: c.correction.delay.minutes() / step,
-            direct_trust: spec(ChatKind::Broadcast).trust as f32,
+            direct_trust: scn.kind_spec(ChatKind::Broadcast).trust as f32,
             rhythm: (0..scn.steps).map(|t| scn.rhythm_at(t) as f64).collect(),
         }
     }

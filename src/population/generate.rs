@@ -290,7 +290,7 @@ pub fn generate_seeded(scenario: &Scenario, seed: u64) -> Population {
     let mut pop = Population {
         users,
         chats,
-        camp_names: pop_cfg.camps.iter().map(|c| c.name.clone()).collect(),
+        camp_names: scenario.camp_names(),
         ..Population::default()
     };
     pop.index_user_chats();
@@ -306,12 +306,7 @@ fn network_population(
 ) -> Population {
     let n = users.len() as u32;
     let edges = super::network::edges(net, n, seed);
-    let trust = scenario.kinds[ChatKind::Direct.index()]
-        .as_ref()
-        .map_or_else(
-            || ChatKindSpec::defaults(ChatKind::Direct).trust,
-            |d| d.trust,
-        ) as f32;
+    let trust = scenario.kind_spec(ChatKind::Direct).trust as f32;
     let m = edges.len();
     let mut flat = Vec::with_capacity(2 * m);
     let mut camp = Vec::with_capacity(m);
@@ -330,13 +325,7 @@ fn network_population(
     let mut pop = Population {
         users,
         chats,
-        camp_names: scenario
-            .config
-            .population
-            .camps
-            .iter()
-            .map(|c| c.name.clone())
-            .collect(),
+        camp_names: scenario.camp_names(),
         ..Population::default()
     };
     pop.index_user_chats();

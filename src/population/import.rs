@@ -20,7 +20,7 @@ mod rows;
 use super::{Chats, Csr, ImportReport, Population, Users, FANOUT_ALL, NO_OWNER};
 use crate::error::ImportError;
 use crate::rng::{self, Purpose};
-use crate::scenario::{nearest, ChatKind, ChatKindSpec, IntDist, Scenario};
+use crate::scenario::{nearest, ChatKind, IntDist, Scenario};
 use ids::{IdError, IdMap, MAX_IDS};
 use rand::Rng as _;
 use rows::{RowError, Rows, Sep};
@@ -430,13 +430,7 @@ impl<'a> Importer<'a> {
     fn new(scenario: &'a Scenario) -> Self {
         Importer {
             scenario,
-            camp_names: scenario
-                .config
-                .population
-                .camps
-                .iter()
-                .map(|c| c.name.clone())
-                .collect(),
+            camp_names: scenario.camp_names(),
             users: IdMap::default(),
             user_rows: Vec::new(),
             chats: IdMap::default(),
@@ -758,9 +752,7 @@ impl<'a> Importer<'a> {
     }
 
     fn kind_trust(&self, kind: ChatKind) -> f32 {
-        self.scenario.kinds[kind.index()]
-            .as_ref()
-            .map_or_else(|| ChatKindSpec::defaults(kind).trust, |s| s.trust) as f32
+        self.scenario.kind_spec(kind).trust as f32
     }
 
     fn population(

@@ -780,6 +780,24 @@ impl Scenario {
         self.rhythm[(hour.rem_euclid(24.0)) as usize % 24]
     }
 
+    /// The resolved spec of a chat kind, or the kind's defaults if the scenario leaves
+    /// it out (imported chats and reference networks may still have it).
+    pub fn kind_spec(&self, kind: ChatKind) -> ChatKindSpec {
+        self.kinds[kind.index()]
+            .clone()
+            .unwrap_or_else(|| ChatKindSpec::defaults(kind))
+    }
+
+    /// Camp names in camp-id order.
+    pub fn camp_names(&self) -> Vec<String> {
+        self.config
+            .population
+            .camps
+            .iter()
+            .map(|c| c.name.clone())
+            .collect()
+    }
+
     /// Number of users of a generated population (imports learn it from their files).
     pub fn generated_users(&self) -> u64 {
         self.config.population.users
