@@ -56,13 +56,6 @@ pub fn mix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Combines the five key parts into one 128-bit state. Each part goes through the
-/// mixer before the next is folded in, so nearby keys give unrelated streams.
-#[inline]
-fn key128(seed: u64, run: u64, step: u64, agent: u64, purpose: Purpose) -> u128 {
-    RunKey::new(seed, run).key128(step, agent, purpose)
-}
-
 /// The (seed, run) part of a key, mixed once: loops that draw for many steps or agents
 /// of one run skip the first two mixing rounds. Streams are the same as [`stream`]'s.
 #[derive(Clone, Copy, Debug)]
@@ -87,6 +80,8 @@ impl RunKey {
         self.stream(step, agent, purpose).random::<f64>()
     }
 
+    /// Combines the key parts into one 128-bit state. Each part goes through the mixer
+    /// before the next is folded in, so nearby keys give unrelated streams.
     #[inline]
     fn key128(self, step: u64, agent: u64, purpose: Purpose) -> u128 {
         let mut h = self.0;
@@ -102,7 +97,7 @@ impl RunKey {
 /// simulation step (or any index for set-up work), `agent` a user or chat id.
 #[inline]
 pub fn stream(seed: u64, run: u64, step: u64, agent: u64, purpose: Purpose) -> Rng {
-    Rng::new(key128(seed, run, step, agent, purpose))
+    RunKey::new(seed, run).stream(step, agent, purpose)
 }
 
 /// One uniform draw in `[0, 1)` for a decision that needs exactly one number.

@@ -416,19 +416,6 @@ impl<'a> Replicate<'a> {
         self.next += 1;
         Some(r)
     }
-
-    /// Share actions (rumor and correction) due at the next step: the posting side of
-    /// the active set.
-    pub fn due_next(&self) -> usize {
-        let t = self.next as usize;
-        let due = |agenda: &[Vec<u32>]| agenda.get(t).map_or(0, Vec::len);
-        due(&self.run.agenda) + due(&self.run.corr_agenda)
-    }
-
-    /// Unread copies waiting in inboxes: the reading side of the active set.
-    pub fn pending_copies(&self) -> usize {
-        self.run.unread as usize
-    }
 }
 
 impl<'a> Run<'a> {

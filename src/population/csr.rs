@@ -106,16 +106,8 @@ impl Csr {
         self.row_range(i).len()
     }
 
-    /// The transpose: for each target id in `0..n_cols`, the rows that contain it, in
-    /// increasing row order.
-    ///
-    /// # Complexity
-    /// O(rows + entries) time, one counting pass and one placement pass.
-    pub fn transpose(&self, n_cols: usize) -> Csr {
-        self.transpose_with(n_cols, |_, _| ()).0
-    }
-
-    /// The transpose, plus one value per entry of it computed by `f(row, target)` of
+    /// The transpose (for each target id in `0..n_cols`, the rows that contain it, in
+    /// increasing row order), plus one value per entry of it computed by `f(row, target)` of
     /// the original entry (and stored in the transpose's order). Computing the values
     /// here, while each row is read in order, costs nothing extra; computing them
     /// afterwards from the transpose would look each row up at random.
@@ -343,10 +335,10 @@ mod tests {
         let c = Csr::from_lengths([2, 0, 3], vec![1, 2, 0, 1, 2]);
         assert_eq!(c.row(0), &[1, 2]);
         assert_eq!(c.row(1), &[] as &[u32]);
-        let t = c.transpose(3);
+        let t = c.transpose_with(3, |_, _| ()).0;
         assert_eq!(t.row(0), &[2]);
         assert_eq!(t.row(1), &[0, 2]);
         assert_eq!(t.row(2), &[0, 2]);
-        assert_eq!(t.transpose(3), c);
+        assert_eq!(t.transpose_with(3, |_, _| ()).0, c);
     }
 }
