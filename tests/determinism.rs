@@ -5,7 +5,7 @@
 //! The scenario is large enough (30,000 users) for the engine's parallel phases to
 //! engage, and has four replicates so waves of 1, 2 and 3 replicates differ.
 
-use crate::util::{Harness, ScenarioBuilder};
+use crate::util::{assert_success, Harness, ScenarioBuilder};
 
 /// Files compared byte for byte (charts are drawn from `bands.csv`).
 const DATA_FILES: [&str; 4] = ["timeseries.csv", "bands.csv", "summary.json", "cascade.csv"];
@@ -49,11 +49,7 @@ fn thread_count_does_not_change_results() {
         .args(["run", "det.toml", "--out", "env", "--quiet", "--cascade"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     assert_same(&h, "t1", "env");
 
     // The cascade is large enough that the parallel paths ran.

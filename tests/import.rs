@@ -1,7 +1,7 @@
 //! Imported populations through the binary: the generate -> import round trip, edge
 //! lists with self-loops and duplicates, and bad rows in each kind of file.
 
-use crate::util::{assert_no_panic, Harness, ScenarioBuilder};
+use crate::util::{assert_no_panic, assert_success, Harness, ScenarioBuilder};
 
 /// The tiny scenario importing its population from tables instead of generating it:
 /// every other setting (activity, rhythm, chat kinds' weights...) stays.
@@ -20,11 +20,7 @@ fn generated_population_imports_back_to_identical_results() {
         .args(["generate", "orig.toml", "--out", "pop", "--quiet"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     for f in ["members.csv", "chats.csv", "users.csv"] {
         assert!(h.join("pop").join(f).is_file(), "{f}");
     }

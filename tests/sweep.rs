@@ -1,6 +1,7 @@
 //! `grapevine sweep`, `merge`, `plot` and `run --from-sweep` end to end, on small
 //! scenarios written into a temporary folder.
 
+use crate::util::assert_success;
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -79,20 +80,11 @@ fn sorted_rows(p: &Path) -> Vec<String> {
     lines
 }
 
-fn ok(out: &std::process::Output) {
-    assert!(
-        out.status.success(),
-        "exit {:?}\nstderr: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 #[test]
 fn small_sweep_writes_runs_points_and_provenance() {
     let f = Fixture::new(300, "1d");
     let file = f.twelve_runs();
-    ok(&f.sweep(&file, "a", &["--threads", "2"]));
+    assert_success(&f.sweep(&file, "a", &["--threads", "2"]));
     let rows = sorted_rows(&f.path("a/runs.csv"));
     assert_eq!(rows.len(), 13);
     assert!(rows[0].starts_with(
@@ -121,13 +113,13 @@ fn small_sweep_writes_runs_points_and_provenance() {
     assert!(f.path("a/plots").is_dir());
 
     // The thread count changes nothing but the order of rows.
-    ok(&f.sweep(&file, "b", &["--threads", "1"]));
+    assert_success(&f.sweep(&file, "b", &["--threads", "1"]));
     assert_eq!(rows, sorted_rows(&f.path("b/runs.csv")));
     assert_eq!(points, read(&f.path("b/points.csv")));
 
     // Time series only on request, one file per run.
     assert!(!f.path("a/series").exists());
-    ok(&f.sweep(&file, "c", &["--keep-series", "--no-plots"]));
+    assert_success(&f.sweep(&file, "c", &["--keep-series", "--no-plots"]));
     let series = read(&f.path("c/series/p00005-r0001.csv"));
     assert_eq!(
         series.lines().count(),
@@ -151,7 +143,7 @@ fn small_sweep_writes_runs_points_and_provenance() {
         ])
         .output()
         .unwrap();
-    ok(&out);
+    assert_success(&out);
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
     let out = f
         .cmd()
@@ -165,7 +157,7 @@ fn small_sweep_writes_runs_points_and_provenance() {
 #[test]
 fn from_sweep_reproduces_a_row() {
     let f = Fixture::new(300, "1d");
-    ok(&f.sweep(&f.twelve_runs(), "a", &[]));
+    assert_success(&f.sweep(&f.twelve_runs(), "a", &[]));
     let runs = read(&f.path("a/runs.csv"));
     let header: Vec<&str> = runs.lines().next().unwrap().split(',').collect();
     for id in ["p00003-r0001", "p00000-r0000"] {
@@ -176,20 +168,21 @@ fn from_sweep_reproduces_a_row() {
             .split(',')
             .collect();
         let out_dir = format!("rerun-{id}");
-        ok(&f
-            .cmd()
-            .args([
-                "run",
-                "--from-sweep",
-                "a",
-                "--run",
-                id,
-                "--out",
-                &out_dir,
-                "--quiet",
-            ])
-            .output()
-            .unwrap());
+        assert_success(
+            &f.cmd()
+                .args([
+                    "run",
+                    "--from-sweep",
+                    "a",
+                    "--run",
+                    id,
+                    "--out",
+                    &out_dir,
+                    "--quiet",
+                ])
+                .output()
+                .unwrap(),
+        );
         let summary: serde_json::Value =
             serde_json::from_str(&read(&f.path(&format!("{out_dir}/summary.json")))).unwrap();
         assert_eq!(summary["seed"].as_u64().unwrap().to_string(), row[5]);
@@ -272,8 +265,8 @@ fn resume_after_kill_gives_the_rows_of_an_uninterrupted_sweep() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--resume"));
 
-    ok(&f.sweep(&file, "killed", &["--resume"]));
-    ok(&f.sweep(&file, "whole", &[]));
+    assert_success(&f.sweep(&file, "killed", &["--resume"]));
+    assert_success(&f.sweep(&file, "whole", &[]));
     let resumed = sorted_rows(&runs);
     assert_eq!(resumed.len(), 49, "no row lost, none duplicated");
     assert_eq!(resumed, sorted_rows(&f.path("whole/runs.csv")));
@@ -284,7 +277,7 @@ fn resume_after_kill_gives_the_rows_of_an_uninterrupted_sweep() {
     assert!(read(&runs).ends_with('\n'));
 
     // Resuming a finished sweep runs nothing and changes nothing.
-    ok(&f.sweep(&file, "killed", &["--resume"]));
+    assert_success(&f.sweep(&file, "killed", &["--resume"]));
     assert_eq!(sorted_rows(&runs), resumed);
 }
 
@@ -292,18 +285,19 @@ fn resume_after_kill_gives_the_rows_of_an_uninterrupted_sweep() {
 fn shards_merge_into_the_unsharded_sweep() {
     let f = Fixture::new(300, "1d");
     let file = f.twelve_runs();
-    ok(&f.sweep(&file, "whole", &[]));
-    ok(&f.sweep(&file, "sharded", &["--shard", "0/3"]));
+    assert_success(&f.sweep(&file, "whole", &[]));
+    assert_success(&f.sweep(&file, "sharded", &["--shard", "0/3"]));
     // Slurm's array variables pick the shard when --shard is not given.
     for id in ["11", "12"] {
-        ok(&f
-            .cmd()
-            .args(["sweep", "twelve.toml", "--out", "sharded", "--quiet"])
-            .env("SLURM_ARRAY_TASK_ID", id)
-            .env("SLURM_ARRAY_TASK_COUNT", "3")
-            .env("SLURM_ARRAY_TASK_MIN", "10")
-            .output()
-            .unwrap());
+        assert_success(
+            &f.cmd()
+                .args(["sweep", "twelve.toml", "--out", "sharded", "--quiet"])
+                .env("SLURM_ARRAY_TASK_ID", id)
+                .env("SLURM_ARRAY_TASK_COUNT", "3")
+                .env("SLURM_ARRAY_TASK_MIN", "10")
+                .output()
+                .unwrap(),
+        );
     }
     let shard_rows = |i: u32| {
         read(&f.path(&format!("sharded/shard-{i}-of-3/runs.csv")))
@@ -340,7 +334,7 @@ fn shards_merge_into_the_unsharded_sweep() {
         ])
         .output()
         .unwrap();
-    ok(&out);
+    assert_success(&out);
     assert_eq!(
         sorted_rows(&f.path("sharded/runs.csv")),
         sorted_rows(&f.path("whole/runs.csv"))
@@ -371,7 +365,7 @@ fn invalid_points_are_reported_before_any_run() {
 
     // --check validates every point and runs nothing.
     let out = f.sweep(&f.twelve_runs(), "checked", &["--check"]);
-    ok(&out);
+    assert_success(&out);
     assert!(String::from_utf8_lossy(&out.stdout).contains("6 points x 2 replicates = 12 runs"));
     assert!(!f.path("checked").exists());
 

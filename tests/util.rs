@@ -101,14 +101,20 @@ impl Harness {
             .args(extra)
             .output()
             .expect("spawn grapevine");
-        assert!(
-            output.status.success(),
-            "grapevine run {scenario} --out {out} {extra:?} failed ({}):\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        );
+        assert_success(&output);
         output
     }
+}
+
+/// Asserts that a finished command succeeded; otherwise shows its exit status and
+/// standard error.
+pub fn assert_success(out: &Output) {
+    assert!(
+        out.status.success(),
+        "exit {}\nstderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A scenario file's text, starting from a tiny seeded case.
