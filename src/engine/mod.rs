@@ -651,32 +651,21 @@ impl<'a> Run<'a> {
         self.posts.reserve(
             n_posts(&rumor_posts) + n_posts(&corr_posts) + seeds.chats.len() + seeds.direct.len(),
         );
-        // A sender's posts are contiguous (and in one part): count them once per sender.
-        // Without moderation every post goes through as it is, copied in bulk.
+        // A sender's posts are contiguous: counted once per sender. Without moderation
+        // every post goes through as it is, copied in bulk.
         let watched = self.interventions.watches_posts();
-        for part in &rumor_posts {
-            if !watched {
-                self.posts.extend_from_slice(part);
-            }
-            for group in part.chunk_by(|a, b| a.sender == b.sender) {
-                let made = if watched {
-                    let mut made = 0;
-                    for &p in group {
-                        if self.interventions.blocks(p.chat) {
-                            continue;
-                        }
-                        self.interventions
-                            .rumor_posted(self.pop, self.seed, self.run, p.chat, t);
-                        self.add_post(p);
-                        made += 1;
-                    }
-                    made
-                } else {
-                    group.len() as u32
-                };
-                if made > 0 {
-                    self.count_posts(group[0].sender, made, t);
-                }
+        for group in rumor_posts
+            .iter()
+            .flat_map(|part| part.chunk_by(|a, b| a.sender == b.sender))
+        {
+            let made = if watched {
+                group.iter().filter(|&&p| self.publish_rumor(p, t)).count() as u32
+            } else {
+                self.posts.extend_from_slice(group);
+                group.len() as u32
+            };
+            if made > 0 {
+                self.count_posts(group[0].sender, made, t);
             }
         }
         for part in &corr_posts {
@@ -684,11 +673,7 @@ impl<'a> Run<'a> {
         }
         for &(chat, poster) in &seeds.chats {
             self.become_seed(poster, t, Role::None);
-            if !self.interventions.blocks(chat) {
-                self.interventions
-                    .rumor_posted(self.pop, self.seed, self.run, chat, t);
-                self.add_post(Post::original(self.pop, poster, chat, Msg::Rumor));
-            }
+            self.publish_rumor(Post::original(self.pop, poster, chat, Msg::Rumor), t);
         }
         for (account, to) in seeds.direct {
             self.become_seed(account, t, Role::None);
@@ -710,6 +695,18 @@ impl<'a> Run<'a> {
                 self.schedule(u, at, Msg::Rumor);
             }
         }
+    }
+
+    /// Adds a rumor post unless its chat's admin deletes it (a closed chat); an active
+    /// moderation notes the chat. Returns whether the post went out.
+    fn publish_rumor(&mut self, p: Post, t: u32) -> bool {
+        if self.interventions.blocks(p.chat) {
+            return false;
+        }
+        self.interventions
+            .rumor_posted(self.pop, self.seed, self.run, p.chat, t);
+        self.add_post(p);
+        true
     }
 
     /// Counts `made` rumor posts by `u` in one share action (for bans).
