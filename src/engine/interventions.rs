@@ -11,7 +11,7 @@ use super::{random_chats, random_users, resolve_ids, Msg, Post, Run, NO_CHAT, NO
 use crate::metrics::StepRecord;
 use crate::population::{Population, NO_OWNER};
 use crate::rng::{self, Purpose};
-use crate::scenario::{ChatKind, Condition, InterventionConfig, Limit, Scenario};
+use crate::scenario::{Condition, InterventionConfig, Limit, Scenario};
 use std::collections::{BTreeMap, HashSet};
 
 /// Salt separating moderation's per-chat draws from other intervention draws.
@@ -274,15 +274,11 @@ fn fire(run: &mut Run, index: usize, config: &InterventionConfig, t: u32) {
             chat_kinds,
             ..
         } => {
-            let default_kinds = [
-                ChatKind::Family,
-                ChatKind::Friends,
-                ChatKind::Work,
-                ChatKind::Community,
-                ChatKind::Political,
-            ];
             let mut kinds = [false; 7];
-            for k in chat_kinds.as_deref().unwrap_or(&default_kinds) {
+            for k in chat_kinds
+                .as_deref()
+                .unwrap_or(&crate::scenario::MODERATED_KINDS)
+            {
                 kinds[k.index()] = true;
             }
             let delay_steps = run.interventions.steps(*delay);
