@@ -8,8 +8,8 @@
 
 use super::state::{flag, Belief, Role};
 use super::{random_chats, random_users, resolve_ids, Msg, Post, Run, NO_CHAT, NO_SENDER};
-use crate::metrics::StepRecord;
 use crate::population::{Population, NO_OWNER};
+use crate::record::StepRecord;
 use crate::rng::{self, Purpose};
 use crate::scenario::{Condition, InterventionConfig, Limit, Scenario};
 use std::collections::{BTreeMap, HashSet};
@@ -500,7 +500,7 @@ mod tests {
         simulation::simulate(&pop, &scn, scn.config.simulation.replicates, 2, &|| {}).runs
     }
 
-    fn total(runs: &[RunOutput], f: impl Fn(&crate::metrics::StepRecord) -> u64) -> u64 {
+    fn total(runs: &[RunOutput], f: impl Fn(&crate::record::StepRecord) -> u64) -> u64 {
         runs.iter().map(|r| f(r.records.last().unwrap())).sum()
     }
 
