@@ -67,10 +67,11 @@ pub fn estimate_memory(
             (e.users, e.chats, e.memberships, e.bytes())
         }
     };
-    let concurrent = (threads.max(1) as u64).min(scn.config.simulation.replicates as u64);
+    let concurrent = (threads.max(1) as u64).min(scn.simulation.replicates as u64);
     // State arrays, plus unread copies and posts: bounded in practice by a few bytes per
     // membership while a rumor is at its peak.
-    let per_replicate = users * State::BYTES_PER_USER + memberships * 2 + scn.steps as u64 * 128;
+    let per_replicate =
+        users * State::BYTES_PER_USER + memberships * 2 + scn.simulation.steps as u64 * 128;
     MemoryEstimate {
         users,
         chats,
@@ -116,28 +117,21 @@ pub fn check_against_population(
     pop: &Population,
 ) -> Result<(), crate::error::ScenarioError> {
     let mut violations = Vec::new();
-    for (i, seed) in scn.config.seeds.iter().enumerate() {
-        if let Some(ids) = &seed.ids {
-            if let Err(message) = engine::resolve_ids(pop, ids) {
-                violations.push(crate::error::Violation {
-                    field: format!("seeds[{i}].ids"),
-                    message,
-                });
-            }
-        }
-    }
-    for (i, iv) in scn.config.interventions.iter().enumerate() {
-        let ids = match iv {
-            crate::scenario::InterventionConfig::FactCheck { ids, .. }
-            | crate::scenario::InterventionConfig::Response { ids, .. } => ids,
-            _ => &None,
-        };
+    let named = scn
+        .seeds
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (format!("seeds[{i}].ids"), s.ids()))
+        .chain(
+            scn.interventions
+                .iter()
+                .enumerate()
+                .map(|(i, iv)| (format!("interventions[{i}].ids"), iv.action.ids())),
+        );
+    for (field, ids) in named {
         if let Some(ids) = ids {
             if let Err(message) = engine::resolve_ids(pop, ids) {
-                violations.push(crate::error::Violation {
-                    field: format!("interventions[{i}].ids"),
-                    message,
-                });
+                violations.push(crate::error::Violation { field, message });
             }
         }
     }
@@ -177,7 +171,7 @@ pub fn simulate_keeping(
     on_step: &(dyn Fn() + Sync),
 ) -> Results {
     let params = Params::new(scn);
-    let fresh = scn.config.simulation.fresh_population && !scn.is_imported();
+    let fresh = scn.simulation.fresh_population && !scn.is_imported();
     let mut camp_sizes = vec![0u64; shared.camp_names.len()];
     for &c in &shared.users.camp {
         camp_sizes[c as usize] += 1;

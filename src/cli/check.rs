@@ -40,11 +40,11 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
     );
     say!(
         "  {} steps of {} min ({} h), {} replicates, seed {}",
-        scn.steps,
-        scn.step_minutes,
-        scn.config.simulation.horizon.hours(),
-        scn.config.simulation.replicates,
-        scn.config.simulation.seed
+        scn.simulation.steps,
+        scn.simulation.step_minutes,
+        scn.simulation.horizon.hours(),
+        scn.simulation.replicates,
+        scn.simulation.seed
     );
     let kind = if scn.is_imported() {
         "imported"

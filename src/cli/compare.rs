@@ -101,7 +101,7 @@ pub fn compare(a: CompareArgs) -> Result<ExitCode> {
                         "[{}/{n}] {}: running {} replicates",
                         i + 1,
                         scn.name,
-                        scn.config.simulation.replicates
+                        scn.simulation.replicates
                     );
                 }
                 let how = Execute {

@@ -129,17 +129,12 @@ pub fn progress(total: u64, quiet: bool, what: &str) -> ProgressBar {
 
 /// Loads a scenario file with the CLI's overrides applied.
 pub fn load_scenario(path: &Path, seed: Option<u64>, replicates: Option<u32>) -> Result<Scenario> {
-    let mut scn = Scenario::load(path)?;
-    if seed.is_some() || replicates.is_some() {
-        let mut cfg = scn.config.clone();
+    Ok(Scenario::load_adjusted(path, |cfg| {
         if let Some(s) = seed {
             cfg.simulation.seed = s;
         }
         if let Some(r) = replicates {
             cfg.simulation.replicates = r;
         }
-        let name = scn.name.clone();
-        scn = Scenario::check(cfg, scn.path.clone(), &name)?;
-    }
-    Ok(scn)
+    })?)
 }

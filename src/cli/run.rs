@@ -64,7 +64,7 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
     let threads = init_threads(a.exec.threads)?;
     let quiet = a.exec.quiet;
     let started = std::time::Instant::now();
-    let reps = scn.config.simulation.replicates;
+    let reps = scn.simulation.replicates;
     let (out, summaries) = execute(
         &scn,
         &source,
@@ -169,8 +169,8 @@ pub(super) fn execute(
             );
         }
     }
-    let reps = scn.config.simulation.replicates;
-    let pb = progress(reps as u64 * scn.steps as u64, quiet, how.label);
+    let reps = scn.simulation.replicates;
+    let pb = progress(reps as u64 * scn.simulation.steps as u64, quiet, how.label);
     let results =
         simulation::simulate_keeping(&pop, scn, reps, threads, how.cascade, &|| pb.inc(1));
     pb.finish_and_clear();
@@ -185,7 +185,7 @@ pub(super) fn execute(
         files::write_cascade(&d.join("cascade.csv"), &pop, &results.runs)?;
     }
     charts::virality_chart(d, scn, &table, pop.n_users() as u64, &results.runs)?;
-    if scn.config.public.is_some() {
+    if scn.public.is_some() {
         charts::spillover_chart(d, scn, &table, pop.n_users() as u64, &results.runs)?;
     }
     let out = staging

@@ -39,7 +39,7 @@ use crate::population::{Population, NO_OWNER};
 use crate::record::{CascadeEntry, StepRecord};
 pub use crate::record::{RunOutput, Stages};
 use crate::rng::{self, Purpose};
-use crate::scenario::{ChatKind, DelayDist, Limit, Scenario};
+use crate::scenario::{ChatKind, DelayDist, Limit, Scenario, SeedTarget};
 use belief::BeliefModel;
 use choice::ChatChooser;
 use interventions::Interventions;
@@ -180,39 +180,41 @@ const UNLIMITED_SHARES: u16 = u16::MAX;
 impl Params {
     /// Derives engine parameters from a checked scenario.
     pub fn new(scn: &Scenario) -> Params {
-        let c = &scn.config;
+        let (sharing, correction) = (&scn.sharing, &scn.correction);
         let kind_weight =
             std::array::from_fn(|k| scn.kind_spec(ChatKind::from_index(k as u8)).share_weight);
-        let step = scn.step_minutes;
+        let step = scn.simulation.step_minutes;
         Params {
             chooser: ChatChooser {
                 kind_weight,
-                camp_preference: c.sharing.camp_preference,
+                camp_preference: sharing.camp_preference,
             },
             belief: BeliefModel::new(scn),
             rules: Rules {
                 forward_limit: scn.platform.forward_limit.get(),
                 labelled_limit: scn.platform.labelled_forward_limit.get(),
                 label_hops: scn.platform.label_hops,
-                label_penalty: c.belief.label_penalty,
+                label_penalty: scn.belief.label_penalty,
                 prebunk_boost: 0.0,
             },
-            p_share_believer: (c.sharing.believer * c.rumor.virality).min(1.0),
-            p_share_rejecter: (c.sharing.rejecter * c.rumor.virality).min(1.0),
-            stifling: c.sharing.stifling,
-            actions: match c.sharing.actions {
+            p_share_believer: (sharing.believer * scn.rumor.virality).min(1.0),
+            p_share_rejecter: (sharing.rejecter * scn.rumor.virality).min(1.0),
+            stifling: sharing.stifling,
+            actions: match sharing.actions {
                 Limit::Unlimited => UNLIMITED_SHARES,
                 Limit::Count(n) => n.min(UNLIMITED_SHARES as u32 - 1) as u16,
             },
-            delay_steps: c.sharing.delay.minutes() / step,
-            interval_steps: c.sharing.interval.unwrap_or(c.sharing.delay).minutes() / step,
-            delay_dist: c.sharing.delay_dist,
-            corr_acceptance: c.correction.acceptance,
-            corr_efficacy: c.correction.efficacy,
-            corr_share: c.correction.share,
-            corr_delay_steps: c.correction.delay.minutes() / step,
+            delay_steps: sharing.delay.minutes() / step,
+            interval_steps: sharing.interval.minutes() / step,
+            delay_dist: sharing.delay_dist,
+            corr_acceptance: correction.acceptance,
+            corr_efficacy: correction.efficacy,
+            corr_share: correction.share,
+            corr_delay_steps: correction.delay.minutes() / step,
             direct_trust: scn.kind_spec(ChatKind::Broadcast).trust as f32,
-            rhythm: (0..scn.steps).map(|t| scn.rhythm_at(t) as f64).collect(),
+            rhythm: (0..scn.simulation.steps)
+                .map(|t| scn.rhythm_at(t) as f64)
+                .collect(),
         }
     }
 
@@ -292,17 +294,17 @@ pub fn run_replicate(
     on_step: &(dyn Fn() + Sync),
 ) -> RunOutput {
     let mut rep = Replicate::new(pop, scn, params, replicate);
-    let mut records = Vec::with_capacity(scn.steps as usize);
+    let mut records = Vec::with_capacity(scn.simulation.steps as usize);
     let mut camp_records = Vec::new();
     let track_camps = pop.camp_names.len() > 1;
-    while rep.next < scn.steps {
+    while rep.next < scn.simulation.steps {
         let Some(r) = rep.step() else {
             // Nothing can happen any more: the rest of the horizon repeats this state.
             let mut r = records
                 .last()
                 .copied()
                 .unwrap_or_else(|| rep.run.state.record(rep.next));
-            for s in rep.next..scn.steps {
+            for s in rep.next..scn.simulation.steps {
                 r.step = s;
                 r.new_reached = 0;
                 r.deliveries = 0;
@@ -384,7 +386,7 @@ impl<'a> Replicate<'a> {
     /// horizon is reached or nothing is pending, scheduled or still to be seeded.
     pub fn step(&mut self) -> Option<StepRecord> {
         let t = self.next;
-        if t >= self.run.scn.steps || self.run.is_quiet(t) {
+        if t >= self.run.scn.simulation.steps || self.run.is_quiet(t) {
             return None;
         }
         let r = self.run.step(t);
@@ -398,8 +400,8 @@ impl<'a> Replicate<'a> {
 
 impl<'a> Run<'a> {
     fn new(pop: &'a Population, scn: &'a Scenario, params: &'a Params, replicate: u32) -> Run<'a> {
-        let seed = scn.config.simulation.seed;
-        let steps = scn.steps as usize;
+        let seed = scn.simulation.seed;
+        let steps = scn.simulation.steps as usize;
         let mut run = Run {
             pop,
             scn,
@@ -421,7 +423,7 @@ impl<'a> Run<'a> {
             cascade: Vec::new(),
             max_hops: 0,
             posters: Vec::new(),
-            public: scn.config.public.as_ref().map(|cfg| {
+            public: scn.public.as_ref().map(|cfg| {
                 let (sum, count) = pop
                     .users
                     .followers
@@ -435,7 +437,7 @@ impl<'a> Run<'a> {
                 };
                 public::PublicLayer::new(
                     public::PublicParams::new(cfg, scn, pop.n_users() as u64, mean),
-                    scn.steps,
+                    scn.simulation.steps,
                 )
             }),
             response_effect: (1.0, 1.0),
@@ -448,45 +450,51 @@ impl<'a> Run<'a> {
     fn place_seeds(&mut self) {
         let (pop, scn) = (self.pop, self.scn);
         let mut by_step: std::collections::BTreeMap<u32, SeedStep> = Default::default();
-        for (i, sc) in scn.config.seeds.iter().enumerate() {
+        for (i, sc) in scn.seeds.iter().enumerate() {
             let step = scn.step_of(sc.at);
-            let camp = camp_id(pop, sc.camp.as_deref());
             let mut r = rng::stream(self.seed, self.run, i as u64, 0, Purpose::Seeding);
             let entry = by_step.entry(step).or_default();
-            if let Some(ids) = &sc.ids {
-                entry
+            match &sc.target {
+                SeedTarget::Ids(ids) => entry
                     .users
-                    .extend(resolve_ids(pop, ids).unwrap_or_default());
-            } else if let Some(count) = sc.users {
-                let accounts = random_users(pop, camp, count as usize, &mut r);
-                match sc.recipients {
-                    None => entry.users.extend(accounts),
-                    Some(k) => {
-                        for a in accounts {
-                            let mut ra = rng::stream(
-                                self.seed,
-                                self.run,
-                                i as u64,
-                                a as u64 + 1,
-                                Purpose::Seeding,
-                            );
-                            let to: Vec<u32> = random_users(pop, None, k as usize + 1, &mut ra)
-                                .into_iter()
-                                .filter(|&u| u != a)
-                                .take(k as usize)
-                                .collect();
-                            entry.direct.push((a, to));
-                        }
+                    .extend(resolve_ids(pop, ids).unwrap_or_default()),
+                &SeedTarget::Users {
+                    count,
+                    camp,
+                    recipients: None,
+                } => entry
+                    .users
+                    .extend(random_users(pop, camp, count as usize, &mut r)),
+                &SeedTarget::Users {
+                    count,
+                    camp,
+                    recipients: Some(k),
+                } => {
+                    for a in random_users(pop, camp, count as usize, &mut r) {
+                        let mut ra = rng::stream(
+                            self.seed,
+                            self.run,
+                            i as u64,
+                            a as u64 + 1,
+                            Purpose::Seeding,
+                        );
+                        let to: Vec<u32> = random_users(pop, None, k as usize + 1, &mut ra)
+                            .into_iter()
+                            .filter(|&u| u != a)
+                            .take(k as usize)
+                            .collect();
+                        entry.direct.push((a, to));
                     }
                 }
-            } else if let (Some(count), Some(kind)) = (sc.chats, sc.kind) {
-                entry
-                    .chats
-                    .extend(random_chats(pop, kind, camp, count as usize, &mut r));
+                &SeedTarget::Chats { count, kind, camp } => {
+                    entry
+                        .chats
+                        .extend(random_chats(pop, kind, camp, count as usize, &mut r))
+                }
             }
         }
         self.last_seed_step = by_step.keys().next_back().copied();
-        self.seeds = (0..self.scn.steps as usize)
+        self.seeds = (0..self.scn.simulation.steps as usize)
             .map(|_| SeedStep::default())
             .collect();
         for (s, e) in by_step {
@@ -968,7 +976,7 @@ impl<'a> Run<'a> {
     fn file_copies(&mut self, t: u32, new_copies: &[Inbox]) {
         let (pop, params, st) = (self.pop, self.params, &self.state);
         let key = rng::RunKey::new(self.seed, self.run);
-        let steps = self.scn.steps;
+        let steps = self.scn.simulation.steps;
         let when = |group: &[Inbox]| -> u32 {
             let u = group[0].user;
             let at = st.read_at[u as usize];
@@ -1175,12 +1183,6 @@ impl<'a> Run<'a> {
         }
         self.state.corr_source[u as usize] = post;
     }
-}
-
-/// Camp index of a camp name in a population.
-fn camp_id(pop: &Population, name: Option<&str>) -> Option<u8> {
-    name.and_then(|n| pop.camp_names.iter().position(|c| c == n))
-        .map(|c| c as u8)
 }
 
 /// `count` distinct random users, all of `camp` if given.

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// Time axis in days for horizons of two days or more, else hours.
 pub fn time_axis(scn: &Scenario) -> (f64, &'static str) {
-    if scn.config.simulation.horizon.hours() >= 48.0 {
+    if scn.simulation.horizon.hours() >= 48.0 {
         (1.0 / 24.0, "Time since first post (days)")
     } else {
         (1.0, "Time since first post (hours)")
@@ -17,8 +17,7 @@ pub fn time_axis(scn: &Scenario) -> (f64, &'static str) {
 
 /// Markers of the scenario (`[[simulation.markers]]`) in chart units.
 pub fn scenario_markers(scn: &Scenario, scale: f64) -> Vec<Marker> {
-    scn.config
-        .simulation
+    scn.simulation
         .markers
         .iter()
         .map(|m| Marker {
@@ -35,8 +34,7 @@ pub fn intervention_markers(
     runs: &[crate::record::RunOutput],
     scale: f64,
 ) -> Vec<Marker> {
-    scn.config
-        .interventions
+    scn.interventions
         .iter()
         .enumerate()
         .filter_map(|(i, iv)| {
@@ -44,12 +42,12 @@ pub fn intervention_markers(
             let hours = runs
                 .iter()
                 .filter_map(|r| r.fired.get(i).copied().flatten())
-                .map(|s| s as f64 * scn.step_minutes / 60.0);
+                .map(|s| s as f64 * scn.simulation.step_minutes / 60.0);
             median_marker(
                 hours,
                 runs.len(),
                 scale,
-                &iv.kind_name().replace('_', " "),
+                &iv.action.kind_name().replace('_', " "),
                 false,
             )
         })
@@ -184,7 +182,7 @@ pub fn spillover_chart(
         .chain(table.hours.iter().map(|h| h * scale))
         .collect();
     let steps = table.bands.len();
-    let hour = ((60.0 / scn.step_minutes).round() as usize).max(1);
+    let hour = ((60.0 / scn.simulation.step_minutes).round() as usize).max(1);
     let [reach, reach_lo, reach_hi] = mean_band(runs, steps, |r, s| {
         r.records.get(s).map_or(0.0, |x| x.reached as f64 * pct)
     });

@@ -168,7 +168,7 @@ pub struct SummaryFile<'a> {
     pub public_cascade: Option<&'static str>,
     pub runs: &'a [RunSummary],
     /// The scenario with every default filled in.
-    pub scenario: &'a crate::scenario::ScenarioConfig,
+    pub scenario: crate::scenario::ScenarioConfig,
 }
 
 /// Writes `summary.json`.
@@ -181,7 +181,7 @@ pub fn write_summary(
     let file = SummaryFile {
         grapevine_version: env!("CARGO_PKG_VERSION"),
         scenario_name: &scn.name,
-        seed: scn.config.simulation.seed,
+        seed: scn.simulation.seed,
         replicates: summaries.len(),
         users: pop.n_users() as u64,
         chats: pop.n_chats() as u64,
@@ -191,15 +191,9 @@ pub fn write_summary(
         stages: crate::metrics::summary::stage_odds(summaries)
             .into_iter()
             .collect(),
-        public_cascade: scn.config.public.as_ref().map(|p| {
-            if p.branching_ratio < 1.0 {
-                "sub-critical"
-            } else {
-                "super-critical"
-            }
-        }),
+        public_cascade: scn.public.as_ref().map(|p| p.criticality()),
         runs: summaries,
-        scenario: &scn.config,
+        scenario: scn.to_config(),
     };
     write_atomic(path, |w| {
         serde_json::to_writer_pretty(&mut *w, &file)?;

@@ -244,7 +244,7 @@ pub fn check_saved(saved: &SavedSummary, scn: &Scenario) -> Result<(), Mismatch>
             current: current.to_string(),
         });
     }
-    let sim = &scn.config.simulation;
+    let sim = &scn.simulation;
     if saved.seed != sim.seed {
         return Err(Mismatch::Seed {
             saved: saved.seed,
@@ -257,7 +257,8 @@ pub fn check_saved(saved: &SavedSummary, scn: &Scenario) -> Result<(), Mismatch>
             current: sim.replicates as usize,
         });
     }
-    let (Some(now), Some(then)) = (as_written(&scn.config), as_written(&saved.scenario)) else {
+    let (Some(now), Some(then)) = (as_written(&scn.to_config()), as_written(&saved.scenario))
+    else {
         return Err(Mismatch::Setting { key: String::new() });
     };
     match first_difference(&then, &now, "") {
@@ -375,18 +376,20 @@ mod tests {
         let saved = SavedSummary {
             grapevine_version: env!("CARGO_PKG_VERSION").into(),
             scenario_name: scn.name.clone(),
-            seed: scn.config.simulation.seed,
+            seed: scn.simulation.seed,
             replicates: 2,
             users: 300,
             runs: Vec::new(),
             // Through text, as read from summary.json.
-            scenario: serde_json::from_str(&serde_json::to_string_pretty(&scn.config).unwrap())
-                .unwrap(),
+            scenario: serde_json::from_str(
+                &serde_json::to_string_pretty(&scn.to_config()).unwrap(),
+            )
+            .unwrap(),
         };
         assert_eq!(check_saved(&saved, &scn), Ok(()));
 
         let mut changed = scn.clone();
-        changed.config.sharing.believer = 0.123;
+        changed.sharing.believer = 0.123;
         assert_eq!(
             check_saved(&saved, &changed),
             Err(Mismatch::Setting {
@@ -394,7 +397,7 @@ mod tests {
             })
         );
         let mut more = scn.clone();
-        more.config.simulation.replicates = 3;
+        more.simulation.replicates = 3;
         assert!(matches!(
             check_saved(&saved, &more),
             Err(Mismatch::Replicates {
@@ -403,7 +406,7 @@ mod tests {
             })
         ));
         let mut reseeded = scn.clone();
-        reseeded.config.simulation.seed = 99;
+        reseeded.simulation.seed = 99;
         assert!(matches!(
             check_saved(&saved, &reseeded),
             Err(Mismatch::Seed { .. })
