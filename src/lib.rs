@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod output;
 pub mod plot;
 pub mod population;
+pub mod record;
 pub mod rng;
 pub mod scenario;
 pub mod simulation;

@@ -8,10 +8,10 @@
 
 use super::state::{flag, Belief, Role};
 use super::{random_chats, random_users, resolve_ids, Msg, Post, Run, NO_CHAT, NO_SENDER};
-use crate::metrics::StepRecord;
 use crate::population::{Population, NO_OWNER};
+use crate::record::StepRecord;
 use crate::rng::{self, Purpose};
-use crate::scenario::{ChatKind, Condition, InterventionConfig, Limit, Scenario};
+use crate::scenario::{Condition, InterventionConfig, Limit, Scenario};
 use std::collections::{BTreeMap, HashSet};
 
 /// Salt separating moderation's per-chat draws from other intervention draws.
@@ -274,15 +274,11 @@ fn fire(run: &mut Run, index: usize, config: &InterventionConfig, t: u32) {
             chat_kinds,
             ..
         } => {
-            let default_kinds = [
-                ChatKind::Family,
-                ChatKind::Friends,
-                ChatKind::Work,
-                ChatKind::Community,
-                ChatKind::Political,
-            ];
             let mut kinds = [false; 7];
-            for k in chat_kinds.as_deref().unwrap_or(&default_kinds) {
+            for k in chat_kinds
+                .as_deref()
+                .unwrap_or(&crate::scenario::MODERATED_KINDS)
+            {
                 kinds[k.index()] = true;
             }
             let delay_steps = run.interventions.steps(*delay);
@@ -504,7 +500,7 @@ mod tests {
         simulation::simulate(&pop, &scn, scn.config.simulation.replicates, 2, &|| {}).runs
     }
 
-    fn total(runs: &[RunOutput], f: impl Fn(&crate::metrics::StepRecord) -> u64) -> u64 {
+    fn total(runs: &[RunOutput], f: impl Fn(&crate::record::StepRecord) -> u64) -> u64 {
         runs.iter().map(|r| f(r.records.last().unwrap())).sum()
     }
 

@@ -36,8 +36,9 @@ pub mod interventions;
 pub mod public;
 pub mod state;
 
-use crate::metrics::{CampCounts, CascadeEntry, StepRecord};
 use crate::population::{Population, NO_OWNER};
+use crate::record::{CascadeEntry, StepRecord};
+pub use crate::record::{RunOutput, Stages};
 use crate::rng::{self, Purpose};
 use crate::scenario::{ChatKind, DelayDist, Limit, Scenario};
 use belief::BeliefModel;
@@ -54,29 +55,6 @@ const PAR_MIN: usize = 2048;
 pub const NO_CHAT: u32 = u32::MAX;
 /// Sender id of posts from outside the population (a fact-checker's channel).
 pub const NO_SENDER: u32 = u32::MAX;
-
-/// Everything one replicate produced.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RunOutput {
-    /// One record per step.
-    pub records: Vec<StepRecord>,
-    /// Per step, per camp: reached and believers (empty with a single camp).
-    pub camp_records: Vec<Vec<CampCounts>>,
-    /// One entry per user reached, in the order they were reached.
-    pub cascade: Vec<CascadeEntry>,
-    /// Step at which each intervention fired (None if it never did).
-    pub fired: Vec<Option<u32>>,
-    /// Steps of the first public post, press pickup and crisis (None if never).
-    pub stages: Stages,
-}
-
-/// When the spill-over stages were first reached.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Stages {
-    pub first_public_post: Option<u32>,
-    pub press: Option<u32>,
-    pub crisis: Option<u32>,
-}
 
 /// Which message a post carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,7 +6,6 @@
 pub mod bands;
 pub mod cascade;
 pub mod comparison;
-pub mod record;
 pub mod summary;
 
-pub use record::{CampCounts, CascadeEntry, StepRecord};
+pub use crate::record::{CampCounts, CascadeEntry, StepRecord};

@@ -69,7 +69,7 @@ pub struct Context<'a> {
 pub fn summarize(
     replicate: u32,
     ctx: &Context,
-    run: &crate::engine::RunOutput,
+    run: &crate::record::RunOutput,
     hours_at: impl Fn(u32) -> f64,
 ) -> RunSummary {
     let (users, records, cascade_entries) =
@@ -215,7 +215,7 @@ mod tests {
     #[test]
     fn times_to_fractions_of_final_reach() {
         let r = [rec(0, 1, 1), rec(1, 5, 4), rec(2, 9, 4), rec(3, 10, 1)];
-        let run = crate::engine::RunOutput {
+        let run = crate::record::RunOutput {
             records: r.to_vec(),
             ..Default::default()
         };

@@ -32,7 +32,7 @@ pub fn scenario_markers(scn: &Scenario, scale: f64) -> Vec<Marker> {
 /// the replicates in which they fired (a `when` trigger can fire at different times).
 pub fn intervention_markers(
     scn: &Scenario,
-    runs: &[crate::engine::RunOutput],
+    runs: &[crate::record::RunOutput],
     scale: f64,
 ) -> Vec<Marker> {
     scn.config
@@ -88,7 +88,7 @@ pub fn virality_chart(
     scn: &Scenario,
     table: &BandTable,
     users: u64,
-    runs: &[crate::engine::RunOutput],
+    runs: &[crate::record::RunOutput],
 ) -> Result<[PathBuf; 2], OutputError> {
     let replicates = runs.len();
     let (scale, x_label) = time_axis(scn);
@@ -136,10 +136,10 @@ pub fn virality_chart(
 /// A stage marker at the median step it was reached over the runs that reached it.
 fn stage_marker(
     scn: &Scenario,
-    runs: &[crate::engine::RunOutput],
+    runs: &[crate::record::RunOutput],
     scale: f64,
     label: &str,
-    stage: impl Fn(&crate::engine::Stages) -> Option<u32>,
+    stage: impl Fn(&crate::record::Stages) -> Option<u32>,
 ) -> Option<Marker> {
     // A stage is reached during its step, so it is marked at the step's end.
     let hours = runs
@@ -151,9 +151,9 @@ fn stage_marker(
 
 /// Mean over runs, with the 5% and 95% quantiles, of a per-step value.
 fn mean_band(
-    runs: &[crate::engine::RunOutput],
+    runs: &[crate::record::RunOutput],
     steps: usize,
-    value: impl Fn(&crate::engine::RunOutput, usize) -> f64,
+    value: impl Fn(&crate::record::RunOutput, usize) -> f64,
 ) -> [Vec<f64>; 3] {
     use crate::metrics::bands::Band;
     let mut out = [vec![0.0], vec![0.0], vec![0.0]];
@@ -176,7 +176,7 @@ pub fn spillover_chart(
     scn: &Scenario,
     table: &BandTable,
     users: u64,
-    runs: &[crate::engine::RunOutput],
+    runs: &[crate::record::RunOutput],
 ) -> Result<[PathBuf; 2], OutputError> {
     let (scale, x_label) = time_axis(scn);
     let pct = 100.0 / users.max(1) as f64;

@@ -4,12 +4,12 @@
 //! their shortest round-trip form, so spreadsheets and pandas read them as they are.
 
 use super::dir::write_atomic;
-use crate::engine::RunOutput;
 use crate::error::OutputError;
 use crate::metrics::bands::{step_bands, Band, BAND_COLUMNS};
 use crate::metrics::summary::{aggregate, RunSummary};
 use crate::metrics::StepRecord;
 use crate::population::{ImportReport, Population};
+use crate::record::RunOutput;
 use crate::scenario::Scenario;
 use serde::Serialize;
 use std::collections::BTreeMap;

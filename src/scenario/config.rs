@@ -171,6 +171,16 @@ impl Default for CorrectionConfig {
     }
 }
 
+/// Kinds of chat a moderation covers unless it lists `chat_kinds`: broadcast lists and
+/// direct chats have no admin who moderates.
+pub const MODERATED_KINDS: [ChatKind; 5] = [
+    ChatKind::Family,
+    ChatKind::Friends,
+    ChatKind::Work,
+    ChatKind::Community,
+    ChatKind::Political,
+];
+
 /// One `[[interventions]]` entry: what it does (`kind`) and when it fires: at a time
 /// (`at`) or when a condition first holds (`when = "reach > 5%"`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -264,6 +274,33 @@ impl InterventionConfig {
             | Ban { at, when, .. }
             | Response { at, when, .. }
             | Prebunk { at, when, .. } => (*at, when.as_deref()),
+        }
+    }
+
+    /// Fills in the defaults of fields left out, so that the resolved scenario (as
+    /// written to `summary.json`) shows exactly what ran. Fields whose absence means
+    /// "keep the rule in force" (a label's `penalty`, a forward limit's
+    /// `labelled_limit`) stay as given.
+    pub fn fill_defaults(&mut self) {
+        use InterventionConfig::*;
+        match self {
+            Label { forward_limit, .. } => {
+                forward_limit.get_or_insert(Limit::Count(1));
+            }
+            Moderation { chat_kinds, .. } => {
+                chat_kinds.get_or_insert_with(|| MODERATED_KINDS.to_vec());
+            }
+            Response {
+                acceptance,
+                efficacy,
+                public_damping,
+                ..
+            } => {
+                acceptance.get_or_insert(1.0);
+                efficacy.get_or_insert(1.0);
+                public_damping.get_or_insert(0.5);
+            }
+            ForwardLimit { .. } | FactCheck { .. } | Ban { .. } | Prebunk { .. } => {}
         }
     }
 

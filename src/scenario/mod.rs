@@ -727,6 +727,9 @@ impl Scenario {
         if config.sharing.interval.is_none() {
             config.sharing.interval = Some(config.sharing.delay);
         }
+        for iv in &mut config.interventions {
+            iv.fill_defaults();
+        }
         let name = config
             .name
             .clone()
