@@ -1,6 +1,6 @@
 //! The chance that reading one copy convinces a reader.
 //!
-//! Logistic model (MODEL.md, step 3), with trust and skepticism centred at 0.5 so that
+//! Logistic model (`docs/model.md#belief`), with trust and skepticism centred at 0.5 so that
 //! `appeal` reads as "chance that an average reader in a middling-trust chat believes
 //! a first copy":
 //!

@@ -1,4 +1,5 @@
-//! The engine: runs the step of MODEL.md for one replicate on a shared population.
+//! The engine: runs the step of `docs/model.md#one-step` for one replicate on a shared
+//! population.
 //!
 //! One step, in order:
 //! 0. **Interventions** due now fire ([`interventions`]); moderation and ban events
