@@ -120,6 +120,36 @@ pub fn prepare(scn: &Scenario, threads: usize) -> Result<Population, PrepareErro
     Ok(pop)
 }
 
+/// Things about a population that make a run pointless or misleading without making it
+/// wrong, for the caller to show as warnings: no chat with two or more members (nobody
+/// can receive anything), or most users in no chat at all.
+pub fn warnings(pop: &Population) -> Vec<String> {
+    let mut out = Vec::new();
+    let chats = pop.n_chats();
+    let shared = (0..chats)
+        .filter(|&c| pop.chats.members.row_len(c) >= 2)
+        .count();
+    if shared == 0 {
+        out.push(format!(
+            "the population has no chat with two or more members ({} chats, {} users): \
+             nobody can receive the rumor",
+            chats,
+            pop.n_users()
+        ));
+    } else {
+        let alone = (0..pop.n_users())
+            .filter(|&u| pop.user_chats.row_len(u) == 0)
+            .count();
+        if alone * 2 > pop.n_users() {
+            out.push(format!(
+                "{alone} of {} users are in no chat: they can never be reached",
+                pop.n_users()
+            ));
+        }
+    }
+    out
+}
+
 /// Builds the scenario's population: generated, or imported from its files.
 pub fn build_population(scn: &Scenario) -> Result<Population, crate::error::ImportError> {
     if scn.is_imported() {

@@ -8,6 +8,8 @@
 //! - `invariants`: property tests of the engine's accounting on random small scenarios.
 //! - `determinism`: byte-identical results for any thread count.
 //! - `validate`: the quick validation suite against theory.
+//! - `regression_input`: one test per input finding of the reliability review (read
+//!   once and bounded, messages with file, line and field).
 //! - `sweep`: `grapevine sweep`/`merge`/`plot`/`run --from-sweep`: resume after kill,
 //!   shards and merge, invalid points.
 
@@ -19,6 +21,7 @@ mod compare;
 mod determinism;
 mod import;
 mod invariants;
+mod regression_input;
 mod spillover;
 mod sweep;
 mod validate;

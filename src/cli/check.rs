@@ -27,6 +27,9 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
     let est = if scn.is_imported() {
         let pop = simulation::build_population(&scn)?;
         simulation::check_against_population(&scn, &pop)?;
+        for w in simulation::warnings(&pop) {
+            eprintln!("warning: {w}");
+        }
         simulation::estimate_memory(&scn, threads, Some(&pop))
     } else {
         simulation::estimate_memory(&scn, threads, None)

@@ -148,6 +148,9 @@ pub(super) fn execute(
     let started = std::time::Instant::now();
     let (staging, pop) = prepare(scn, file, out, threads)?;
     let built = started.elapsed();
+    for w in simulation::warnings(&pop) {
+        eprintln!("warning: {w}");
+    }
     if !quiet {
         eprintln!(
             "population: {} users, {} chats, {} memberships ({:.1} s)",
