@@ -6,7 +6,7 @@
 //! give the same comparison. [`reuse`] decides whether a folder still holds the results
 //! of a scenario as it is now.
 
-use super::files::BandTable;
+use super::files::{bands_header, BandTable};
 use crate::error::ResultsError;
 use crate::metrics::bands::{Band, BAND_COLUMNS};
 use crate::metrics::summary::RunSummary;
@@ -76,15 +76,6 @@ pub fn read_summary(path: &Path) -> Result<SavedSummary, ResultsError> {
         ));
     }
     Ok(s)
-}
-
-/// The header `bands.csv` is written with.
-fn bands_header() -> String {
-    let mut h = String::from("step,hours");
-    for c in BAND_COLUMNS {
-        h.push_str(&format!(",{c}_median,{c}_p5,{c}_p95"));
-    }
-    h
 }
 
 /// Reads `bands.csv` into the table it was written from.
