@@ -7,6 +7,8 @@
 //! - `bad_input`: each class of bad input exits 2 with a precise message, no panic.
 //! - `invariants`: property tests of the engine's accounting on random small scenarios.
 //! - `determinism`: byte-identical results for any thread count.
+//! - `docs`: the column and figure tables of `docs/model.md` equal those generated
+//!   from the code (`GRAPEVINE_UPDATE_DOCS=1` rewrites them).
 //! - `validate`: the quick validation suite against theory.
 //! - `sweep`: `grapevine sweep`/`merge`/`plot`/`run --from-sweep`: resume after kill,
 //!   shards and merge, invalid points.
@@ -17,6 +19,7 @@ mod bad_input;
 mod cli_run;
 mod compare;
 mod determinism;
+mod docs;
 mod import;
 mod invariants;
 mod spillover;
