@@ -9,6 +9,7 @@
 //! - `determinism`: byte-identical results for any thread count.
 //! - `docs`: the column and figure tables of `docs/model.md` equal those generated
 //!   from the code (`GRAPEVINE_UPDATE_DOCS=1` rewrites them).
+//! - `scenarios`: every file under `scenarios/` loads, checks and runs at a tiny size.
 //! - `validate`: the quick validation suite against theory.
 //! - `sweep`: `grapevine sweep`/`merge`/`plot`/`run --from-sweep`: resume after kill,
 //!   shards and merge, invalid points.
@@ -22,6 +23,7 @@ mod determinism;
 mod docs;
 mod import;
 mod invariants;
+mod scenarios;
 mod spillover;
 mod sweep;
 mod validate;
