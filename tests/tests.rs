@@ -5,6 +5,8 @@
 //! - `compare`: `grapevine compare` end to end (table, CSV, chart, `--reuse`), and the
 //!   common-random-numbers property that pairs its replicates.
 //! - `bad_input`: each class of bad input exits 2 with a precise message, no panic.
+//! - `golden`: the exact output files of three tiny seeded scenarios, pinned in
+//!   `tests/golden/` (`GRAPEVINE_UPDATE_GOLDEN=1` rewrites them, for a reviewed change).
 //! - `invariants`: property tests of the engine's accounting on random small scenarios.
 //! - `determinism`: byte-identical results for any thread count.
 //! - `docs`: the column and figure tables of `docs/model.md` equal those generated
@@ -21,6 +23,7 @@ mod cli_run;
 mod compare;
 mod determinism;
 mod docs;
+mod golden;
 mod import;
 mod invariants;
 mod scenarios;
