@@ -9,8 +9,11 @@ use serde::Serialize;
 /// Median and the 5% and 95% quantiles of a set of values.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct Band {
+    /// The median (50% quantile).
     pub median: f64,
+    /// The 5% quantile.
     pub p5: f64,
+    /// The 95% quantile.
     pub p95: f64,
 }
 

@@ -10,56 +10,82 @@ use serde::{Deserialize, Serialize};
 /// Figures of one run.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunSummary {
+    /// Replicate number, from 0.
     pub replicate: u32,
+    /// Users in the population.
     pub users: u64,
+    /// Users reached by the end.
     pub final_reach: u64,
+    /// `final_reach / users`.
     pub final_reach_share: f64,
+    /// Users who read the rumor by the end.
     pub final_read: u64,
+    /// Believers at the end.
     pub final_believers: u64,
+    /// `final_believers / users`.
     pub final_believers_share: f64,
     /// Largest number of believers at any step.
     pub peak_believers: u64,
-    /// Hours until reach first hit 10%, 50%, 90% of its final value (None if never).
+    /// Hours until reach first hit 10% of its final value (None if nobody was reached).
     pub hours_to_10pct: Option<f64>,
+    /// As `hours_to_10pct`, for 50%.
     pub hours_to_50pct: Option<f64>,
+    /// As `hours_to_10pct`, for 90%.
     pub hours_to_90pct: Option<f64>,
-    /// Step with the most new reach, and the hours at its end.
+    /// Step with the most new reach (the first such step).
     pub peak_step: u32,
+    /// Hours at the end of `peak_step`.
     pub peak_hours: f64,
+    /// Rumor copies delivered over the run.
     pub deliveries: u64,
+    /// Rumor posts over the run.
     pub posts: u64,
+    /// Largest hop of a delivered rumor post.
     pub max_hops: u32,
+    /// Shape of the reach forest.
     pub cascade: CascadeShape,
-    /// Users the correction reached, made immune, and corrected, at the end.
+    /// Users the correction reached by the end.
     pub final_correction_reached: u64,
+    /// Users immune at the end.
     pub final_immune: u64,
+    /// Users corrected at the end.
     pub final_corrected: u64,
     /// Hours at which each intervention fired (None if it never did).
     pub interventions_fired_hours: Vec<Option<f64>>,
     /// Per camp (with more than one camp): final reach and belief.
     pub camps: Vec<CampSummary>,
-    /// Hours to the first public post, the press pickup and the crisis (None: never).
+    /// Hours to the first public post (None: never).
     pub hours_to_first_public_post: Option<f64>,
+    /// Hours to the press pickup (None: never).
     pub hours_to_press: Option<f64>,
+    /// Hours to the crisis (None: never).
     pub hours_to_crisis: Option<f64>,
-    /// Public posts and impressions over the run.
+    /// Public posts over the run.
     pub public_posts: u64,
+    /// Public impressions over the run.
     pub public_reach: u64,
 }
 
 /// Final figures of one camp.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CampSummary {
+    /// The camp's name.
     pub camp: String,
+    /// Users of the camp.
     pub users: u64,
+    /// Users of the camp reached by the end.
     pub final_reach: u64,
+    /// `final_reach` as a share of the camp's users.
     pub final_reach_share: f64,
+    /// Believers of the camp at the end.
     pub final_believers: u64,
+    /// `final_believers` as a share of the camp's users.
     pub final_believers_share: f64,
 }
 
 /// What `summarize` needs to know about the population besides the run.
 pub struct Context<'a> {
+    /// Users in the population.
     pub users: u64,
     /// (name, users) of each camp.
     pub camps: &'a [(String, u64)],
@@ -382,7 +408,9 @@ pub struct StageOdds {
     pub probability: f64,
     /// Median hours to the stage over the runs that reached it (None if none did).
     pub median_hours: Option<f64>,
+    /// Runs that reached the stage.
     pub runs_reached: usize,
+    /// Runs in all.
     pub runs: usize,
 }
 

@@ -113,13 +113,21 @@ pub fn write_bands(path: &Path, table: &BandTable) -> Result<(), OutputError> {
 /// The contents of `summary.json`.
 #[derive(Serialize)]
 pub struct SummaryFile<'a> {
+    /// The version that wrote the file (results of another version may differ).
     pub grapevine_version: &'static str,
+    /// The scenario's name.
     pub scenario_name: &'a str,
+    /// Master seed.
     pub seed: u64,
+    /// Number of replicates.
     pub replicates: usize,
+    /// Users in the population.
     pub users: u64,
+    /// Chats in the population.
     pub chats: u64,
+    /// Chat memberships in the population.
     pub memberships: u64,
+    /// What an imported population's files held; `None` when generated.
     pub import: Option<&'a ImportReport>,
     /// Median, p5 and p95 across replicates of every per-run figure.
     pub aggregate: BTreeMap<&'static str, Band>,
@@ -127,6 +135,7 @@ pub struct SummaryFile<'a> {
     pub stages: BTreeMap<&'static str, crate::metrics::summary::StageOdds>,
     /// Whether the public cascade is sub- or super-critical (branching ratio < or > 1).
     pub public_cascade: Option<&'static str>,
+    /// The figures of each replicate, in replicate order.
     pub runs: &'a [RunSummary],
     /// The scenario with every default filled in.
     pub scenario: crate::scenario::ScenarioConfig,

@@ -17,10 +17,15 @@ use std::path::{Path, PathBuf};
 /// The parts of `summary.json` that are read back; other keys are ignored.
 #[derive(Clone, Debug, Deserialize)]
 pub struct SavedSummary {
+    /// The version that wrote the file.
     pub grapevine_version: String,
+    /// The scenario's name.
     pub scenario_name: String,
+    /// Master seed.
     pub seed: u64,
+    /// Number of replicates.
     pub replicates: usize,
+    /// Users in the population.
     pub users: u64,
     /// One per replicate, in replicate order (checked on reading).
     pub runs: Vec<RunSummary>,
@@ -31,7 +36,9 @@ pub struct SavedSummary {
 /// A result folder read back.
 #[derive(Clone, Debug)]
 pub struct SavedRun {
+    /// From `summary.json`.
     pub summary: SavedSummary,
+    /// From `bands.csv`.
     pub bands: BandTable,
 }
 
@@ -143,20 +150,29 @@ pub fn read_folder(folder: &Path) -> Result<SavedRun, ResultsError> {
 pub enum Mismatch {
     /// Written by another Grapevine version, whose engine may differ.
     Version {
+        /// The version that wrote the results.
         saved: String,
+        /// This version.
         current: String,
     },
+    /// Another master seed.
     Seed {
+        /// The seed of the saved results.
         saved: u64,
+        /// The seed asked for.
         current: u64,
     },
+    /// Another number of replicates.
     Replicates {
+        /// Replicates saved.
         saved: usize,
+        /// Replicates asked for.
         current: usize,
     },
-    /// A setting differs; `key` is the first differing key path (e.g.
-    /// `sharing.believer`), or empty if the scenario as a whole cannot be compared.
+    /// A setting differs.
     Setting {
+        /// The first differing key path (e.g. `sharing.believer`), or empty if the
+        /// scenario as a whole cannot be compared.
         key: String,
     },
 }
@@ -180,10 +196,13 @@ impl std::fmt::Display for Mismatch {
 /// Why a folder's results cannot be reused.
 #[derive(Debug, thiserror::Error)]
 pub enum NotReusable {
+    /// The folder holds no results.
     #[error("no earlier results in {}", .0.display())]
     Missing(PathBuf),
+    /// The results cannot be read back.
     #[error("earlier results unreadable: {0}")]
     Unreadable(#[from] ResultsError),
+    /// The results are of another scenario, seed, replicate count or version.
     #[error("earlier results are stale: {0}")]
     Changed(Mismatch),
 }
