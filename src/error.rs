@@ -92,6 +92,21 @@ pub enum CapacityError {
     TooLarge { needed: u64, available: u64 },
 }
 
+/// A scenario whose population cannot be built: too large for memory, a population
+/// file that cannot be imported, or ids the population does not have.
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    /// The run would not fit in memory (checked before anything is allocated).
+    #[error(transparent)]
+    Capacity(#[from] CapacityError),
+    /// An imported population file cannot be used.
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    /// A value checked against the population (seed or intervention ids) is wrong.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+}
+
 /// Output that cannot be written.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {

@@ -1,12 +1,13 @@
-//! Orchestrates one scenario: builds (or imports) the population once, runs the
-//! replicates in parallel, and summarises each run.
+//! Orchestrates one scenario: builds (or imports) the population once ([`prepare`]),
+//! runs the replicates in parallel and summarises each run ([`simulate`]), all in
+//! memory; [`crate::output::write_run_folder`] writes the results as a separate step.
 //!
 //! Replicates run in waves of at most `threads` at a time so memory stays bounded by
 //! the number of threads, not the number of replicates; inside a replicate the engine
 //! parallelises its own phases.
 
 use crate::engine::{self, state::State, Params, RunOutput};
-use crate::error::{human_bytes, CapacityError};
+use crate::error::{human_bytes, CapacityError, PrepareError};
 use crate::metrics::summary::{self, RunSummary};
 use crate::population::{self, generate, Population};
 use crate::scenario::Scenario;
@@ -100,6 +101,23 @@ pub fn check_capacity(estimate: &MemoryEstimate) -> Result<(), CapacityError> {
         }),
         _ => Ok(()),
     }
+}
+
+/// Everything a run needs before its replicates, in the order that fails fast: memory
+/// for a generated population (checked before allocating it), the population itself,
+/// the checks that need it (seed and intervention ids), and memory for an imported
+/// population once its size is known. `threads` is the number of replicates that will
+/// run at once.
+pub fn prepare(scn: &Scenario, threads: usize) -> Result<Population, PrepareError> {
+    if !scn.is_imported() {
+        check_capacity(&estimate_memory(scn, threads, None))?;
+    }
+    let pop = build_population(scn)?;
+    check_against_population(scn, &pop)?;
+    if scn.is_imported() {
+        check_capacity(&estimate_memory(scn, threads, Some(&pop)))?;
+    }
+    Ok(pop)
 }
 
 /// Builds the scenario's population: generated, or imported from its files.

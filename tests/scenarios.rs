@@ -52,10 +52,10 @@ fn rel(path: &Path) -> String {
         .to_string()
 }
 
-/// Builds the population and runs one replicate; returns what went wrong, if anything.
+/// Prepares the population as a run does (memory, population, id checks) and runs one
+/// replicate; returns what went wrong, if anything.
 fn run_tiny(scn: &Scenario) -> Result<(Population, RunOutput), String> {
-    let pop = simulation::build_population(scn).map_err(|e| format!("population: {e}"))?;
-    simulation::check_against_population(scn, &pop).map_err(|e| e.to_string())?;
+    let pop = simulation::prepare(scn, 1).map_err(|e| format!("prepare: {e}"))?;
     let mut results = simulation::simulate(&pop, scn, 1, 1, &|| {});
     let run = results.runs.pop().ok_or("no run")?;
     Ok((pop, run))

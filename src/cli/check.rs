@@ -1,10 +1,10 @@
 //! `grapevine check`: validate a scenario and estimate its size and memory.
 
 use super::{load_scenario, say};
-use crate::error::human_bytes;
-use crate::simulation;
 use anyhow::{Context, Result};
 use clap::Args;
+use grapevine::error::human_bytes;
+use grapevine::simulation;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
