@@ -235,3 +235,23 @@ impl fmt::Display for BadPoints<'_> {
         Ok(())
     }
 }
+
+/// Counts or outcomes that do not define a proportion or a paired difference.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ProbabilityError {
+    /// A proportion of zero runs.
+    #[error("no runs: a probability needs at least one run")]
+    NoRuns,
+    /// More runs with the event than runs.
+    #[error("{hits} runs with the event out of only {runs} runs")]
+    HitsExceedRuns { hits: u64, runs: u64 },
+    /// Paired outcomes of different lengths.
+    #[error(
+        "paired outcomes need one outcome per replicate on both sides: \
+         {reference} reference and {variant} variant replicates"
+    )]
+    Unpaired { reference: usize, variant: usize },
+    /// A confidence level outside (0, 1).
+    #[error("confidence level {0} is not strictly between 0 and 1")]
+    Level(f64),
+}
