@@ -23,8 +23,11 @@
 //!
 //! Effects and indices are reported per parameter in the order the design was given.
 
+pub mod functions;
+pub mod morris;
 pub mod sequence;
 
+pub use morris::{MorrisDesign, MorrisEffect, MorrisEffects};
 pub use sequence::SobolSequence;
 
 use crate::error::SensitivityError;
