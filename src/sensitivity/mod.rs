@@ -26,9 +26,11 @@
 pub mod functions;
 pub mod morris;
 pub mod sequence;
+pub mod sobol;
 
 pub use morris::{MorrisDesign, MorrisEffect, MorrisEffects};
 pub use sequence::SobolSequence;
+pub use sobol::{SobolBase, SobolDesign, SobolIndex, SobolIndices};
 
 use crate::error::SensitivityError;
 use crate::metrics::bands::quantile_sorted;
