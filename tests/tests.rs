@@ -8,6 +8,8 @@
 //! - `invariants`: property tests of the engine's accounting on random small scenarios.
 //! - `determinism`: byte-identical results for any thread count.
 //! - `validate`: the quick validation suite against theory.
+//! - `sensitivity`: sensitivity designs computed row by row in shards give the same
+//!   analysis; the (ignored) dump for the SALib cross-check.
 //! - `sweep`: `grapevine sweep`/`merge`/`plot`/`run --from-sweep`: resume after kill,
 //!   shards and merge, invalid points.
 
@@ -19,6 +21,7 @@ mod compare;
 mod determinism;
 mod import;
 mod invariants;
+mod sensitivity;
 mod spillover;
 mod sweep;
 mod validate;

@@ -404,6 +404,39 @@ mod tests {
     }
 
     #[test]
+    fn ishigami_effects_match_their_exact_expectation_on_four_levels() {
+        // On the levels -pi, -pi/3, pi/3, pi a jump is 2/3 of the range: sin x1 changes
+        // by +-sqrt(3)/2 and x3^4 by +-(80/81) pi^4 at every jump, and each level is
+        // equally likely at the other parameters. Hence
+        //   mu*_1 = (3/2)(sqrt 3/2)(1 + b pi^4 (1 + 1/81) / 2)
+        //   mu*_2 = (3/2) a (3/4)                     (sin^2 x2 moves 0 <-> 3/4)
+        //   mu*_3 = (3/2) b (80/81) pi^4 (sqrt 3/2) / 2   (sin x1 = 0 half the time)
+        let f = crate::sensitivity::functions::Ishigami::STANDARD;
+        let (a, b, pi4) = (f.a, f.b, std::f64::consts::PI.powi(4));
+        let h = 3f64.sqrt() / 2.0;
+        let exact = [
+            1.5 * h * (1.0 + b * pi4 * (1.0 + 1.0 / 81.0) / 2.0),
+            1.5 * a * 0.75,
+            1.5 * b * (80.0 / 81.0) * pi4 * h / 2.0,
+        ];
+        let d = MorrisDesign::new(3, 200, 4, 8).unwrap();
+        let m = d
+            .analyse(&run(&d, |u| f.at_unit(u)), Bootstrap::default())
+            .unwrap();
+        // x2's effect is the same in every trajectory (up to sin(pi) != 0 in floats).
+        assert!((m.effects[1].mu_star.value - exact[1]).abs() < 1e-9);
+        for (e, want) in m.effects.iter().zip(exact) {
+            let se = e.mu_star.std_error;
+            assert!(
+                (e.mu_star.value - want).abs() <= 4.0 * se.max(1e-9),
+                "x{}: mu* {} vs {want}, SE {se}",
+                e.parameter + 1,
+                e.mu_star.value
+            );
+        }
+    }
+
+    #[test]
     fn rows_are_reproducible_one_at_a_time() {
         let d = MorrisDesign::new(6, 8, 6, 99).unwrap();
         let all = d.points();

@@ -433,6 +433,37 @@ mod tests {
     }
 
     #[test]
+    fn bootstrap_intervals_cover_the_truth_at_about_the_nominal_rate() {
+        // 200 independent uniform designs (N = 512): the share of 95% percentile
+        // intervals holding the analytic index. Its binomial sd is 1.5 points, so
+        // [0.89, 0.99] is four sd either side of 0.95. Seen: 91.5 to 94%, the slight
+        // under-coverage of percentile intervals at moderate N.
+        let f = Ishigami::STANDARD;
+        let (first, total) = (f.first_order(), f.total_order());
+        let boot = Bootstrap {
+            resamples: 200,
+            ..Bootstrap::default()
+        };
+        let designs = 200;
+        let mut covered = [0usize; 6];
+        for seed in 0..designs {
+            let d = SobolDesign::new(3, 512, 1000 + seed, SobolBase::Uniform).unwrap();
+            let s = d.analyse(&run(&d, |u| f.at_unit(u)), boot).unwrap();
+            for (i, ix) in s.indices.iter().enumerate() {
+                covered[i] += usize::from(ix.first.interval.contains(first[i]));
+                covered[3 + i] += usize::from(ix.total.interval.contains(total[i]));
+            }
+        }
+        for (i, &c) in covered.iter().enumerate() {
+            let rate = c as f64 / designs as f64;
+            assert!(
+                (0.89..=0.99).contains(&rate),
+                "index {i}: coverage {rate} ({covered:?})"
+            );
+        }
+    }
+
+    #[test]
     fn linear_function_indices() {
         let f = Linear {
             coefficients: vec![1.0, 2.0, -3.0, 0.0],
