@@ -328,20 +328,14 @@ impl PairedTable {
         self.both + self.variant_only + self.reference_only + self.neither
     }
 
-    /// The variant's proportion.
-    pub fn variant(&self) -> Proportion {
-        Proportion {
-            hits: self.both + self.variant_only,
-            runs: self.pairs(),
-        }
+    /// The variant's proportion (an error for an empty table).
+    pub fn variant(&self) -> Result<Proportion, ProbabilityError> {
+        Proportion::new(self.both + self.variant_only, self.pairs())
     }
 
-    /// The reference's proportion.
-    pub fn reference(&self) -> Proportion {
-        Proportion {
-            hits: self.both + self.reference_only,
-            runs: self.pairs(),
-        }
+    /// The reference's proportion (an error for an empty table).
+    pub fn reference(&self) -> Result<Proportion, ProbabilityError> {
+        Proportion::new(self.both + self.reference_only, self.pairs())
     }
 }
 
@@ -363,10 +357,7 @@ impl PairedDifference {
         level: Level,
     ) -> Result<PairedDifference, ProbabilityError> {
         let n = table.pairs();
-        if n == 0 {
-            return Err(ProbabilityError::NoRuns);
-        }
-        let (v, r) = (table.variant(), table.reference());
+        let (v, r) = (table.variant()?, table.reference()?);
         let (p1, p2) = (v.estimate(), r.estimate());
         let (w1, w2) = (v.wilson(level), r.wilson(level));
         let estimate = (table.variant_only as f64 - table.reference_only as f64) / n as f64;
