@@ -31,6 +31,39 @@ pub enum ScenarioError {
         file: PathBuf,
         violations: Vec<Violation>,
     },
+    /// A value of the wrong type or an unknown key, located: the file that set it (a
+    /// base of `within` when it came through `extends`), its line and key path.
+    #[error("{}", FieldError(file, line, field, message, within))]
+    Field {
+        file: PathBuf,
+        line: Option<usize>,
+        field: String,
+        message: String,
+        within: Option<PathBuf>,
+    },
+}
+
+struct FieldError<'a>(
+    &'a PathBuf,
+    &'a Option<usize>,
+    &'a String,
+    &'a String,
+    &'a Option<PathBuf>,
+);
+
+impl fmt::Display for FieldError<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let FieldError(file, line, field, message, within) = self;
+        write!(f, "{}", file.display())?;
+        if let Some(l) = line {
+            write!(f, ":{l}")?;
+        }
+        write!(f, ": {field}: {message}")?;
+        if let Some(w) = within {
+            write!(f, "\n  (in a base of {}, through `extends`)", w.display())?;
+        }
+        Ok(())
+    }
 }
 
 struct Invalid<'a>(&'a PathBuf, &'a [Violation]);
@@ -90,6 +123,21 @@ pub enum CapacityError {
         human_bytes(*available)
     )]
     TooLarge { needed: u64, available: u64 },
+}
+
+/// A scenario whose population cannot be built: too large for memory, a population
+/// file that cannot be imported, or ids the population does not have.
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    /// The run would not fit in memory (checked before anything is allocated).
+    #[error(transparent)]
+    Capacity(#[from] CapacityError),
+    /// An imported population file cannot be used.
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    /// A value checked against the population (seed or intervention ids) is wrong.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
 }
 
 /// Output that cannot be written.

@@ -8,6 +8,8 @@
 //! - `invariants`: property tests of the engine's accounting on random small scenarios.
 //! - `determinism`: byte-identical results for any thread count.
 //! - `validate`: the quick validation suite against theory.
+//! - `regression_input`: one test per input finding of the reliability review (read
+//!   once and bounded, messages with file, line and field).
 //! - `sensitivity`: sensitivity designs computed row by row in shards give the same
 //!   analysis; the (ignored) dump for the SALib cross-check.
 //! - `sweep`: `grapevine sweep`/`merge`/`plot`/`run --from-sweep`: resume after kill,
@@ -21,6 +23,7 @@ mod compare;
 mod determinism;
 mod import;
 mod invariants;
+mod regression_input;
 mod sensitivity;
 mod spillover;
 mod sweep;
