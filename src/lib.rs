@@ -30,6 +30,7 @@ pub mod population;
 pub mod record;
 pub mod rng;
 pub mod scenario;
+pub mod sensitivity;
 pub mod simulation;
 pub mod sweep;
 pub mod validation;

@@ -15,6 +15,8 @@
 //! - `validate`: the quick validation suite against theory.
 //! - `regression_input`: one test per input finding of the reliability review (read
 //!   once and bounded, messages with file, line and field).
+//! - `sensitivity`: sensitivity designs computed row by row in shards give the same
+//!   analysis; the (ignored) dump for the SALib cross-check.
 //! - `sweep`: `grapevine sweep`/`merge`/`plot`/`run --from-sweep`: resume after kill,
 //!   shards and merge, invalid points.
 
@@ -30,6 +32,7 @@ mod import;
 mod invariants;
 mod regression_input;
 mod scenarios;
+mod sensitivity;
 mod spillover;
 mod sweep;
 mod validate;
