@@ -354,3 +354,50 @@ pub enum SensitivityError {
     #[error("the output is the same in every run: it has no variance to apportion")]
     ConstantOutput,
 }
+
+/// A calibration that cannot be set up, run, resumed or merged.
+#[derive(Debug, thiserror::Error)]
+pub enum CalibrationError {
+    /// Settings that do not define a calibration (particles, quantile, budget, priors).
+    #[error("{0}")]
+    Settings(String),
+    /// The simulator failed on a proposed parameter vector.
+    #[error(
+        "generation {generation}, particle {particle}, attempt {attempt}: the simulation \
+         failed: {message}"
+    )]
+    Simulation {
+        generation: u32,
+        particle: u32,
+        attempt: u32,
+        message: String,
+    },
+    /// The output folder already holds a calibration and neither resume nor force was
+    /// asked.
+    #[error(
+        "{} already holds a calibration: pass --resume to continue it or --force to start it over",
+        path.display()
+    )]
+    Exists { path: PathBuf },
+    /// A folder holds a different calibration (resume, shards, merge).
+    #[error("{}: {what}", path.display())]
+    Mismatch { path: PathBuf, what: String },
+    /// A damaged row in a file the calibration wrote (or an observed-data row).
+    #[error("{}:{line}: {reason}", file.display())]
+    Row {
+        file: PathBuf,
+        line: u64,
+        reason: String,
+    },
+    /// A file cannot be read.
+    #[error("cannot read {}: {source}", file.display())]
+    Io {
+        file: PathBuf,
+        source: std::io::Error,
+    },
+    /// A merge found particles missing from every shard (or conflicting rows).
+    #[error("{0}")]
+    Incomplete(String),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}

@@ -20,6 +20,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod calibrate;
 pub mod duration;
 pub mod engine;
 pub mod error;

@@ -1,6 +1,8 @@
 //! The one integration-test binary (see `autotests = false` in Cargo.toml): every test
 //! module is declared here so the crate links once.
 //!
+//! - `calibrate`: the ABC-SMC core on a toy model with a known posterior; identical
+//!   results for any thread count, after resume, from shards; the pyabc dump (ignored).
 //! - `cli_run`: `grapevine run`/`check` on a tiny scenario, every output file checked.
 //! - `compare`: `grapevine compare` end to end (table, CSV, chart, `--reuse`), and the
 //!   common-random-numbers property that pairs its replicates.
@@ -23,6 +25,7 @@
 mod util;
 
 mod bad_input;
+mod calibrate;
 mod cli_run;
 mod compare;
 mod determinism;
