@@ -34,6 +34,7 @@ pub mod belief;
 pub mod choice;
 pub mod interventions;
 mod message;
+mod params;
 pub mod public;
 pub mod state;
 
@@ -41,12 +42,12 @@ use crate::population::{Population, NO_OWNER};
 use crate::record::{CascadeEntry, StepRecord};
 pub use crate::record::{RunOutput, Stages};
 use crate::rng::{self, Purpose};
-use crate::scenario::{ChatKind, DelayDist, Limit, Scenario, SeedTarget};
-use belief::BeliefModel;
-use choice::ChatChooser;
+use crate::scenario::{ChatKind, Scenario, SeedTarget};
 use interventions::Interventions;
 use message::Inbox;
 pub use message::{Msg, Post, NO_CHAT, NO_SENDER};
+use params::UNLIMITED_SHARES;
+pub use params::{Params, Rules};
 use rand::Rng as _;
 use rayon::prelude::*;
 use state::{flag, Belief, Role, State, NO_POST, NO_STEP};
@@ -77,98 +78,6 @@ struct SeedStep {
     chats: Vec<(u32, u32)>,
     /// (account, recipients) for mass messages.
     direct: Vec<(u32, Vec<u32>)>,
-}
-
-/// Platform rules in force; interventions change them during a run.
-#[derive(Clone, Copy, Debug)]
-pub struct Rules {
-    pub forward_limit: u32,
-    pub labelled_limit: u32,
-    pub label_hops: u32,
-    pub label_penalty: f64,
-    /// Skepticism added for prebunked users.
-    pub prebunk_boost: f32,
-}
-
-/// Parameters derived once per scenario and shared by all replicates.
-pub struct Params {
-    chooser: ChatChooser,
-    belief: BeliefModel,
-    rules: Rules,
-    p_share_believer: f64,
-    p_share_rejecter: f64,
-    stifling: f64,
-    actions: u16,
-    delay_steps: f64,
-    interval_steps: f64,
-    delay_dist: DelayDist,
-    corr_acceptance: f64,
-    corr_efficacy: f64,
-    corr_share: f64,
-    corr_delay_steps: f64,
-    /// Trust of copies delivered outside chats (campaign mass messages).
-    direct_trust: f32,
-    /// The daily rhythm at each step.
-    rhythm: Vec<f64>,
-}
-
-/// `shares_left` value for spreaders with unlimited actions.
-const UNLIMITED_SHARES: u16 = u16::MAX;
-
-impl Params {
-    /// Derives engine parameters from a checked scenario.
-    pub fn new(scn: &Scenario) -> Params {
-        let (sharing, correction) = (&scn.sharing, &scn.correction);
-        let kind_weight =
-            std::array::from_fn(|k| scn.kind_spec(ChatKind::from_index(k as u8)).share_weight);
-        let step = scn.simulation.step_minutes;
-        Params {
-            chooser: ChatChooser {
-                kind_weight,
-                camp_preference: sharing.camp_preference,
-            },
-            belief: BeliefModel::new(scn),
-            rules: Rules {
-                forward_limit: scn.platform.forward_limit.get(),
-                labelled_limit: scn.platform.labelled_forward_limit.get(),
-                label_hops: scn.platform.label_hops,
-                label_penalty: scn.belief.label_penalty,
-                prebunk_boost: 0.0,
-            },
-            p_share_believer: (sharing.believer * scn.rumor.virality).min(1.0),
-            p_share_rejecter: (sharing.rejecter * scn.rumor.virality).min(1.0),
-            stifling: sharing.stifling,
-            actions: match sharing.actions {
-                Limit::Unlimited => UNLIMITED_SHARES,
-                Limit::Count(n) => n.min(UNLIMITED_SHARES as u32 - 1) as u16,
-            },
-            delay_steps: sharing.delay.minutes() / step,
-            interval_steps: sharing.interval.minutes() / step,
-            delay_dist: sharing.delay_dist,
-            corr_acceptance: correction.acceptance,
-            corr_efficacy: correction.efficacy,
-            corr_share: correction.share,
-            corr_delay_steps: correction.delay.minutes() / step,
-            direct_trust: scn.kind_spec(ChatKind::Broadcast).trust as f32,
-            rhythm: (0..scn.simulation.steps)
-                .map(|t| scn.rhythm_at(t) as f64)
-                .collect(),
-        }
-    }
-
-    /// Steps until a share action with mean wait `mean` steps (at least one).
-    fn wait(&self, mean: f64, rng: &mut rng::Rng) -> u32 {
-        match self.delay_dist {
-            DelayDist::Fixed => mean.round().max(1.0) as u32,
-            DelayDist::Exponential if mean <= 1.0 => 1,
-            DelayDist::Exponential => {
-                // Geometric on {1, 2, ...} with mean `mean`.
-                let p = 1.0 / mean;
-                let u = 1.0 - rng.random::<f64>();
-                1 + (u.ln() / (1.0 - p).ln()).floor().min(1e9) as u32
-            }
-        }
-    }
 }
 
 /// One replicate in progress.
