@@ -6,8 +6,9 @@
 //! never shifts another decision's random numbers: a scenario and a variant that
 //! differs only by an intervention agree exactly until it first changes something.
 
+use super::seeding::{random_chats, random_users, resolve_ids};
 use super::state::{flag, Belief, Role};
-use super::{random_chats, random_users, resolve_ids, Msg, Post, Run, NO_CHAT, NO_SENDER};
+use super::{Msg, Post, Run, NO_CHAT, NO_SENDER};
 use crate::population::{Population, NO_OWNER};
 use crate::record::StepRecord;
 use crate::rng::{self, Purpose};

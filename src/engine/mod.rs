@@ -36,13 +36,14 @@ pub mod interventions;
 mod message;
 mod params;
 pub mod public;
+mod seeding;
 pub mod state;
 
-use crate::population::{Population, NO_OWNER};
+use crate::population::Population;
 use crate::record::{CascadeEntry, StepRecord};
 pub use crate::record::{RunOutput, Stages};
 use crate::rng::{self, Purpose};
-use crate::scenario::{ChatKind, Scenario, SeedTarget};
+use crate::scenario::Scenario;
 use interventions::Interventions;
 use message::Inbox;
 pub use message::{Msg, Post, NO_CHAT, NO_SENDER};
@@ -50,6 +51,8 @@ use params::UNLIMITED_SHARES;
 pub use params::{Params, Rules};
 use rand::Rng as _;
 use rayon::prelude::*;
+pub use seeding::resolve_ids;
+use seeding::SeedStep;
 use state::{flag, Belief, Role, State, NO_POST, NO_STEP};
 
 /// Work items below which a phase runs sequentially: rayon's overhead would dominate.
@@ -69,16 +72,6 @@ struct Delivered {
 
 /// Posts per parallel delivery task.
 const DELIVERY_CHUNK: usize = 256;
-
-/// Seeds that act at one step.
-#[derive(Clone, Default)]
-struct SeedStep {
-    users: Vec<u32>,
-    /// (chat, poster)
-    chats: Vec<(u32, u32)>,
-    /// (account, recipients) for mass messages.
-    direct: Vec<(u32, Vec<u32>)>,
-}
 
 /// One replicate in progress.
 #[derive(Clone)]
@@ -293,62 +286,6 @@ impl<'a> Run<'a> {
         run
     }
 
-    /// Chooses this replicate's seed users and chats.
-    fn place_seeds(&mut self) {
-        let (pop, scn) = (self.pop, self.scn);
-        let mut by_step: std::collections::BTreeMap<u32, SeedStep> = Default::default();
-        for (i, sc) in scn.seeds.iter().enumerate() {
-            let step = scn.step_of(sc.at);
-            let mut r = rng::stream(self.seed, self.run, i as u64, 0, Purpose::Seeding);
-            let entry = by_step.entry(step).or_default();
-            match &sc.target {
-                SeedTarget::Ids(ids) => entry
-                    .users
-                    .extend(resolve_ids(pop, ids).unwrap_or_default()),
-                &SeedTarget::Users {
-                    count,
-                    camp,
-                    recipients: None,
-                } => entry
-                    .users
-                    .extend(random_users(pop, camp, count as usize, &mut r)),
-                &SeedTarget::Users {
-                    count,
-                    camp,
-                    recipients: Some(k),
-                } => {
-                    for a in random_users(pop, camp, count as usize, &mut r) {
-                        let mut ra = rng::stream(
-                            self.seed,
-                            self.run,
-                            i as u64,
-                            a as u64 + 1,
-                            Purpose::Seeding,
-                        );
-                        let to: Vec<u32> = random_users(pop, None, k as usize + 1, &mut ra)
-                            .into_iter()
-                            .filter(|&u| u != a)
-                            .take(k as usize)
-                            .collect();
-                        entry.direct.push((a, to));
-                    }
-                }
-                &SeedTarget::Chats { count, kind, camp } => {
-                    entry
-                        .chats
-                        .extend(random_chats(pop, kind, camp, count as usize, &mut r))
-                }
-            }
-        }
-        self.last_seed_step = by_step.keys().next_back().copied();
-        self.seeds = (0..self.scn.simulation.steps as usize)
-            .map(|_| SeedStep::default())
-            .collect();
-        for (s, e) in by_step {
-            self.seeds[s as usize] = e;
-        }
-    }
-
     /// True when nothing is pending, scheduled or still to be seeded.
     fn is_quiet(&self, t: u32) -> bool {
         self.unread == 0
@@ -404,27 +341,6 @@ impl<'a> Run<'a> {
                 self.last_seed_step
                     .map_or(next as u32, |s| s.max(next as u32)),
             );
-        }
-    }
-
-    /// Makes `u` a seed: a reached, convinced root of the cascade.
-    fn become_seed(&mut self, u: u32, t: u32, role: Role) {
-        if self.state.mark_reached(u) {
-            self.cascade.push(CascadeEntry {
-                user: u,
-                parent: None,
-                hops: 0,
-                step: t,
-                chat: None,
-            });
-        }
-        self.state.mark_read(u);
-        if self.state.belief[u as usize] != Belief::Believer {
-            self.state.set_belief(u, Belief::Believer);
-            self.note_believer(u, t);
-        }
-        if self.state.role[u as usize] == Role::None && role != Role::None {
-            self.state.set_role(u, role);
         }
     }
 
@@ -1032,75 +948,6 @@ impl<'a> Run<'a> {
     }
 }
 
-/// `count` distinct random users, all of `camp` if given.
-fn random_users(pop: &Population, camp: Option<u8>, count: usize, r: &mut rng::Rng) -> Vec<u32> {
-    match camp {
-        None => sample_distinct(pop.n_users(), count, r)
-            .into_iter()
-            .map(|k| k as u32)
-            .collect(),
-        Some(c) => {
-            let eligible: Vec<u32> = (0..pop.n_users() as u32)
-                .filter(|&u| pop.users.camp[u as usize] == c)
-                .collect();
-            sample_distinct(eligible.len(), count, r)
-                .into_iter()
-                .map(|k| eligible[k])
-                .collect()
-        }
-    }
-}
-
-/// `count` distinct random chats of `kind` (and dominant `camp`) with two or more
-/// members, each with its poster: the owner, or a random member.
-fn random_chats(
-    pop: &Population,
-    kind: ChatKind,
-    camp: Option<u8>,
-    count: usize,
-    r: &mut rng::Rng,
-) -> Vec<(u32, u32)> {
-    let eligible: Vec<u32> = (0..pop.n_chats() as u32)
-        .filter(|&c| {
-            pop.chats.kind[c as usize] == kind
-                && camp.is_none_or(|cc| pop.chats.camp[c as usize] == cc)
-                && pop.chats.members.row_len(c as usize) >= 2
-        })
-        .collect();
-    sample_distinct(eligible.len(), count, r)
-        .into_iter()
-        .map(|k| {
-            let chat = eligible[k];
-            let owner = pop.chats.owner[chat as usize];
-            let members = pop.chats.members.row(chat as usize);
-            let poster = if owner != NO_OWNER {
-                owner
-            } else {
-                members[r.random_range(0..members.len())]
-            };
-            (chat, poster)
-        })
-        .collect()
-}
-
-/// Dense ids of the users named in a seed's `ids`: imported labels where the
-/// population has them, else dense ids. Errors name the first unknown id.
-pub fn resolve_ids(pop: &Population, ids: &[String]) -> Result<Vec<u32>, String> {
-    ids.iter()
-        .map(|id| {
-            let found = match &pop.user_labels {
-                Some(labels) => labels.iter().position(|l| l == id).map(|i| i as u32),
-                None => id
-                    .trim()
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|&u| (u as usize) < pop.n_users()),
-            };
-            found.ok_or_else(|| format!("user \"{id}\" is not in the population"))
-        })
-        .collect()
-}
-
 /// Whether user `u` opens the app (and reads everything unread) at step `t`: a keyed
 /// draw against activity x the hour's rhythm.
 #[inline]
@@ -1108,27 +955,4 @@ fn opens_app(pop: &Population, params: &Params, key: rng::RunKey, t: u32, u: u32
     let p_read = pop.users.activity[u as usize] as f64 * params.rhythm[t as usize];
     // A draw in [0, 1) is never below 0: quiet hours cost no draw.
     p_read > 0.0 && key.uniform(t as u64, u as u64, Purpose::Reading) < p_read
-}
-
-/// `count` distinct indices from `0..total` (all of them, shuffled, if count >= total).
-fn sample_distinct(total: usize, count: usize, r: &mut rng::Rng) -> Vec<usize> {
-    if count * 2 >= total {
-        let mut all: Vec<usize> = (0..total).collect();
-        for i in 0..count.min(total) {
-            let j = r.random_range(i..total);
-            all.swap(i, j);
-        }
-        all.truncate(count.min(total));
-        all
-    } else {
-        let mut seen = std::collections::HashSet::with_capacity(count);
-        let mut out = Vec::with_capacity(count);
-        while out.len() < count {
-            let k = r.random_range(0..total);
-            if seen.insert(k) {
-                out.push(k);
-            }
-        }
-        out
-    }
 }
