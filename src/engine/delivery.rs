@@ -220,3 +220,150 @@ impl Run<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Phase 2 on hand-built populations: who gets a copy, who stops, who is reached.
+    use super::super::state::{flag, Belief, Role, NO_POST};
+    use super::super::testkit::World;
+    use super::super::{Msg, Post, NO_CHAT};
+    use crate::record::CascadeEntry;
+    use crate::scenario::ChatKind;
+
+    /// (user, post) of each copy kept.
+    fn kept(copies: &[super::Inbox]) -> Vec<(u32, u32)> {
+        copies.iter().map(|c| (c.user, c.post)).collect()
+    }
+
+    /// One post into a three-member chat reaches exactly the two others, never the
+    /// sender, and makes them children of the sender in the cascade.
+    #[test]
+    fn a_post_reaches_the_other_two_members() {
+        let w = World::new(4, &[(ChatKind::Family, &[0, 1, 2])]);
+        let mut run = w.run();
+        run.add_post(Post::original(&w.pop, 0, 0, Msg::Rumor));
+        let (copies, deliveries) = run.deliver(0, 0);
+        assert_eq!(kept(&copies), [(1, 0), (2, 0)]);
+        assert_eq!(deliveries, 2);
+        assert!(copies.iter().all(|c| c.trust == 0.9 && !c.labelled));
+        run.mark_reach(0, &copies);
+        assert_eq!(run.state.reached, 2);
+        assert_eq!(
+            run.state.belief[..4],
+            [
+                Belief::Unaware,
+                Belief::Exposed,
+                Belief::Exposed,
+                Belief::Unaware
+            ]
+        );
+        let child = |user| CascadeEntry {
+            user,
+            parent: Some(0),
+            hops: 0,
+            step: 0,
+            chat: Some(0),
+        };
+        assert_eq!(run.cascade, [child(1), child(2)]);
+    }
+
+    /// A user who already believes gets no copy (it could change nothing), though the
+    /// delivery is counted; a user reached but still open to persuasion does get one.
+    #[test]
+    fn believers_get_no_copy() {
+        let w = World::new(4, &[(ChatKind::Family, &[0, 1, 2, 3])]);
+        let mut run = w.run();
+        run.state.mark_reached(1);
+        run.state.set_belief(1, Belief::Believer);
+        run.state.mark_reached(2);
+        run.add_post(Post::original(&w.pop, 0, 0, Msg::Rumor));
+        let (copies, deliveries) = run.deliver(0, 0);
+        assert_eq!(kept(&copies), [(2, 0), (3, 0)]);
+        assert_eq!(deliveries, 3);
+        run.mark_reach(0, &copies);
+        // Only user 3 is newly reached.
+        assert_eq!(run.state.reached, 3);
+        assert_eq!(run.cascade.len(), 1);
+    }
+
+    /// Copies of several posts come out sorted by recipient, then in posting order.
+    #[test]
+    fn copies_are_sorted_by_user_then_post() {
+        let w = World::new(
+            4,
+            &[(ChatKind::Family, &[0, 2, 3]), (ChatKind::Work, &[1, 2])],
+        );
+        let mut run = w.run();
+        run.add_post(Post::original(&w.pop, 0, 0, Msg::Rumor));
+        run.add_post(Post::original(&w.pop, 1, 1, Msg::Rumor));
+        let (copies, _) = run.deliver(0, 0);
+        assert_eq!(kept(&copies), [(2, 0), (2, 1), (3, 0)]);
+        // The work chat's trust comes with the copy.
+        assert_eq!(copies[1].trust, 0.5);
+        run.mark_reach(0, &copies);
+        // User 2's earliest post this step is its parent.
+        assert_eq!(run.cascade[0].parent, Some(0));
+    }
+
+    /// A mass message goes to its listed recipients only, outside every chat, with the
+    /// trust of direct copies.
+    #[test]
+    fn a_mass_message_reaches_its_list() {
+        let w = World::new(5, &[(ChatKind::Family, &[0, 1, 2, 3, 4])]);
+        let mut run = w.run();
+        let pid = run.add_post(Post::original(&w.pop, 0, NO_CHAT, Msg::Rumor));
+        run.direct.push((pid, vec![1, 3]));
+        let (copies, deliveries) = run.deliver(0, 0);
+        assert_eq!(kept(&copies), [(1, 0), (3, 0)]);
+        assert_eq!(deliveries, 2);
+        assert!(copies.iter().all(|c| c.trust == w.params.direct_trust));
+        run.mark_reach(0, &copies);
+        assert_eq!(run.cascade[0].chat, None);
+    }
+
+    /// With stifling probability 1, a spreader whose recipients had all read the rumor
+    /// stops; one whose recipients had not is not asked.
+    #[test]
+    fn stifling_one_stops_a_spreader_whose_recipients_knew() {
+        let mut w = World::new(
+            6,
+            &[
+                (ChatKind::Family, &[0, 1, 2]),
+                (ChatKind::Family, &[3, 4, 5]),
+            ],
+        );
+        w.params.stifling = 1.0;
+        let mut run = w.run();
+        for u in [1, 2] {
+            run.state.mark_reached(u);
+            run.state.mark_read(u);
+            run.state.set_belief(u, Belief::Rejecter);
+        }
+        run.make_spreader(0, 0, NO_POST);
+        run.make_spreader(3, 0, NO_POST);
+        run.add_post(Post::original(&w.pop, 0, 0, Msg::Rumor));
+        run.add_post(Post::original(&w.pop, 3, 1, Msg::Rumor));
+        let (copies, _) = run.deliver(0, 0);
+        assert_eq!(kept(&copies).len(), 4);
+        assert_eq!(
+            (run.state.role[0], run.state.shares_left[0]),
+            (Role::Stifler, 0)
+        );
+        assert_eq!(run.state.role[3], Role::Spreader);
+    }
+
+    /// A correction copy is kept unless its recipient has read a correction.
+    #[test]
+    fn correction_copies_skip_those_who_read_one() {
+        let w = World::new(3, &[(ChatKind::Family, &[0, 1, 2])]);
+        let mut run = w.run();
+        run.state.mark_corr_read(1);
+        run.add_post(Post::original(&w.pop, 0, 0, Msg::Correction));
+        let (copies, deliveries) = run.deliver(0, 0);
+        assert_eq!(kept(&copies), [(2, 0)]);
+        // Only rumor copies count as deliveries.
+        assert_eq!(deliveries, 0);
+        run.mark_reach(0, &copies);
+        assert!(run.state.has(2, flag::CORR_REACHED) && !run.state.has(2, flag::REACHED));
+    }
+}

@@ -74,3 +74,38 @@ impl Inbox {
         (self.user as u64) << 32 | self.post as u64
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::ChatKind;
+
+    /// An original post knows its chat's kind; one outside chats has kind 0.
+    #[test]
+    fn originals_carry_their_chat_kind() {
+        let pop =
+            Population::from_chats(3, &[(ChatKind::Family, &[0, 1]), (ChatKind::Work, &[1, 2])]);
+        let p = Post::original(&pop, 1, 1, Msg::Rumor);
+        assert_eq!(
+            (p.hop, p.labelled, p.kind),
+            (0, false, ChatKind::Work as u8)
+        );
+        assert_eq!(Post::original(&pop, 1, NO_CHAT, Msg::Rumor).kind, 0);
+    }
+
+    /// Copies sort by user first, then by post.
+    #[test]
+    fn copies_sort_by_user_then_post() {
+        let copy = |user, post| Inbox {
+            user,
+            post,
+            trust: 0.5,
+            msg: Msg::Rumor,
+            labelled: false,
+        };
+        let mut copies = [copy(2, 0), copy(1, 7), copy(1, 3), copy(0, 9)];
+        copies.sort_unstable_by_key(Inbox::key);
+        let order: Vec<_> = copies.iter().map(|c| (c.user, c.post)).collect();
+        assert_eq!(order, [(0, 9), (1, 3), (1, 7), (2, 0)]);
+    }
+}

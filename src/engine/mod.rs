@@ -41,6 +41,8 @@ pub mod public;
 mod reading;
 mod seeding;
 pub mod state;
+#[cfg(test)]
+mod testkit;
 
 use crate::population::Population;
 use crate::record::{CascadeEntry, StepRecord};
@@ -353,5 +355,88 @@ impl<'a> Run<'a> {
             self.state.corr_source = vec![NO_POST; self.pop.n_users()];
         }
         self.state.corr_source[u as usize] = post;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Whole steps on hand-built populations, with outcomes worked out by hand.
+    use super::testkit::World;
+    use super::*;
+    use crate::scenario::{ChatKind, SeedTarget};
+
+    /// Two groups joined by one user, the rumor seeded in group A: step 0 reaches A,
+    /// step 1 the bridge forwards into B (and A's other member has nowhere to forward),
+    /// step 2 B's members have nowhere to forward, and then nothing is left to do.
+    #[test]
+    fn the_rumor_crosses_the_bridge_in_one_step() {
+        let mut w = World::new(
+            5,
+            &[
+                (ChatKind::Friends, &[0, 1, 2]),
+                (ChatKind::Friends, &[2, 3, 4]),
+            ],
+        );
+        w.seed(0.0, SeedTarget::Ids(vec!["0".into()]));
+        let out = run_replicate(&w.pop, &w.scn, &w.params, 0, &|| {});
+        let flows: Vec<_> = out
+            .records
+            .iter()
+            .map(|r| {
+                (
+                    r.reached,
+                    r.believers,
+                    r.posts,
+                    r.deliveries,
+                    r.spreaders,
+                    r.stiflers,
+                    r.max_hops,
+                )
+            })
+            .collect();
+        assert_eq!(
+            flows,
+            [
+                (3, 3, 1, 2, 2, 1, 0),
+                (5, 5, 1, 2, 2, 3, 1),
+                (5, 5, 0, 0, 0, 5, 1),
+                (5, 5, 0, 0, 0, 5, 1),
+                (5, 5, 0, 0, 0, 5, 1),
+                (5, 5, 0, 0, 0, 5, 1),
+            ]
+        );
+        let tree: Vec<_> = out
+            .cascade
+            .iter()
+            .map(|e| (e.user, e.parent, e.hops, e.step, e.chat))
+            .collect();
+        assert_eq!(
+            tree,
+            [
+                (0, None, 0, 0, None),
+                (1, Some(0), 0, 0, Some(0)),
+                (2, Some(0), 0, 0, Some(0)),
+                (3, Some(2), 1, 1, Some(1)),
+                (4, Some(2), 1, 1, Some(1)),
+            ]
+        );
+    }
+
+    /// The run stops as soon as nothing is pending, and a stepped replicate says so.
+    #[test]
+    fn a_replicate_stops_when_nothing_is_left() {
+        let mut w = World::new(3, &[(ChatKind::Family, &[0, 1, 2])]);
+        w.seed(0.0, SeedTarget::Ids(vec!["0".into()]));
+        let mut rep = Replicate::new(&w.pop, &w.scn, &w.params, 0);
+        let first = rep.step().unwrap();
+        assert_eq!(
+            (first.reached, first.new_reached, first.deliveries),
+            (3, 3, 2)
+        );
+        // Step 1: users 1 and 2 act, but their only chat is the one the rumor came from.
+        let second = rep.step().unwrap();
+        assert_eq!((second.posts, second.stiflers), (0, 3));
+        assert!(rep.step().is_none());
+        assert_eq!(rep.next_step(), 2);
     }
 }

@@ -100,3 +100,41 @@ impl Params {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario(sharing: &str) -> Scenario {
+        let text = format!(
+            "[simulation]\nstep = \"10m\"\nhorizon = \"1h\"\n[population]\nusers = 10\n\
+             [sharing]\n{sharing}\n[[seeds]]\nusers = 1\n"
+        );
+        Scenario::from_toml_str(&text, "t").unwrap()
+    }
+
+    /// Waits are in steps and never shorter than one; a fixed wait is the mean rounded.
+    #[test]
+    fn waits_are_whole_steps_of_at_least_one() {
+        let params = Params::new(&scenario(
+            "delay = \"25m\"\ninterval = \"0m\"\ndelay_dist = \"fixed\"",
+        ));
+        let mut r = rng::stream(1, 0, 0, 0, rng::Purpose::Schedule);
+        assert_eq!(params.delay_steps, 2.5);
+        assert_eq!(params.wait(params.delay_steps, &mut r), 3);
+        assert_eq!(params.wait(params.interval_steps, &mut r), 1);
+        let exp = Params::new(&scenario("delay = \"30m\""));
+        assert!((0..100).all(|_| exp.wait(exp.delay_steps, &mut r) >= 1));
+        assert_eq!(exp.wait(0.5, &mut r), 1);
+    }
+
+    /// Unlimited share actions are a sentinel no count reaches.
+    #[test]
+    fn unlimited_actions_never_run_out() {
+        assert_eq!(
+            Params::new(&scenario("actions = \"unlimited\"")).actions,
+            UNLIMITED_SHARES
+        );
+        assert_eq!(Params::new(&scenario("actions = 3")).actions, 3);
+    }
+}

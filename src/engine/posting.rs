@@ -186,3 +186,116 @@ impl Run<'_> {
         users.par_chunks(PAR_MIN / 8).map(block).collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Phase 1 on hand-built populations: who posts where, worked out by hand.
+    use super::super::state::{flag, Role, NO_POST};
+    use super::super::testkit::World;
+    use super::super::{Msg, Post, NO_CHAT};
+    use crate::scenario::ChatKind;
+
+    /// An original post (no copy forwarded) goes into every chat the user may forward
+    /// into, whatever the forward limit.
+    #[test]
+    fn an_original_goes_into_every_chat() {
+        let mut w = World::new(
+            4,
+            &[(ChatKind::Family, &[0, 1]), (ChatKind::Work, &[0, 2, 3])],
+        );
+        w.params.rules.forward_limit = 1;
+        let mut run = w.run();
+        run.make_spreader(0, 0, NO_POST);
+        run.post(0);
+        assert_eq!(run.posts_since(0), [(0, 0, 0), (0, 1, 0)]);
+        // Its only share action is used up.
+        assert_eq!(run.state.role[0], Role::Stifler);
+        assert_eq!((run.state.posts_made[0], run.posters.clone()), (2, vec![0]));
+    }
+
+    /// Two groups joined by one user: the bridge forwards what came from group A into
+    /// group B only, never back into A; a member of A alone has nowhere to forward.
+    #[test]
+    fn the_bridge_forwards_into_the_other_group_only() {
+        let w = World::new(
+            5,
+            &[
+                (ChatKind::Friends, &[0, 1, 2]),
+                (ChatKind::Friends, &[2, 3, 4]),
+            ],
+        );
+        let mut run = w.run();
+        let from_a = run.add_post(Post::original(&w.pop, 0, 0, Msg::Rumor));
+        run.make_spreader(1, 1, from_a);
+        run.make_spreader(2, 1, from_a);
+        run.post(1);
+        assert_eq!(run.posts_since(1), [(2, 1, 1)]);
+        // Both used their action, posting or not.
+        assert_eq!(run.state.role[1..3], [Role::Stifler, Role::Stifler]);
+    }
+
+    /// A user in five chats with fanout "all" forwarding under a forward limit of 2
+    /// posts into exactly two distinct chats of theirs.
+    #[test]
+    fn a_binding_forward_limit_caps_the_chats() {
+        let chats: Vec<(ChatKind, &[u32])> = vec![
+            (ChatKind::Family, &[0, 1]),
+            (ChatKind::Friends, &[0, 2]),
+            (ChatKind::Work, &[0, 3]),
+            (ChatKind::Community, &[0, 4]),
+            (ChatKind::Direct, &[0, 5]),
+        ];
+        let mut w = World::new(6, &chats);
+        w.params.rules.forward_limit = 2;
+        let mut run = w.run();
+        // A copy that came outside every chat: no chat of user 0 is excluded.
+        let mass = run.add_post(Post::original(&w.pop, 5, NO_CHAT, Msg::Rumor));
+        run.make_spreader(0, 0, mass);
+        run.post(0);
+        let posts = run.posts_since(1);
+        assert_eq!(posts.len(), 2);
+        assert!(
+            posts[0].1 != posts[1].1 && posts.iter().all(|&(s, c, h)| s == 0 && c < 5 && h == 1)
+        );
+        assert_eq!(run.state.posts_made[0], 2);
+    }
+
+    /// The copy forwarded at hop `label_hops` or later is labelled, and a labelled copy
+    /// is forwarded under the labelled limit.
+    #[test]
+    fn labelled_copies_use_the_labelled_limit() {
+        let chats: Vec<(ChatKind, &[u32])> = vec![
+            (ChatKind::Direct, &[0, 1]),
+            (ChatKind::Direct, &[0, 2]),
+            (ChatKind::Direct, &[0, 3]),
+            (ChatKind::Direct, &[0, 4]),
+        ];
+        let mut w = World::new(5, &chats);
+        w.params.rules.label_hops = 1;
+        w.params.rules.labelled_limit = 3;
+        let mut run = w.run();
+        let mut labelled = Post::original(&w.pop, 9, NO_CHAT, Msg::Rumor);
+        labelled.labelled = true;
+        let src = run.add_post(labelled);
+        run.make_spreader(0, 0, src);
+        run.post(0);
+        assert_eq!(run.posts_since(1).len(), 3);
+        assert!(run.posts[1..].iter().all(|p| p.labelled && p.hop == 1));
+    }
+
+    /// Due users are taken once each; banned spreaders and stiflers do not post.
+    #[test]
+    fn only_unbanned_spreaders_post() {
+        let w = World::new(3, &[(ChatKind::Family, &[0, 1, 2])]);
+        let mut run = w.run();
+        run.make_spreader(0, 0, NO_POST);
+        run.schedule(0, 0, Msg::Rumor);
+        run.make_spreader(1, 0, NO_POST);
+        run.state.flags[1] |= flag::BANNED;
+        run.make_spreader(2, 0, NO_POST);
+        run.state.set_role(2, Role::Stifler);
+        run.post(0);
+        assert_eq!(run.posts_since(0), [(0, 0, 0)]);
+        assert_eq!(run.outstanding, 0);
+    }
+}

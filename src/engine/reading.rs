@@ -247,3 +247,143 @@ fn opens_app(pop: &Population, params: &Params, key: rng::RunKey, t: u32, u: u32
     // A draw in [0, 1) is never below 0: quiet hours cost no draw.
     p_read > 0.0 && key.uniform(t as u64, u as u64, Purpose::Reading) < p_read
 }
+
+#[cfg(test)]
+mod tests {
+    //! Filing and phase 3 on hand-built populations, with activity 1, a flat rhythm and
+    //! the constant belief model: every outcome is certain.
+    use super::super::belief::BeliefModel;
+    use super::super::state::{flag, Belief, Role, NO_POST};
+    use super::super::testkit::World;
+    use super::super::{Msg, Post, Run};
+    use crate::scenario::ChatKind;
+
+    /// Users 0 and 3 each post once into a chat with users 1 and 2, who therefore hold
+    /// two copies each (posts 0 and 1).
+    fn two_chats() -> World {
+        World::new(
+            5,
+            &[
+                (ChatKind::Family, &[0, 1, 2]),
+                (ChatKind::Friends, &[3, 1, 2]),
+            ],
+        )
+    }
+
+    /// Posts, delivers and files this step's copies, as a step does before reading.
+    fn deliver_and_file(run: &mut Run, t: u32, posts: &[(u32, u32)]) {
+        let first = run.posts.len();
+        for &(sender, chat) in posts {
+            run.add_post(Post::original(run.pop, sender, chat, Msg::Rumor));
+        }
+        let (copies, _) = run.deliver(t, first);
+        run.mark_reach(t, &copies);
+        run.file_copies(t, &copies);
+    }
+
+    /// With activity 1 and a flat rhythm, every pending copy is filed for this step
+    /// and read in it.
+    #[test]
+    fn activity_one_reads_every_copy_at_once() {
+        let w = two_chats();
+        let mut run = w.run();
+        deliver_and_file(&mut run, 2, &[(0, 0), (3, 1)]);
+        assert_eq!(run.state.read_at[1..3], [2, 2]);
+        assert_eq!((run.inbox[2].len(), run.unread), (4, 4));
+        run.read(2);
+        assert!(run.inbox[2].is_empty() && run.unread == 0);
+        assert_eq!(run.state.copies_read[1..3], [2, 2]);
+        assert!(run.state.has(1, flag::READ) && run.state.has(2, flag::READ));
+        assert_eq!(run.state.read, 2);
+    }
+
+    /// Probability 1 convinces on the first copy read: that copy's post is the one the
+    /// new believer forwards, one step later.
+    #[test]
+    fn certain_belief_convinces_on_the_first_copy() {
+        let w = two_chats();
+        let mut run = w.run();
+        deliver_and_file(&mut run, 0, &[(0, 0), (3, 1)]);
+        run.read(0);
+        for u in [1, 2] {
+            assert_eq!(run.state.belief[u], Belief::Believer);
+            assert_eq!(run.state.source_post[u], 0);
+            assert_eq!(run.state.role[u], Role::Spreader);
+        }
+        assert_eq!(run.agenda[1], [1, 2]);
+        assert_eq!(run.state.belief_counts[Belief::Believer as usize], 2);
+    }
+
+    /// Probability 0 never convinces, however many copies are read: readers become
+    /// rejecters and (with `rejecter = 0`) never spread.
+    #[test]
+    fn impossible_belief_never_convinces() {
+        let mut w = two_chats();
+        w.params.belief = BeliefModel::Constant(0.0);
+        let mut run = w.run();
+        deliver_and_file(&mut run, 0, &[(0, 0), (3, 1)]);
+        run.read(0);
+        deliver_and_file(&mut run, 1, &[(0, 0)]);
+        run.read(1);
+        for u in [1, 2] {
+            assert_eq!(run.state.belief[u], Belief::Rejecter);
+            assert_eq!(run.state.copies_read[u], 3);
+            assert_eq!(
+                (run.state.role[u], run.state.source_post[u]),
+                (Role::None, NO_POST)
+            );
+        }
+        assert_eq!(run.outstanding, 0);
+    }
+
+    /// A user who never opens the app has their copies filed at the horizon, where
+    /// they stay unread.
+    #[test]
+    fn inactive_users_never_read() {
+        let mut w = two_chats();
+        w.pop.users.activity[1] = 0.0;
+        let mut run = w.run();
+        deliver_and_file(&mut run, 0, &[(0, 0)]);
+        let horizon = w.scn.simulation.steps;
+        assert_eq!(run.state.read_at[1..3], [horizon, 0]);
+        assert_eq!(run.inbox[horizon as usize].len(), 1);
+        run.read(0);
+        assert_eq!(run.state.belief[1..3], [Belief::Exposed, Belief::Believer]);
+        assert_eq!(run.unread, 1);
+        assert!(!run.is_quiet(1));
+    }
+
+    /// Copies for a user who believed before reading them are dropped unread.
+    #[test]
+    fn copies_that_can_change_nothing_are_dropped() {
+        let w = two_chats();
+        let mut run = w.run();
+        deliver_and_file(&mut run, 0, &[(0, 0)]);
+        run.state.set_belief(1, Belief::Believer);
+        run.read(0);
+        assert_eq!(run.state.copies_read[1..3], [0, 1]);
+        assert_eq!(run.state.role[1], Role::None);
+    }
+
+    /// A correction read with acceptance 1 makes an unaware reader immune; one read with
+    /// efficacy 1 corrects a believing spreader, who stops.
+    #[test]
+    fn certain_corrections_immunise_and_correct() {
+        let mut w = World::new(3, &[(ChatKind::Family, &[0, 1, 2])]);
+        w.params.corr_acceptance = 1.0;
+        w.params.corr_efficacy = 1.0;
+        let mut run = w.run();
+        run.make_spreader(2, 4, NO_POST);
+        run.add_post(Post::original(&w.pop, 0, 0, Msg::Correction));
+        let (copies, _) = run.deliver(0, 0);
+        run.mark_reach(0, &copies);
+        run.file_copies(0, &copies);
+        run.read(0);
+        assert_eq!(run.state.belief[1..3], [Belief::Immune, Belief::Corrected]);
+        assert_eq!(
+            (run.state.role[2], run.state.shares_left[2]),
+            (Role::Stifler, 0)
+        );
+        assert_eq!(run.state.corr_read, 2);
+    }
+}

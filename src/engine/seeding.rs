@@ -197,3 +197,131 @@ fn sample_distinct(total: usize, count: usize, r: &mut rng::Rng) -> Vec<usize> {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Seeding on hand-built populations.
+    use super::super::state::{flag, Belief, Role};
+    use super::super::testkit::World;
+    use super::{random_users, resolve_ids, sample_distinct};
+    use crate::record::CascadeEntry;
+    use crate::rng::{self, Purpose};
+    use crate::scenario::{ChatKind, SeedTarget};
+
+    fn rng() -> rng::Rng {
+        rng::stream(1, 0, 0, 0, Purpose::Seeding)
+    }
+
+    /// A user named by `ids` becomes, at its step, a believing spreader and a root of
+    /// the cascade, and posts an original into its chats.
+    #[test]
+    fn an_ids_seed_becomes_a_root_spreader() {
+        let mut w = World::new(3, &[(ChatKind::Family, &[0, 1, 2])]);
+        w.seed(20.0, SeedTarget::Ids(vec!["1".into()]));
+        let mut run = w.run();
+        assert_eq!(
+            (run.seeds[2].users.clone(), run.last_seed_step),
+            (vec![1], Some(2))
+        );
+        run.post(2);
+        let root = CascadeEntry {
+            user: 1,
+            parent: None,
+            hops: 0,
+            step: 2,
+            chat: None,
+        };
+        assert_eq!(run.cascade, [root]);
+        assert_eq!(run.state.belief[1], Belief::Believer);
+        assert!(run.state.has(1, flag::READ));
+        // Its one share action was this post.
+        assert_eq!(run.posts_since(0), [(1, 0, 0)]);
+        assert_eq!(run.state.role[1], Role::Stifler);
+    }
+
+    /// A `chats` seed picks only chats of its kind with two or more members; the owner
+    /// posts where there is one, and the poster has no role.
+    #[test]
+    fn a_chats_seed_posts_through_the_owner() {
+        let mut w = World::new(
+            6,
+            &[
+                (ChatKind::Family, &[3]),
+                (ChatKind::Work, &[0, 1]),
+                (ChatKind::Family, &[0, 1, 2]),
+            ],
+        );
+        w.pop.chats.owner[2] = 2;
+        w.pop.index_user_chats();
+        w.seed(
+            0.0,
+            SeedTarget::Chats {
+                count: 5,
+                kind: ChatKind::Family,
+                camp: None,
+            },
+        );
+        let mut run = w.run();
+        assert_eq!(run.seeds[0].chats, [(2, 2)]);
+        run.post(0);
+        assert_eq!(run.posts_since(0), [(2, 2, 0)]);
+        assert_eq!(
+            (run.state.belief[2], run.state.role[2]),
+            (Belief::Believer, Role::None)
+        );
+    }
+
+    /// A mass-messaging account sends to that many other users, never itself.
+    #[test]
+    fn mass_messages_go_to_everyone_else() {
+        let mut w = World::new(4, &[]);
+        w.seed(
+            0.0,
+            SeedTarget::Users {
+                count: 1,
+                camp: None,
+                recipients: Some(3),
+            },
+        );
+        let run = w.run();
+        let (account, to) = run.seeds[0].direct[0].clone();
+        let mut others: Vec<u32> = (0..4).filter(|&u| u != account).collect();
+        let mut got = to;
+        got.sort_unstable();
+        others.sort_unstable();
+        assert_eq!(got, others);
+    }
+
+    /// Random users are distinct and of the camp asked for; asking for more than there
+    /// are gives all of them.
+    #[test]
+    fn random_users_are_distinct_and_of_their_camp() {
+        let mut w = World::new(6, &[]);
+        w.pop.users.camp = vec![0, 1, 0, 1, 0, 1];
+        let mut odd = random_users(&w.pop, Some(1), 10, &mut rng());
+        odd.sort_unstable();
+        assert_eq!(odd, [1, 3, 5]);
+        let mut two = random_users(&w.pop, None, 2, &mut rng());
+        two.dedup();
+        assert_eq!(two.len(), 2);
+        let mut all = sample_distinct(5, 9, &mut rng());
+        all.sort_unstable();
+        assert_eq!(all, [0, 1, 2, 3, 4]);
+    }
+
+    /// Ids are dense ids, or imported labels where the population has them; the first
+    /// unknown id is named.
+    #[test]
+    fn ids_resolve_to_dense_users() {
+        let mut w = World::new(3, &[]);
+        let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(resolve_ids(&w.pop, &ids(&["2", " 0"])), Ok(vec![2, 0]));
+        assert_eq!(
+            resolve_ids(&w.pop, &ids(&["1", "3"])),
+            Err("user \"3\" is not in the population".into())
+        );
+        w.pop.user_labels = Some(ids(&["ann", "bob", "cy"]));
+        assert_eq!(resolve_ids(&w.pop, &ids(&["cy"])), Ok(vec![2]));
+        assert!(resolve_ids(&w.pop, &ids(&["2"])).is_err());
+    }
+}
