@@ -1,23 +1,30 @@
 //! The engine: runs the step of `docs/model.md#one-step` for one replicate on a shared
-//! population.
+//! population. This file holds a replicate's state ([`Replicate`]), the run loop and
+//! the order of the phases; each phase lives in a file of its own.
 //!
 //! One step, in order:
 //! 0. **Interventions** due now fire ([`interventions`]); moderation and ban events
 //!    scheduled earlier take effect.
-//! 1. **Posting**: spreaders whose share action is due (and seeds due now) pick chats
-//!    ([`choice`]) and post; each chosen chat is one post. The correction, once
-//!    launched, travels by the same machinery.
-//! 2. **Delivery**: every member of a posted chat except the sender gets a copy. First
-//!    copies extend the cascade tree; a sender whose recipients already knew the story
-//!    may stop (stifling).
-//! 3. **Reading**: users with unread copies read all of them with probability
-//!    activity x rhythm; copies act one after another in posting order ([`belief`]);
-//!    new believers (and a few rejecters) become spreaders after a delay. The step at
-//!    which a user will read is found when copies reach them (the first step whose
-//!    keyed draw says they open the app), and the copies wait in that step's inbox: a
-//!    step touches only the users who read in it, not every user with unread copies.
-//! 4. **Recording**: the counts are kept current on every transition, so a record costs
-//!    O(camps); trigger conditions are evaluated on it.
+//! 1. **Posting** (`posting.rs`): spreaders whose share action is due (and seeds due
+//!    now, placed by `seeding.rs`) pick chats ([`choice`]) and post; each chosen chat is
+//!    one post (`message.rs`). The correction, once launched, travels by the same
+//!    machinery.
+//! 2. **Delivery** (`delivery.rs`): every member of a posted chat except the sender
+//!    gets a copy. First copies extend the cascade tree; a sender whose recipients
+//!    already knew the story may stop (stifling).
+//! 3. **Reading** (`reading.rs`): users with unread copies read all of them with
+//!    probability activity x rhythm; copies act one after another in posting order
+//!    ([`belief`]); new believers (and a few rejecters) become spreaders after a delay.
+//!    The step at which a user will read is found when copies reach them (the first
+//!    step whose keyed draw says they open the app), and the copies wait in that step's
+//!    inbox: a step touches only the users who read in it, not every user with unread
+//!    copies.
+//! 4. **Recording**: the counts are kept current on every transition ([`state`]), so a
+//!    record costs O(camps); the [`public`] layer adds its columns, and trigger
+//!    conditions are evaluated on the record ([`interventions`]).
+//!
+//! What every phase is run with (rules in force, parameters derived once per scenario)
+//! is in `params.rs`.
 //!
 //! Every phase reads the state as it was when the phase began and writes its changes
 //! afterwards in a fixed order; every random draw is keyed by (seed, replicate, step,

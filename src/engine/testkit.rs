@@ -53,7 +53,14 @@ pub(super) struct World {
 impl World {
     /// `users` users and the given chats ([`Population::from_chats`]).
     pub fn new(users: usize, chats: &[(ChatKind, &[u32])]) -> World {
-        let mut scn = Scenario::from_toml_str(DETERMINISTIC, "hand").unwrap();
+        World::with("", users, chats)
+    }
+
+    /// As [`World::new`], with `extra` appended to the scenario file (for arrays of
+    /// tables such as `[[interventions]]`).
+    pub fn with(extra: &str, users: usize, chats: &[(ChatKind, &[u32])]) -> World {
+        let text = format!("{DETERMINISTIC}\n{extra}");
+        let mut scn = Scenario::from_toml_str(&text, "hand").unwrap();
         scn.seeds.clear();
         let params = Params::new(&scn);
         World {
