@@ -2,10 +2,12 @@
 //! with their context chain, set the exit code (0 success, 1 a check failed, 2 bad
 //! input or usage).
 
+mod cli;
+
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    match grapevine::cli::main() {
+    match cli::main() {
         Ok(code) => code,
         Err(e) => {
             let mut said = format!("{e}");

@@ -100,7 +100,10 @@ pub struct RunOutput {
 /// When the spill-over stages were first reached.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Stages {
+    /// Step of the first public post.
     pub first_public_post: Option<u32>,
+    /// Step the press picked the story up.
     pub press: Option<u32>,
+    /// Step a crisis was declared.
     pub crisis: Option<u32>,
 }

@@ -1,12 +1,13 @@
-//! Orchestrates one scenario: builds (or imports) the population once, runs the
-//! replicates in parallel, and summarises each run.
+//! Orchestrates one scenario: builds (or imports) the population once ([`prepare`]),
+//! runs the replicates in parallel and summarises each run ([`simulate`]), all in
+//! memory; [`crate::output::write_run_folder`] writes the results as a separate step.
 //!
 //! Replicates run in waves of at most `threads` at a time so memory stays bounded by
 //! the number of threads, not the number of replicates; inside a replicate the engine
 //! parallelises its own phases.
 
 use crate::engine::{self, state::State, Params, RunOutput};
-use crate::error::{human_bytes, CapacityError};
+use crate::error::{human_bytes, CapacityError, PrepareError};
 use crate::metrics::summary::{self, RunSummary};
 use crate::population::{self, generate, Population};
 use crate::scenario::Scenario;
@@ -100,6 +101,53 @@ pub fn check_capacity(estimate: &MemoryEstimate) -> Result<(), CapacityError> {
         }),
         _ => Ok(()),
     }
+}
+
+/// Everything a run needs before its replicates, in the order that fails fast: memory
+/// for a generated population (checked before allocating it), the population itself,
+/// the checks that need it (seed and intervention ids), and memory for an imported
+/// population once its size is known. `threads` is the number of replicates that will
+/// run at once.
+pub fn prepare(scn: &Scenario, threads: usize) -> Result<Population, PrepareError> {
+    if !scn.is_imported() {
+        check_capacity(&estimate_memory(scn, threads, None))?;
+    }
+    let pop = build_population(scn)?;
+    check_against_population(scn, &pop)?;
+    if scn.is_imported() {
+        check_capacity(&estimate_memory(scn, threads, Some(&pop)))?;
+    }
+    Ok(pop)
+}
+
+/// Things about a population that make a run pointless or misleading without making it
+/// wrong, for the caller to show as warnings: no chat with two or more members (nobody
+/// can receive anything), or most users in no chat at all.
+pub fn warnings(pop: &Population) -> Vec<String> {
+    let mut out = Vec::new();
+    let chats = pop.n_chats();
+    let shared = (0..chats)
+        .filter(|&c| pop.chats.members.row_len(c) >= 2)
+        .count();
+    if shared == 0 {
+        out.push(format!(
+            "the population has no chat with two or more members ({} chats, {} users): \
+             nobody can receive the rumor",
+            chats,
+            pop.n_users()
+        ));
+    } else {
+        let alone = (0..pop.n_users())
+            .filter(|&u| pop.user_chats.row_len(u) == 0)
+            .count();
+        if alone * 2 > pop.n_users() {
+            out.push(format!(
+                "{alone} of {} users are in no chat: they can never be reached",
+                pop.n_users()
+            ));
+        }
+    }
+    out
 }
 
 /// Builds the scenario's population: generated, or imported from its files.

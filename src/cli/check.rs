@@ -1,10 +1,10 @@
 //! `grapevine check`: validate a scenario and estimate its size and memory.
 
 use super::{load_scenario, say};
-use crate::error::human_bytes;
-use crate::simulation;
 use anyhow::{Context, Result};
 use clap::Args;
+use grapevine::error::human_bytes;
+use grapevine::simulation;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -27,6 +27,9 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
     let est = if scn.is_imported() {
         let pop = simulation::build_population(&scn)?;
         simulation::check_against_population(&scn, &pop)?;
+        for w in simulation::warnings(&pop) {
+            eprintln!("warning: {w}");
+        }
         simulation::estimate_memory(&scn, threads, Some(&pop))
     } else {
         simulation::estimate_memory(&scn, threads, None)

@@ -15,7 +15,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::scenario::Scenario;
+use grapevine::scenario::Scenario;
 
 /// Prints a line on stdout; a closed pipe (`grapevine check x | head`) is not an error.
 macro_rules! say {

@@ -1,13 +1,13 @@
 //! `grapevine sweep`, `grapevine merge` and `grapevine plot`: parameter sweeps from
 //! the command line. Flags, the Slurm environment, the progress bar and the final
-//! report live here; everything else is in [`crate::sweep`].
+//! report live here; everything else is in [`grapevine::sweep`].
 
 use super::{init_threads, progress, say, ExecArgs};
-use crate::error::human_bytes;
-use crate::simulation;
-use crate::sweep::{self, aggregate, chart, exec, merge, SweepFile};
 use anyhow::{Context, Result};
 use clap::Args;
+use grapevine::error::human_bytes;
+use grapevine::simulation;
+use grapevine::sweep::{self, aggregate, chart, exec, merge, SweepFile};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -133,7 +133,7 @@ pub fn sweep(a: SweepArgs) -> Result<ExitCode> {
         .unwrap_or(0);
     let needed = largest.saturating_mul(threads as u64);
     if let Some(available) = simulation::available_memory().filter(|&m| needed > m) {
-        return Err(crate::error::CapacityError::TooLarge { needed, available }.into());
+        return Err(grapevine::error::CapacityError::TooLarge { needed, available }.into());
     }
     let file = SweepFile::new(&sw, origin, shard);
     let existing = match (a.resume, a.force) {

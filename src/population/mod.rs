@@ -1,6 +1,6 @@
 //! The population: users (struct of arrays) and chats (hyperedges in CSR form).
 //!
-//! Built once per scenario, by [`generate`] from the scenario's distributions or by
+//! Built once per scenario, by [`generate()`] from the scenario's distributions or by
 //! [`import`] from files, then shared read-only by every replicate of the engine.
 //! Ids are dense u32: users `0..n_users`, chats `0..n_chats`.
 

@@ -1,6 +1,6 @@
 //! The `[belief]` section: how reading a copy turns into believing it. The section as
 //! written and as checked have the same fields (every field has a default), so one
-//! type serves both; [`BeliefSpec::check`] keeps every value in range.
+//! type serves both; its `check` keeps every value in range.
 
 use super::violations::Violations;
 use serde::{Deserialize, Serialize};

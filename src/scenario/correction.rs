@@ -1,6 +1,6 @@
 //! The `[correction]` section: how the correction (fact-check) works once an
 //! intervention launches it. Written and checked forms have the same fields (each has
-//! a default), so one type serves both; [`Correction::check`] keeps them in range.
+//! a default), so one type serves both; its `check` keeps them in range.
 
 use super::violations::Violations;
 use crate::duration::Duration;

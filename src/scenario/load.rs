@@ -7,6 +7,7 @@
 //! named by `extends` must be a regular file, so a FIFO without a writer cannot hang a
 //! run and a device such as `/dev/zero` cannot fill memory.
 
+use super::diagnose::Source;
 use crate::error::ScenarioError;
 use std::io::Read;
 use std::path::Path;
@@ -21,11 +22,9 @@ const MAX_EXTENDS_DEPTH: u32 = 16;
 pub(super) struct Loaded {
     /// The merged TOML table, without `extends`.
     pub value: toml::Value,
-    /// The text of the file itself when it extends nothing: parsing the text (rather
-    /// than the merged value) keeps the parser's line and column in messages.
-    pub own_text: Option<String>,
-    /// The base file, when the file extends one.
-    pub base: Option<String>,
+    /// The files read: the scenario itself first, then its bases in order. Messages
+    /// use them to say which file set a value, and on which line.
+    pub chain: Vec<Source>,
 }
 
 /// Reads the text of a scenario file once. `regular_only` refuses anything but a
@@ -82,61 +81,53 @@ fn too_large(path: &Path) -> ScenarioError {
 
 /// Reads `path` and, if it `extends` a base, merges it over the base (recursively).
 pub(super) fn load(path: &Path) -> Result<Loaded, ScenarioError> {
-    let text = read_text(path, false)?;
-    let table = parse_table(path, &text, None)?;
-    match table
-        .get("extends")
-        .and_then(|b| b.as_str())
-        .map(str::to_string)
-    {
-        None => Ok(Loaded {
-            value: toml::Value::Table(table),
-            own_text: Some(text),
-            base: None,
-        }),
-        Some(base) => {
-            let base_path = path.parent().unwrap_or(Path::new(".")).join(&base);
-            let mut merged = load_base(&base_path, path, 1)?;
-            let mut over = table;
-            over.remove("extends");
-            // A variant has its own name unless it sets one.
-            merged.remove("name");
-            let mut merged = toml::Value::Table(merged);
-            merge(&mut merged, toml::Value::Table(over));
-            Ok(Loaded {
-                value: merged,
-                own_text: None,
-                base: Some(base_path.display().to_string()),
-            })
-        }
-    }
+    let mut chain = Vec::new();
+    let value = load_chain(path, None, &mut chain)?;
+    Ok(Loaded {
+        value: toml::Value::Table(value),
+        chain,
+    })
 }
 
-/// A base file named by `extends` in `child`, with its own chain merged in.
-fn load_base(path: &Path, child: &Path, depth: u32) -> Result<toml::Table, ScenarioError> {
-    if depth > MAX_EXTENDS_DEPTH {
+/// Reads `path` (named by `extends` in `child`, if given) and its bases into `chain`;
+/// returns its table merged over its bases, without `extends`.
+fn load_chain(
+    path: &Path,
+    child: Option<&Path>,
+    chain: &mut Vec<Source>,
+) -> Result<toml::Table, ScenarioError> {
+    if chain.len() as u32 > MAX_EXTENDS_DEPTH {
         return Err(ScenarioError::parse(
-            child,
+            child.unwrap_or(path),
             format!("`extends` chain is deeper than {MAX_EXTENDS_DEPTH} files (a cycle?)"),
         ));
     }
-    let text = read_text(path, true)?;
-    let mut table = parse_table(path, &text, Some(child))?;
-    match table.remove("extends") {
-        None => Ok(table),
-        Some(base) => {
-            let base = base.as_str().unwrap_or_default().to_string();
-            let base_path = path.parent().unwrap_or(Path::new(".")).join(base);
-            let mut merged = toml::Value::Table(load_base(&base_path, path, depth + 1)?);
-            if let Some(t) = merged.as_table_mut() {
-                t.remove("name");
-            }
-            merge(&mut merged, toml::Value::Table(table));
-            match merged {
-                toml::Value::Table(t) => Ok(t),
-                _ => unreachable!("merging two tables gives a table"),
-            }
-        }
+    let text = read_text(path, child.is_some())?;
+    let mut table = parse_table(path, &text, child)?;
+    let base = table.remove("extends");
+    chain.push(Source {
+        path: path.to_path_buf(),
+        text,
+        table: table.clone(),
+    });
+    let Some(base) = base else {
+        return Ok(table);
+    };
+    let Some(base) = base.as_str() else {
+        return Err(ScenarioError::parse(
+            path,
+            "`extends` must be a file name (a string)".into(),
+        ));
+    };
+    let base_path = path.parent().unwrap_or(Path::new(".")).join(base);
+    let mut merged = load_chain(&base_path, Some(path), chain)?;
+    // A variant has its own name unless it sets one.
+    merged.remove("name");
+    let mut merged = toml::Value::Table(merged);
+    merge(&mut merged, toml::Value::Table(table));
+    match merged {
+        toml::Value::Table(t) => Ok(t),
+        _ => unreachable!("merging two tables gives a table"),
     }
 }
 

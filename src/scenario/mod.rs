@@ -14,6 +14,7 @@ pub mod belief;
 pub mod condition;
 pub mod config;
 pub mod correction;
+mod diagnose;
 pub mod dist;
 pub mod interventions;
 pub mod kind;
@@ -95,35 +96,31 @@ impl Scenario {
 
     /// Reads and merges a scenario file, lets `adjust` change its raw values (the
     /// command line's `--seed` and `--replicates`, the validation suite's sizes), then
-    /// checks it, so overrides are checked like values written in the file.
+    /// checks it, so overrides are checked like values written in the file. Violations
+    /// say on which line, and in which file of an `extends` chain, the value was set.
     pub fn load_adjusted(
         path: &Path,
         adjust: impl FnOnce(&mut ScenarioConfig),
     ) -> Result<Scenario, ScenarioError> {
-        let mut config = Scenario::load_config(path)?;
+        let loaded = load::load(path)?;
+        let mut config = parse_loaded(path, &loaded)?;
         adjust(&mut config);
-        Scenario::check(config, Some(path.to_path_buf()), &stem(path))
+        Scenario::check(config, Some(path.to_path_buf()), &stem(path)).map_err(|e| match e {
+            ScenarioError::Invalid { file, violations } => ScenarioError::Invalid {
+                file,
+                violations: violations
+                    .into_iter()
+                    .map(|v| locate_violation(v, &loaded.chain))
+                    .collect(),
+            },
+            other => other,
+        })
     }
 
     /// Reads (once) and merges a scenario file into its raw form, for callers that
-    /// change values before checking (command-line overrides, the validation suite).
+    /// change values before checking.
     pub fn load_config(path: &Path) -> Result<ScenarioConfig, ScenarioError> {
-        let loaded = load::load(path)?;
-        match (loaded.own_text, loaded.base) {
-            // A plain file is parsed from its text so errors keep their line and column.
-            (Some(text), _) => toml::from_str(&text)
-                .map_err(|e| ScenarioError::parse(path, with_suggestion(&e.to_string()))),
-            (None, base) => loaded.value.try_into().map_err(|e: toml::de::Error| {
-                let msg = with_suggestion(&e.to_string());
-                ScenarioError::parse(
-                    path,
-                    format!(
-                        "{msg}\n  (in this file merged over its base {})",
-                        base.unwrap_or_default()
-                    ),
-                )
-            }),
-        }
+        parse_loaded(path, &load::load(path)?)
     }
 
     /// Reads a scenario file as a TOML value with its `extends` chain merged in, for
@@ -280,6 +277,77 @@ impl Scenario {
     }
 }
 
+/// The raw form of a loaded file. A plain file is parsed from its text, so the
+/// parser's line and column stay in messages, except for values inside arrays of
+/// tables (`[[interventions]]`, `[[seeds]]`), where the parser points at the first
+/// entry: those, and every value of a merged chain (which has no positions), are
+/// located by [`diagnose::locate`].
+fn parse_loaded(path: &Path, loaded: &load::Loaded) -> Result<ScenarioConfig, ScenarioError> {
+    let chain = &loaded.chain;
+    let located = |table: &toml::Table| {
+        diagnose::locate::<ScenarioConfig>(table).map(|(field, message)| {
+            let source = diagnose::origin(chain, &field).unwrap_or(&chain[0]);
+            ScenarioError::Field {
+                file: source.path.clone(),
+                line: diagnose::line_of(&source.text, &field),
+                field: field.to_string(),
+                message: with_suggestion(&message),
+                within: (source.path != path).then(|| path.to_path_buf()),
+            }
+        })
+    };
+    if chain.len() == 1 {
+        return toml::from_str(&chain[0].text).map_err(|e| match located(&chain[0].table) {
+            Some(err) if in_array(&err) => err,
+            _ => ScenarioError::parse(path, with_suggestion(&e.to_string())),
+        });
+    }
+    loaded
+        .value
+        .clone()
+        .try_into()
+        .map_err(|e: toml::de::Error| {
+            let merged = loaded.value.as_table().unwrap_or(&chain[0].table);
+            located(merged).unwrap_or_else(|| {
+                ScenarioError::parse(
+                    path,
+                    format!(
+                        "{}\n  (in this file merged over its base {})",
+                        with_suggestion(&e.to_string()),
+                        chain[1].path.display()
+                    ),
+                )
+            })
+        })
+}
+
+/// Whether a located error is inside an array (where the parser's position is wrong).
+fn in_array(e: &ScenarioError) -> bool {
+    matches!(e, ScenarioError::Field { field, .. } if field.contains('['))
+}
+
+/// Adds to a violation where its value was set: the line in the scenario file, or the
+/// base file and line when it came through `extends`.
+fn locate_violation(
+    mut v: crate::error::Violation,
+    chain: &[diagnose::Source],
+) -> crate::error::Violation {
+    let path = diagnose::KeyPath::parse(&v.field);
+    let Some(source) = diagnose::origin(chain, &path) else {
+        return v;
+    };
+    let line = diagnose::line_of(&source.text, &path);
+    let here = std::ptr::eq(source, &chain[0]);
+    let note = match (here, line) {
+        (true, Some(l)) => format!(" (line {l})"),
+        (true, None) => String::new(),
+        (false, Some(l)) => format!(" (set in {}, line {l})", source.path.display()),
+        (false, None) => format!(" (set in {})", source.path.display()),
+    };
+    v.message.push_str(&note);
+    v
+}
+
 /// The name a scenario file gives by default: its stem.
 fn stem(path: &Path) -> String {
     path.file_stem()
@@ -287,6 +355,9 @@ fn stem(path: &Path) -> String {
         .unwrap_or("scenario")
         .to_string()
 }
+
+/// Longest scenario, camp or marker name accepted, in characters.
+pub const MAX_NAME_CHARS: usize = 100;
 
 /// A name must be usable as an output folder.
 fn check_name(name: &str, v: &mut Violations) {
@@ -300,6 +371,8 @@ fn check_name(name: &str, v: &mut Violations) {
                 "\"{name}\" cannot name an output folder: use letters, digits, '-', '_' (no '/', not starting with '.')"
             ),
         );
+    } else {
+        v.label("name", name);
     }
 }
 

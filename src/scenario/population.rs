@@ -250,6 +250,7 @@ impl PopulationSpec {
                 );
             }
             share_sum += c.share;
+            v.label(&format!("population.camps[{i}].name"), &c.name);
             if raw.camps[..i].iter().any(|o| o.name == c.name) {
                 v.add(
                     &format!("population.camps[{i}].name"),

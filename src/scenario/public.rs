@@ -1,6 +1,6 @@
 //! The `[public]` section: public spill-over (private -> public -> press -> crisis).
 //! Written and checked forms have the same fields (each has a default), so one type
-//! serves both; [`PublicSpec::check`] keeps them in range. The dynamics are in
+//! serves both; its `check` keeps them in range. The dynamics are in
 //! `docs/model.md#spill-over`.
 
 use super::dist::IntDist;

@@ -78,6 +78,7 @@ impl Simulation {
             );
         }
         for (i, m) in raw.markers.iter().enumerate() {
+            v.label(&format!("simulation.markers[{i}].label"), &m.label);
             if m.at > raw.horizon {
                 v.add(
                     &format!("simulation.markers[{i}].at"),

@@ -61,6 +61,29 @@ impl Violations {
         }
     }
 
+    /// Checks a name or label shown in files and charts: no control characters (a line
+    /// break would split a CSV header or a chart title) and at most
+    /// [`super::MAX_NAME_CHARS`] characters.
+    pub(crate) fn label(&mut self, field: &str, text: &str) {
+        let max = super::MAX_NAME_CHARS;
+        if let Some(c) = text.chars().find(|c| c.is_control()) {
+            self.add(
+                field,
+                format!(
+                    "{:?} contains the control character {c:?}: use printable text",
+                    text
+                ),
+            );
+        } else if text.chars().count() > max {
+            self.add(
+                field,
+                format!("is {} characters long: at most {max}", text.chars().count()),
+            );
+        } else if text.trim().is_empty() {
+            self.add(field, "is empty".into());
+        }
+    }
+
     /// Records the message of a failed check, if any.
     pub(crate) fn check(&mut self, field: &str, r: Result<(), String>) {
         if let Err(m) = r {
