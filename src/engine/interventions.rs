@@ -6,8 +6,9 @@
 //! never shifts another decision's random numbers: a scenario and a variant that
 //! differs only by an intervention agree exactly until it first changes something.
 
+use super::seeding::{random_chats, random_users, resolve_ids};
 use super::state::{flag, Belief, Role};
-use super::{random_chats, random_users, resolve_ids, Msg, Post, Run, NO_CHAT, NO_SENDER};
+use super::{Msg, Post, Run, NO_CHAT, NO_SENDER};
 use crate::population::{Population, NO_OWNER};
 use crate::record::StepRecord;
 use crate::rng::{self, Purpose};
@@ -510,6 +511,31 @@ mod tests {
         iv.user_posted(10, 2, 3, 6); // reached exactly
         let events: Vec<(u32, usize)> = iv.ban_events.iter().map(|(&s, b)| (s, b.len())).collect();
         assert_eq!(events, [(7, 1), (8, 1)]);
+    }
+
+    /// On a hand-built population (two groups joined by user 2, seeded at user 0), 3 of
+    /// 5 users are reached after step 0 and all 5 after step 1: a `reach > 50%`
+    /// condition fires at the start of step 1, a `reach > 90%` one at the start of step
+    /// 2, each once; an `at` intervention fires in the step its time falls in.
+    #[test]
+    fn conditions_fire_at_the_start_of_the_next_step() {
+        use super::super::testkit::World;
+        use crate::scenario::{ChatKind, SeedTarget};
+        let chats: [(ChatKind, &[u32]); 2] = [
+            (ChatKind::Friends, &[0, 1, 2]),
+            (ChatKind::Friends, &[2, 3, 4]),
+        ];
+        let mut w = World::with(
+            "[[interventions]]\nkind = \"forward_limit\"\nwhen = \"reach > 50%\"\nlimit = 1\n\
+             [[interventions]]\nkind = \"forward_limit\"\nwhen = \"reach > 90%\"\nlimit = 1\n\
+             [[interventions]]\nkind = \"label\"\nat = \"20m\"\nhops = 1\n",
+            5,
+            &chats,
+        );
+        w.seed(0.0, SeedTarget::Ids(vec!["0".into()]));
+        let out = crate::engine::run_replicate(&w.pop, &w.scn, &w.params, 0, &|| {});
+        assert_eq!((out.records[0].reached, out.records[1].reached), (3, 5));
+        assert_eq!(out.fired, [Some(1), Some(2), Some(2)]);
     }
 
     #[test]
