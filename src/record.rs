@@ -95,6 +95,65 @@ pub struct RunOutput {
     pub fired: Vec<Option<u32>>,
     /// Steps of the first public post, press pickup and crisis (None if never).
     pub stages: Stages,
+    /// What the scenario's observation windows saw (empty without `[[observe]]`).
+    pub observed: Observed,
+}
+
+/// What the observation windows of one replicate saw.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Observed {
+    /// Every observation, ordered by window, then step, then as they happened.
+    pub events: Vec<ObservedEvent>,
+    /// Per window: distinct users it saw (monitor: members of its groups that received
+    /// the rumor there; tipline: users who reported; public: 0).
+    pub users_seen: Vec<u64>,
+    /// Per window: the chats it watched (monitors only; empty for other windows).
+    pub chats: Vec<Vec<u32>>,
+}
+
+/// Subject of observations that are about no chat or user (public counts).
+pub const NO_SUBJECT: u32 = u32::MAX;
+
+/// One observation: a post seen in a monitored group, a tipline report, or the public
+/// layer's posts of one step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ObservedEvent {
+    /// Window index, in the scenario's `[[observe]]` order.
+    pub window: u16,
+    /// Step at which it was seen (a report: the step it arrived).
+    pub step: u32,
+    /// What was seen.
+    pub message: ObservedMessage,
+    /// Hop of the post seen (a report: of the first copy its reporter read; public: 0).
+    pub hop: u32,
+    /// Whether that post carried the "forwarded many times" label.
+    pub labelled: bool,
+    /// The chat posted into (monitor), the reporter (tipline); [`NO_SUBJECT`] for
+    /// public counts.
+    pub subject: u32,
+    /// Number of items: 1, or the public posts of the step.
+    pub count: u32,
+}
+
+/// The message an observation is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ObservedMessage {
+    Rumor,
+    Correction,
+    /// An organisation's answer to a complaint.
+    Response,
+}
+
+impl ObservedMessage {
+    /// The name written in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            ObservedMessage::Rumor => "rumor",
+            ObservedMessage::Correction => "correction",
+            ObservedMessage::Response => "response",
+        }
+    }
 }
 
 /// When the spill-over stages were first reached.

@@ -47,6 +47,9 @@ pub enum Purpose {
     Correction = 13,
     /// Proposals of the calibration sampler (keyed by generation, particle, attempt).
     Calibration = 14,
+    /// Observation windows: which groups a monitor joins, who reports to a tipline
+    /// and when.
+    Observation = 15,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer with good avalanche.

@@ -236,7 +236,8 @@ pub fn simulate_keeping(
         } else {
             engine::run_replicate(shared, scn, &params, r, on_step)
         };
-        let s = summary::summarize(r, &ctx, &out, |s| scn.hours_at(s));
+        let mut s = summary::summarize(r, &ctx, &out, |s| scn.hours_at(s));
+        s.observed = crate::metrics::observation::window_figures(scn, &out);
         if !keep_cascades {
             out.cascade = Vec::new();
         }

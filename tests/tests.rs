@@ -15,6 +15,8 @@
 //!   from the code (`GRAPEVINE_UPDATE_DOCS=1` rewrites them).
 //! - `scenarios`: every file under `scenarios/` loads, checks and runs at a tiny size.
 //! - `validate`: the quick validation suite against theory.
+//! - `observe`: observation windows through `grapevine run`: they only watch, their
+//!   files agree with each other and with `summary.json`, calendar time, threads.
 //! - `regression_input`: one test per input finding of the reliability review (read
 //!   once and bounded, messages with file, line and field).
 //! - `sensitivity`: sensitivity designs computed row by row in shards give the same
@@ -33,6 +35,7 @@ mod docs;
 mod golden;
 mod import;
 mod invariants;
+mod observe;
 mod regression_input;
 mod scenarios;
 mod sensitivity;

@@ -42,6 +42,7 @@ pub mod choice;
 mod delivery;
 pub mod interventions;
 mod message;
+mod observe;
 mod params;
 mod posting;
 pub mod public;
@@ -102,6 +103,8 @@ pub(crate) struct Run<'a> {
     public: Option<public::PublicLayer>,
     /// Acceptance and efficacy of a `response` answer.
     response_effect: (f64, f64),
+    /// The observation windows, if the scenario has `[[observe]]` entries.
+    observer: Option<Box<observe::Observer>>,
 }
 
 /// Runs replicate `replicate` of a scenario on a population; `on_step` is called once
@@ -158,6 +161,7 @@ pub fn run_replicate(
         cascade: run.cascade,
         fired: run.interventions.fired(),
         stages,
+        observed: run.observer.map(|o| o.finish(pop)).unwrap_or_default(),
     }
 }
 
@@ -261,6 +265,7 @@ impl<'a> Run<'a> {
                 )
             }),
             response_effect: (1.0, 1.0),
+            observer: observe::Observer::new(pop, scn, seed, replicate as u64),
         };
         run.place_seeds();
         run
@@ -343,6 +348,7 @@ impl<'a> Run<'a> {
             .count() as u64;
         r.max_hops = self.max_hops;
         self.public_step(t, &mut r);
+        self.observe_step(t, first_post, &r);
         r
     }
 

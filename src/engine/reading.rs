@@ -200,6 +200,7 @@ impl Run<'_> {
 
     fn apply(&mut self, t: u32, o: ReadOutcome) {
         let u = o.user;
+        self.observe_read(t, u, o.copies, o.first_post, o.belief == Belief::Believer);
         let s = &mut self.state;
         if o.copies > 0 {
             s.mark_read(u);

@@ -4,11 +4,13 @@
 //! the comparison of scenarios' figures against a first scenario, paired by replicate
 //! where the random numbers are shared ([`comparison`]). Events that happen in some runs
 //! only get probabilities with confidence intervals and paired differences
-//! ([`probability`], on the functions of [`special`]).
+//! ([`probability`], on the functions of [`special`]). What observation windows saw is
+//! summarised by [`observation`].
 
 pub mod bands;
 pub mod cascade;
 pub mod comparison;
+pub mod observation;
 pub mod probability;
 pub mod special;
 pub mod summary;

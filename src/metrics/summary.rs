@@ -64,6 +64,9 @@ pub struct RunSummary {
     pub public_posts: u64,
     /// Public impressions over the run.
     pub public_reach: u64,
+    /// What each observation window saw (empty without `[[observe]]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub observed: Vec<super::observation::WindowFigures>,
 }
 
 /// Final figures of one camp.
@@ -151,6 +154,7 @@ pub fn summarize(
         hours_to_crisis: run.stages.crisis.map(&hours_at),
         public_posts: records.iter().map(|r| r.public_posts).sum(),
         public_reach: last.public_reach,
+        observed: Vec::new(),
         camps: match run.camp_records.last() {
             Some(last_camps) if ctx.camps.len() > 1 => ctx
                 .camps

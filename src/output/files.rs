@@ -137,6 +137,9 @@ pub struct SummaryFile<'a> {
     pub public_cascade: Option<&'static str>,
     /// The figures of each replicate, in replicate order.
     pub runs: &'a [RunSummary],
+    /// Each observation window across replicates (absent without `[[observe]]`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub observation: Vec<crate::metrics::observation::WindowAggregate>,
     /// The scenario with every default filled in.
     pub scenario: crate::scenario::ScenarioConfig,
 }
@@ -163,6 +166,12 @@ pub fn write_summary(
             .collect(),
         public_cascade: scn.public.as_ref().map(|p| p.criticality()),
         runs: summaries,
+        observation: crate::metrics::observation::aggregate(
+            &summaries
+                .iter()
+                .map(|s| s.observed.as_slice())
+                .collect::<Vec<_>>(),
+        ),
         scenario: scn.to_config(),
     };
     write_atomic(path, |w| {

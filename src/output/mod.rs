@@ -8,6 +8,7 @@ pub mod charts;
 pub mod comparison;
 pub mod dir;
 pub mod files;
+pub mod observed;
 pub mod results;
 
 use crate::error::OutputError;
@@ -18,7 +19,8 @@ use std::path::Path;
 
 /// Writes the result folder of a scenario run into `dir` (which must exist):
 /// `timeseries.csv`, `bands.csv`, `summary.json`, `cascade.csv` if `cascade` (the
-/// results must then have kept their cascades), `virality.png`/`.svg` and, with a
+/// results must then have kept their cascades), `observed.csv` and `observations.csv`
+/// with `[[observe]]` windows, `virality.png`/`.svg` and, with a
 /// `[public]` section, `spillover.png`/`.svg`. Files and charts come from the same
 /// `results`, so a chart always shows what the files hold. Callers that want the folder
 /// to appear only when complete write into a [`dir::Staging`] folder.
@@ -35,6 +37,9 @@ pub fn write_run_folder(
     files::write_summary(&dir.join("summary.json"), scn, pop, &results.summaries)?;
     if cascade {
         files::write_cascade(&dir.join("cascade.csv"), pop, &results.runs)?;
+    }
+    if !scn.observe.is_empty() {
+        observed::write_observed(dir, scn, pop, &results.runs)?;
     }
     let users = pop.n_users() as u64;
     charts::virality_chart(dir, scn, &table, users, &results.runs)?;

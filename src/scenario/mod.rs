@@ -19,6 +19,7 @@ pub mod dist;
 pub mod interventions;
 pub mod kind;
 mod load;
+pub mod observe;
 pub mod platform;
 pub mod population;
 pub mod public;
@@ -36,6 +37,7 @@ pub use dist::{IntDist, RealDist};
 pub use interventions::{Action, BanRule, CorrectionTarget, Intervention, Trigger};
 pub use kind::ChatKind;
 pub use load::{nearest, with_suggestion, MAX_SCENARIO_BYTES};
+pub use observe::{MonitorChoice, Observe, Window};
 pub use platform::Platform;
 pub use population::{
     Camp, ChatKindSpec, DailyRhythm, PopulationSource, PopulationSpec, ReferenceNetwork,
@@ -86,6 +88,8 @@ pub struct Scenario {
     pub interventions: Vec<Intervention>,
     /// Public spill-over, if the scenario has it.
     pub public: Option<PublicSpec>,
+    /// Observation windows (monitors, tiplines, public counts), in file order.
+    pub observe: Vec<Observe>,
 }
 
 impl Scenario {
@@ -182,6 +186,17 @@ impl Scenario {
         if let Some(p) = &config.public {
             p.check(simulation.step, &mut v);
         }
+        let observe = Observe::check_all(
+            &config.observe,
+            &observe::ObserveContext {
+                simulation: &simulation,
+                camps,
+                kinds: &population.kinds,
+                generated_mix: matches!(population.source, PopulationSource::Generated { .. }),
+                public: config.public.as_ref(),
+            },
+            &mut v,
+        );
         v.into_result(path.as_deref())?;
         Ok(Scenario {
             name,
@@ -197,6 +212,7 @@ impl Scenario {
             correction: config.correction,
             interventions,
             public: config.public,
+            observe,
         })
     }
 
@@ -222,6 +238,7 @@ impl Scenario {
                 .map(|iv| iv.to_config(camps))
                 .collect(),
             public: self.public.clone(),
+            observe: self.observe.iter().map(|o| o.to_config(camps)).collect(),
         }
     }
 
