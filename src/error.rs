@@ -108,6 +108,21 @@ pub enum OutputError {
     NotOurs { path: PathBuf },
     #[error("cannot draw chart {}: {message}", path.display())]
     Plot { path: PathBuf, message: String },
+    /// Files of the user's in a Grapevine folder have the names of new results.
+    #[error(
+        "{} holds files that Grapevine did not write but that have the names of new \
+         results: {}; move them away or choose another --out (nothing was changed)",
+        path.display(),
+        names.join(", ")
+    )]
+    Clash { path: PathBuf, names: Vec<String> },
+    /// Another process is writing into the folder.
+    #[error(
+        "{} is in use by another grapevine process (a sweep, resume or merge running \
+         there); wait for it to finish, or stop it, and try again",
+        path.display()
+    )]
+    Locked { path: PathBuf },
 }
 
 /// A result file written earlier that cannot be read back (`summary.json` and

@@ -2,19 +2,22 @@
 //! with their context chain, set the exit code (0 success, 1 a check failed, 2 bad
 //! input or usage).
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     match grapevine::cli::main() {
         Ok(code) => code,
         Err(e) => {
+            // A closed stderr is no reason to panic: write what can be written.
+            let mut err = std::io::stderr().lock();
             let mut said = format!("{e}");
-            eprintln!("error: {said}");
+            let _ = writeln!(err, "error: {said}");
             for cause in e.chain().skip(1) {
                 // Typed errors already quote their cause; do not say it twice.
                 let text = cause.to_string();
                 if !said.contains(&text) {
-                    eprintln!("  caused by: {text}");
+                    let _ = writeln!(err, "  caused by: {text}");
                     said.push_str(&text);
                 }
             }

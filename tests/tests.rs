@@ -10,6 +10,7 @@
 //! - `validate`: the quick validation suite against theory.
 //! - `sweep`: `grapevine sweep`/`merge`/`plot`/`run --from-sweep`: resume after kill,
 //!   shards and merge, invalid points.
+//! - `regression`: one test per finding of issue 16 (reliability), named after it.
 
 mod util;
 
@@ -19,6 +20,7 @@ mod compare;
 mod determinism;
 mod import;
 mod invariants;
+mod regression;
 mod spillover;
 mod sweep;
 mod validate;

@@ -25,7 +25,37 @@ macro_rules! say {
     }};
 }
 
+/// Prints a line on stderr; a closed pipe (`grapevine run x 2>&1 | head -1`) is not
+/// an error, and never a panic as with `eprintln!`.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
+pub(crate) use note;
 pub(crate) use say;
+
+/// Reports a finished swap of a result folder: a warning if the old results could not
+/// be removed (the new ones are saved: not an error, exit code 0).
+pub(crate) fn report_saved(done: &crate::output::dir::Committed) {
+    if let Some((old, e)) = &done.old_copy_left {
+        note!(
+            "warning: results saved in {}, but the old copy could not be removed: {}: {e}; \
+             delete it by hand",
+            done.path.display(),
+            old.display()
+        );
+    }
+}
+
+/// Prints what was recovered from interrupted runs.
+pub(crate) fn report_notes(notes: &[String]) {
+    for n in notes {
+        note!("note: {n}");
+    }
+}
 
 /// Grapevine: simulate how misinformation travels through closed messaging groups.
 #[derive(Parser, Debug)]

@@ -3,7 +3,9 @@
 //! Its core, [`execute`], is shared with `grapevine compare`, which runs each scenario
 //! the same way.
 
-use super::{init_threads, load_scenario, progress, say, ExecArgs};
+use super::{
+    init_threads, load_scenario, note, progress, report_notes, report_saved, say, ExecArgs,
+};
 use crate::metrics::summary::RunSummary;
 use crate::output::{charts, dir, files};
 use crate::population::Population;
@@ -88,7 +90,7 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
         let reach = get("final_reach_share");
         let bel = get("final_believers_share");
         let t50 = get("hours_to_50pct");
-        eprintln!(
+        note!(
             "final reach {:.1}% (5-95%: {:.1}-{:.1}%), believers {:.1}%, hours to 50% of reach {:.1}  [{} replicates, {:.1} s]",
             100.0 * reach.median,
             100.0 * reach.p5,
@@ -136,6 +138,7 @@ pub(super) fn prepare(
     }
     let staging =
         dir::Staging::new(out).with_context(|| format!("output folder {}", out.display()))?;
+    report_notes(staging.notes());
     let pop = simulation::build_population(scn)?;
     simulation::check_against_population(scn, &pop)?;
     if scn.is_imported() {
@@ -155,7 +158,7 @@ pub(super) fn execute(
     let (staging, pop) = prepare(scn, file, out, threads)?;
     let built = started.elapsed();
     if !quiet {
-        eprintln!(
+        note!(
             "population: {} users, {} chats, {} memberships ({:.1} s)",
             pop.n_users(),
             pop.n_chats(),
@@ -163,9 +166,11 @@ pub(super) fn execute(
             built.as_secs_f64()
         );
         if let Some(r) = &pop.import_report {
-            eprintln!(
+            note!(
                 "import: {} rows read, {} self-loops and {} duplicates dropped",
-                r.rows_read, r.self_loops_dropped, r.duplicates_dropped
+                r.rows_read,
+                r.self_loops_dropped,
+                r.duplicates_dropped
             );
         }
     }
@@ -188,12 +193,14 @@ pub(super) fn execute(
     if scn.config.public.is_some() {
         charts::spillover_chart(d, scn, &table, pop.n_users() as u64, &results.runs)?;
     }
-    let out = staging
+    let done = staging
         .commit()
         .with_context(|| format!("saving results to {}", out.display()))?;
+    report_saved(&done);
+    let out = done.path;
     if !quiet {
         let done = started.elapsed();
-        eprintln!(
+        note!(
             "time: population {:.2} s, simulation {:.2} s, output {:.2} s",
             built.as_secs_f64(),
             (simulated - built).as_secs_f64(),

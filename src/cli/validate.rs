@@ -1,6 +1,6 @@
 //! `grapevine validate`: the engine against theory.
 
-use super::{init_threads, say, ExecArgs};
+use super::{init_threads, note, say, ExecArgs};
 use crate::output::dir;
 use anyhow::Result;
 use clap::Args;
@@ -30,7 +30,7 @@ pub fn validate(a: ValidateArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let rows = crate::validation::run_suite(&sizes, threads, &|family| {
         if !quiet {
-            eprintln!("[{:>6.1} s] {family}", started.elapsed().as_secs_f64());
+            note!("[{:>6.1} s] {family}", started.elapsed().as_secs_f64());
         }
     });
     say!("{}", crate::validation::format_table(&rows));
