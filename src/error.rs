@@ -92,6 +92,11 @@ pub enum CapacityError {
     TooLarge { needed: u64, available: u64 },
 }
 
+/// Work stopped on request (Ctrl-C, SIGTERM) before it was complete.
+#[derive(Debug, thiserror::Error)]
+#[error("stopped by a signal before the work was complete")]
+pub struct Interrupted;
+
 /// Output that cannot be written.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -221,6 +226,9 @@ pub enum SweepError {
     Usage(String),
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// Stopped on request; the runs finished so far are in `runs.csv`.
+    #[error(transparent)]
+    Interrupted(#[from] Interrupted),
 }
 
 /// Most point problems listed in a message; the rest are counted.

@@ -1,6 +1,6 @@
 //! The `grapevine` command: parse the command line, run the command, report errors
 //! with their context chain, set the exit code (0 success, 1 a check failed, 2 bad
-//! input or usage).
+//! input or usage, 130 or 143 stopped by Ctrl-C or SIGTERM; docs/errors.md).
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -21,7 +21,8 @@ fn main() -> ExitCode {
                     said.push_str(&text);
                 }
             }
-            ExitCode::from(2)
+            // Stopped by Ctrl-C or SIGTERM: 130 or 143, as a shell reports it.
+            ExitCode::from(grapevine::cli::signal_exit_code().unwrap_or(2))
         }
     }
 }

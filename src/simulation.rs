@@ -11,6 +11,7 @@ use crate::metrics::summary::{self, RunSummary};
 use crate::population::{self, generate, Population};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Results of all replicates of a scenario.
 pub struct Results {
@@ -162,12 +163,16 @@ pub fn simulate(
     threads: usize,
     on_step: &(dyn Fn() + Sync),
 ) -> Results {
-    simulate_keeping(shared, scn, replicates, threads, true, on_step)
+    let never = AtomicBool::new(false);
+    simulate_keeping(shared, scn, replicates, threads, true, on_step, &never)
 }
 
 /// As [`simulate`]; without `keep_cascades`, each replicate's cascade is dropped as
 /// soon as its summary is computed, so memory does not grow with the number of
 /// replicates by the size of their cascades (28 bytes per user reached).
+///
+/// Once `stop` is set (Ctrl-C), no new wave of replicates starts: the replicates under
+/// way finish and the results hold fewer than `replicates` runs.
 pub fn simulate_keeping(
     shared: &Population,
     scn: &Scenario,
@@ -175,6 +180,7 @@ pub fn simulate_keeping(
     threads: usize,
     keep_cascades: bool,
     on_step: &(dyn Fn() + Sync),
+    stop: &AtomicBool,
 ) -> Results {
     let params = Params::new(scn);
     let fresh = scn.config.simulation.fresh_population && !scn.is_imported();
@@ -204,6 +210,9 @@ pub fn simulate_keeping(
     let mut runs = Vec::with_capacity(replicates as usize);
     let mut summaries = Vec::with_capacity(replicates as usize);
     for wave in ids.chunks(threads.max(1)) {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
         let outs: Vec<(RunOutput, summary::RunSummary)> =
             wave.par_iter().map(|&r| one(r)).collect();
         for (o, s) in outs {

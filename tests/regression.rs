@@ -156,7 +156,6 @@ fn crashed_swap_is_recovered_on_next_start() {
 /// staging folder; staging folders and temporary files left by a killed process are
 /// removed on the next start.
 #[test]
-#[ignore = "issue 16: fixed in a later commit"]
 fn interrupted_run_cleans_its_staging_folder() {
     for (signal, code) in [("INT", 130), ("TERM", 143)] {
         let h = Harness::new();
@@ -217,7 +216,6 @@ fn interrupted_run_cleans_its_staging_folder() {
 /// Finding 5: two processes on one sweep folder at once (a requeued Slurm task while
 /// the first still runs): the second is refused with exit code 2 and the first goes on.
 #[test]
-#[ignore = "issue 16: fixed in a later commit"]
 fn second_resume_of_a_running_sweep_is_refused() {
     let h = Harness::new();
     small_sweep(&h, 4, 500);

@@ -176,9 +176,21 @@ pub(super) fn execute(
     }
     let reps = scn.config.simulation.replicates;
     let pb = progress(reps as u64 * scn.steps as u64, quiet, how.label);
-    let results =
-        simulation::simulate_keeping(&pop, scn, reps, threads, how.cascade, &|| pb.inc(1));
+    let results = simulation::simulate_keeping(
+        &pop,
+        scn,
+        reps,
+        threads,
+        how.cascade,
+        &|| pb.inc(1),
+        super::stop_flag(),
+    );
     pb.finish_and_clear();
+    if results.runs.len() < reps as usize {
+        // Dropping the staging folder removes it; the old results stay as they were.
+        return Err(anyhow::Error::new(crate::error::Interrupted)
+            .context(format!("nothing was saved: {} is unchanged", out.display())));
+    }
     let simulated = started.elapsed();
 
     let d = staging.path();

@@ -168,7 +168,13 @@ pub fn sweep(a: SweepArgs) -> Result<ExitCode> {
     let pb = progress(prepared.total, quiet, "runs");
     pb.set_position(prepared.done);
     pb.reset_eta();
-    let result = exec::execute(&file, &prepared, a.keep_series, &mut |_| pb.inc(1));
+    let result = exec::execute(
+        &file,
+        &prepared,
+        a.keep_series,
+        &mut |_| pb.inc(1),
+        super::stop_flag(),
+    );
     pb.finish_and_clear();
     result.with_context(|| format!("sweep results so far are in {}", dir.display()))?;
     let elapsed = started.elapsed().as_secs_f64();
