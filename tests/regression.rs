@@ -250,7 +250,6 @@ fn second_resume_of_a_running_sweep_is_refused() {
 /// out-of-range figure, an altered point, seed or parameter) is refused by `--resume`
 /// and `merge`, naming file:line and the field.
 #[test]
-#[ignore = "issue 16: fixed in a later commit"]
 fn damaged_runs_csv_rows_are_refused() {
     let h = Harness::new();
     small_sweep(&h, 2, 2);
