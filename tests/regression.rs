@@ -468,7 +468,6 @@ fn failed_removal_of_old_results_is_a_warning() {
 /// table row for a user in no chat, are refused with file:line instead of being
 /// truncated or added as an isolated user.
 #[test]
-#[ignore = "issue 16: fixed in a later commit"]
 fn csv_imports_refuse_extra_fields_and_unknown_users() {
     let h = Harness::new();
     let seeds = "[[seeds]]\nusers = 1\n";
