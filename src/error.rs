@@ -80,16 +80,38 @@ pub enum ImportError {
     File { file: PathBuf, reason: String },
 }
 
-/// A run that must not start because of its size.
+/// A run that must not start, or cannot go on, because of its size.
 #[derive(Debug, thiserror::Error)]
 pub enum CapacityError {
+    /// The estimate exceeds what the process may use (`limit` says which bound).
     #[error(
-        "the run needs about {} of memory but only {} is available; \
+        "the run needs about {} of memory but only {} is available ({limit}); \
          reduce population.users, the number of chats, or --threads",
         human_bytes(*needed),
         human_bytes(*available)
     )]
-    TooLarge { needed: u64, available: u64 },
+    TooLarge {
+        needed: u64,
+        available: u64,
+        limit: String,
+    },
+    /// The system refused the memory for a large array (an address-space or commit
+    /// limit lower than the guard could see).
+    #[error(
+        "out of memory: the system refused {} for {what}; \
+         reduce population.users, the number of chats, or --threads",
+        human_bytes(*bytes)
+    )]
+    Allocation { what: &'static str, bytes: u64 },
+}
+
+/// A population that cannot be built: its files are bad, or memory ran out.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    #[error(transparent)]
+    Capacity(#[from] CapacityError),
 }
 
 /// Work stopped on request (Ctrl-C, SIGTERM) before it was complete.

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod duration;
 pub mod engine;
 pub mod error;
+pub mod limits;
 pub mod metrics;
 pub mod output;
 pub mod plot;

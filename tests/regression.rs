@@ -323,7 +323,6 @@ fn damaged_runs_csv_rows_are_refused() {
 /// Finding 7: under an address-space limit (`ulimit -v`) a run too large for it is
 /// refused before it starts, with the figures and exit code 2, not aborted (134).
 #[test]
-#[ignore = "issue 16: fixed in a later commit"]
 fn memory_guard_respects_address_space_limit() {
     let h = Harness::new();
     h.write(

@@ -58,8 +58,12 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
         est.memberships
     );
     say!("  memory: {est}");
-    if let Some(avail) = simulation::available_memory() {
-        say!("  available: {}", human_bytes(avail));
+    if let Some(avail) = simulation::available_memory(threads) {
+        say!(
+            "  available: {} ({})",
+            human_bytes(avail.bytes),
+            avail.source
+        );
     }
     capacity?;
     Ok(ExitCode::SUCCESS)

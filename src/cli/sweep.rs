@@ -131,9 +131,18 @@ pub fn sweep(a: SweepArgs) -> Result<ExitCode> {
         .map(|s| simulation::estimate_memory(&s, 1, None).total_bytes)
         .max()
         .unwrap_or(0);
-    let needed = largest.saturating_mul(threads as u64);
-    if let Some(available) = simulation::available_memory().filter(|&m| needed > m) {
-        return Err(crate::error::CapacityError::TooLarge { needed, available }.into());
+    // The program itself is there once, not once per run.
+    let program = simulation::PROGRAM_BYTES;
+    let needed = (largest.saturating_sub(program))
+        .saturating_mul(threads as u64)
+        .saturating_add(program);
+    if let Some(b) = simulation::available_memory(threads).filter(|b| needed > b.bytes) {
+        return Err(crate::error::CapacityError::TooLarge {
+            needed,
+            available: b.bytes,
+            limit: b.source,
+        }
+        .into());
     }
     let file = SweepFile::new(&sw, origin, shard);
     let existing = match (a.resume, a.force) {
