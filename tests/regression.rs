@@ -229,6 +229,12 @@ fn second_resume_of_a_running_sweep_is_refused() {
     );
     let out = wait_output(second, Duration::from_secs(20), "second resume");
     let err = stderr(&out);
+    // Merging a folder a sweep still writes into is refused too.
+    let merge = wait_output(
+        spawn(&h, &["merge", "sw", "--out", "m", "--quiet"]),
+        Duration::from_secs(20),
+        "merge",
+    );
     let _ = Command::new("kill")
         .args(["-TERM", &first.id().to_string()])
         .status();
@@ -237,6 +243,8 @@ fn second_resume_of_a_running_sweep_is_refused() {
     assert!(err.contains("sw") && err.contains("another"), "{err}");
     assert_no_panic(&err);
     assert_eq!(first.status.code(), Some(143), "{}", stderr(&first));
+    assert_eq!(merge.status.code(), Some(2), "{}", stderr(&merge));
+    assert!(stderr(&merge).contains("in use by another grapevine process"));
     // No run id twice.
     let text = h.read("sw/runs.csv");
     let mut ids: Vec<&str> = text.lines().skip(1).map(|l| &l[..12]).collect();

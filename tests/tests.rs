@@ -4,7 +4,8 @@
 //! - `cli_run`: `grapevine run`/`check` on a tiny scenario, every output file checked.
 //! - `compare`: `grapevine compare` end to end (table, CSV, chart, `--reuse`), and the
 //!   common-random-numbers property that pairs its replicates.
-//! - `bad_input`: each class of bad input exits 2 with a precise message, no panic.
+//! - `bad_input`: each class of bad input exits 2 with a precise message, no panic
+//!   (docs/errors.md names the test of every class).
 //! - `invariants`: property tests of the engine's accounting on random small scenarios.
 //! - `determinism`: byte-identical results for any thread count.
 //! - `validate`: the quick validation suite against theory.

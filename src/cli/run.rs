@@ -55,6 +55,10 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
             let source = file.origin.base_scenario.clone();
             (scn, PathBuf::from("output").join(out), source)
         }
+        // clap does not enforce `requires` here: say it rather than ignore --run.
+        (_, None, Some(id)) => {
+            anyhow::bail!("--run {id} needs --from-sweep DIR, the folder of the sweep")
+        }
         (Some(path), _, _) => {
             let scn = load_scenario(path, a.seed, a.replicates)?;
             let out = PathBuf::from("output").join(&scn.name);
