@@ -38,13 +38,22 @@ impl Duration {
     }
 }
 
+/// Longest duration accepted, in minutes: a million days, the longest horizon
+/// (a million steps of one day). Every duration in whole steps then fits a `u32`.
+pub const MAX_MINUTES: f64 = 1_000_000.0 * 1440.0;
+
 /// Parses "90m", "6h", "2d", "1.5h", "30s", "1w"; a bare number is refused because the
 /// unit would be a guess.
 pub fn parse(text: &str) -> Result<Duration, String> {
     let t = text.trim();
-    let split = t.find(|c: char| c.is_ascii_alphabetic()).ok_or_else(|| {
-        format!("\"{text}\" has no unit; write e.g. \"90m\", \"6h\" or \"2d\" (s, m, h, d, w)")
-    })?;
+    // The unit is the trailing run of letters, so a number in scientific notation
+    // ("1e3h") keeps its exponent.
+    let split = t.trim_end_matches(|c: char| c.is_ascii_alphabetic()).len();
+    if split == t.len() {
+        return Err(format!(
+            "\"{text}\" has no unit; write e.g. \"90m\", \"6h\" or \"2d\" (s, m, h, d, w)"
+        ));
+    }
     let (num, unit) = t.split_at(split);
     let value: f64 = num.trim().parse().map_err(|_| {
         format!("\"{text}\" does not start with a number; write e.g. \"90m\", \"6h\" or \"2d\"")
@@ -64,6 +73,12 @@ pub fn parse(text: &str) -> Result<Duration, String> {
     if !value.is_finite() || value < 0.0 {
         return Err(format!(
             "\"{text}\" must be a finite, non-negative duration"
+        ));
+    }
+    if value * per_unit > MAX_MINUTES {
+        return Err(format!(
+            "\"{text}\" is out of range: durations are at most {} days",
+            MAX_MINUTES / 1440.0
         ));
     }
     Ok(Duration {
@@ -115,6 +130,10 @@ mod tests {
     fn refuses_bad_text() {
         assert!(parse("90").unwrap_err().contains("no unit"));
         assert!(parse("5y").unwrap_err().contains("unknown unit"));
+        // An exponent is part of the number, not of the unit.
+        assert_eq!(parse("1e3m").unwrap().minutes(), 1000.0);
+        assert!(parse("1e30h").unwrap_err().contains("at most 1000000 days"));
+        assert!(parse("1e400h").unwrap_err().contains("finite"));
         assert!(parse("-3h").is_err());
         assert!(parse("h").is_err());
     }

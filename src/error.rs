@@ -31,6 +31,39 @@ pub enum ScenarioError {
         file: PathBuf,
         violations: Vec<Violation>,
     },
+    /// A value of the wrong type or an unknown key, located: the file that set it (a
+    /// base of `within` when it came through `extends`), its line and key path.
+    #[error("{}", FieldError(file, line, field, message, within))]
+    Field {
+        file: PathBuf,
+        line: Option<usize>,
+        field: String,
+        message: String,
+        within: Option<PathBuf>,
+    },
+}
+
+struct FieldError<'a>(
+    &'a PathBuf,
+    &'a Option<usize>,
+    &'a String,
+    &'a String,
+    &'a Option<PathBuf>,
+);
+
+impl fmt::Display for FieldError<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let FieldError(file, line, field, message, within) = self;
+        write!(f, "{}", file.display())?;
+        if let Some(l) = line {
+            write!(f, ":{l}")?;
+        }
+        write!(f, ": {field}: {message}")?;
+        if let Some(w) = within {
+            write!(f, "\n  (in a base of {}, through `extends`)", w.display())?;
+        }
+        Ok(())
+    }
 }
 
 struct Invalid<'a>(&'a PathBuf, &'a [Violation]);
@@ -105,19 +138,25 @@ pub enum CapacityError {
     Allocation { what: &'static str, bytes: u64 },
 }
 
-/// A population that cannot be built: its files are bad, or memory ran out.
-#[derive(Debug, thiserror::Error)]
-pub enum BuildError {
-    #[error(transparent)]
-    Import(#[from] ImportError),
-    #[error(transparent)]
-    Capacity(#[from] CapacityError),
-}
-
 /// Work stopped on request (Ctrl-C, SIGTERM) before it was complete.
 #[derive(Debug, thiserror::Error)]
 #[error("stopped by a signal before the work was complete")]
 pub struct Interrupted;
+
+/// A scenario whose population cannot be built: too large for memory, a population
+/// file that cannot be imported, or ids the population does not have.
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    /// The run would not fit in memory (checked before anything is allocated).
+    #[error(transparent)]
+    Capacity(#[from] CapacityError),
+    /// An imported population file cannot be used.
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    /// A value checked against the population (seed or intervention ids) is wrong.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+}
 
 /// Output that cannot be written.
 #[derive(Debug, thiserror::Error)]
@@ -279,4 +318,75 @@ impl fmt::Display for BadPoints<'_> {
         }
         Ok(())
     }
+}
+
+/// Counts or outcomes that do not define a proportion or a paired difference.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ProbabilityError {
+    /// A proportion of zero runs.
+    #[error("no runs: a probability needs at least one run")]
+    NoRuns,
+    /// More runs with the event than runs.
+    #[error("{hits} runs with the event out of only {runs} runs")]
+    HitsExceedRuns { hits: u64, runs: u64 },
+    /// Paired outcomes of different lengths.
+    #[error(
+        "paired outcomes need one outcome per replicate on both sides: \
+         {reference} reference and {variant} variant replicates"
+    )]
+    Unpaired { reference: usize, variant: usize },
+    /// A confidence level outside (0, 1).
+    #[error("confidence level {0} is not strictly between 0 and 1")]
+    Level(f64),
+}
+
+/// A sensitivity design that cannot be built, or model outputs that cannot be analysed.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum SensitivityError {
+    /// A design without parameters.
+    #[error("a sensitivity design needs at least one parameter")]
+    NoParameters,
+    /// Too few trajectories, base samples or bootstrap resamples.
+    #[error("{what} must be at least {min}, got {got}")]
+    TooFew {
+        what: &'static str,
+        got: usize,
+        min: usize,
+    },
+    /// A Morris grid whose number of levels is odd or below 2.
+    #[error(
+        "a Morris grid needs an even number of levels (at least 2), got {0}: \
+         with an odd number the jump p/(2(p-1)) falls between levels"
+    )]
+    Levels(usize),
+    /// More parameters than the built-in Sobol sequence has dimensions for.
+    #[error(
+        "{parameters} parameters need {needed} dimensions of the Sobol sequence, which \
+         has direction numbers for {max}; use uniform base samples instead"
+    )]
+    TooManyParameters {
+        parameters: usize,
+        needed: usize,
+        max: usize,
+    },
+    /// A design with more model runs than is reasonable to ask for.
+    #[error("the design needs {rows} model runs, more than the {max} allowed")]
+    TooLarge { rows: u128, max: u64 },
+    /// A row id outside the design.
+    #[error("row {row} is not in the design, which has {rows} rows")]
+    Row { row: usize, rows: usize },
+    /// Outputs not one per row.
+    #[error("the design has {expected} rows but {got} outputs were given")]
+    Outputs { expected: usize, got: usize },
+    /// Outputs that are NaN or infinite; the first few rows are listed.
+    #[error(
+        "{count} output{} not finite (NaN or infinite), first at row{} {}",
+        if *count == 1 { " is" } else { "s are" },
+        if rows.len() == 1 { "" } else { "s" },
+        rows.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", ")
+    )]
+    NonFinite { count: usize, rows: Vec<usize> },
+    /// Every output equal: no variance to apportion among the parameters.
+    #[error("the output is the same in every run: it has no variance to apportion")]
+    ConstantOutput,
 }

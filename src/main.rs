@@ -2,11 +2,13 @@
 //! with their context chain, set the exit code (0 success, 1 a check failed, 2 bad
 //! input or usage, 130 or 143 stopped by Ctrl-C or SIGTERM; docs/errors.md).
 
+mod cli;
+
 use std::io::Write as _;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    match grapevine::cli::main() {
+    match cli::main() {
         Ok(code) => code,
         Err(e) => {
             // A closed stderr is no reason to panic: write what can be written.
@@ -22,7 +24,7 @@ fn main() -> ExitCode {
                 }
             }
             // Stopped by Ctrl-C or SIGTERM: 130 or 143, as a shell reports it.
-            ExitCode::from(grapevine::cli::signal_exit_code().unwrap_or(2))
+            ExitCode::from(cli::signal_exit_code().unwrap_or(2))
         }
     }
 }

@@ -1,12 +1,13 @@
-//! Orchestrates one scenario: builds (or imports) the population once, runs the
-//! replicates in parallel, and summarises each run.
+//! Orchestrates one scenario: builds (or imports) the population once ([`prepare`]),
+//! runs the replicates in parallel and summarises each run ([`simulate`]), all in
+//! memory; [`crate::output::write_run_folder`] writes the results as a separate step.
 //!
 //! Replicates run in waves of at most `threads` at a time so memory stays bounded by
 //! the number of threads, not the number of replicates; inside a replicate the engine
 //! parallelises its own phases.
 
 use crate::engine::{self, state::State, Params, RunOutput};
-use crate::error::{human_bytes, CapacityError};
+use crate::error::{human_bytes, CapacityError, PrepareError};
 use crate::metrics::summary::{self, RunSummary};
 use crate::population::{self, generate, Population};
 use crate::scenario::Scenario;
@@ -32,7 +33,7 @@ const TRANSPOSE_ENTRY_BYTES: u64 = std::mem::size_of::<(u32, u32, u8)>() as u64;
 
 /// Bytes kept per step of every replicate until the result files are written: the
 /// step record, and per camp its counts.
-const RECORD_BYTES: u64 = std::mem::size_of::<crate::metrics::record::StepRecord>() as u64 + 24;
+const RECORD_BYTES: u64 = std::mem::size_of::<crate::record::StepRecord>() as u64 + 24;
 const CAMP_RECORD_BYTES: u64 = 16;
 
 /// Estimated peak memory of a run before anything is allocated.
@@ -106,22 +107,22 @@ pub fn estimate_memory(
     let building = users * 8
         + TRANSPOSE_ENTRY_BYTES * memberships.min(crate::population::csr::TRANSPOSE_CHUNK);
     let building_bytes = if known.is_some() { 0 } else { building };
-    let replicates = scn.config.simulation.replicates as u64;
+    let replicates = scn.simulation.replicates as u64;
     let concurrent = (threads.max(1) as u64).min(replicates);
     // State arrays, plus unread copies and posts: bounded in practice by a few bytes per
     // membership while a rumor is at its peak.
     let mut per_replicate = users * State::BYTES_PER_USER + memberships * 2;
-    if scn.config.simulation.fresh_population && !scn.is_imported() {
+    if scn.simulation.fresh_population && !scn.is_imported() {
         per_replicate += population_bytes + building;
     }
-    let camps = scn.config.population.camps.len() as u64;
+    let camps = scn.population.camps.len() as u64;
     let per_step = RECORD_BYTES
         + if camps > 1 {
             camps * CAMP_RECORD_BYTES
         } else {
             0
         };
-    let kept_bytes = replicates * scn.steps as u64 * per_step;
+    let kept_bytes = replicates * scn.simulation.steps as u64 * per_step;
     let simulating = population_bytes + per_replicate * concurrent + kept_bytes;
     let built = population_bytes + building_bytes;
     MemoryEstimate {
@@ -158,10 +159,57 @@ pub fn check_capacity(estimate: &MemoryEstimate) -> Result<(), CapacityError> {
     }
 }
 
+/// Everything a run needs before its replicates, in the order that fails fast: memory
+/// for a generated population (checked before allocating it), the population itself,
+/// the checks that need it (seed and intervention ids), and memory for an imported
+/// population once its size is known. `threads` is the number of replicates that will
+/// run at once.
+pub fn prepare(scn: &Scenario, threads: usize) -> Result<Population, PrepareError> {
+    if !scn.is_imported() {
+        check_capacity(&estimate_memory(scn, threads, None))?;
+    }
+    let pop = build_population(scn)?;
+    check_against_population(scn, &pop)?;
+    if scn.is_imported() {
+        check_capacity(&estimate_memory(scn, threads, Some(&pop)))?;
+    }
+    Ok(pop)
+}
+
+/// Things about a population that make a run pointless or misleading without making it
+/// wrong, for the caller to show as warnings: no chat with two or more members (nobody
+/// can receive anything), or most users in no chat at all.
+pub fn warnings(pop: &Population) -> Vec<String> {
+    let mut out = Vec::new();
+    let chats = pop.n_chats();
+    let shared = (0..chats)
+        .filter(|&c| pop.chats.members.row_len(c) >= 2)
+        .count();
+    if shared == 0 {
+        out.push(format!(
+            "the population has no chat with two or more members ({} chats, {} users): \
+             nobody can receive the rumor",
+            chats,
+            pop.n_users()
+        ));
+    } else {
+        let alone = (0..pop.n_users())
+            .filter(|&u| pop.user_chats.row_len(u) == 0)
+            .count();
+        if alone * 2 > pop.n_users() {
+            out.push(format!(
+                "{alone} of {} users are in no chat: they can never be reached",
+                pop.n_users()
+            ));
+        }
+    }
+    out
+}
+
 /// Builds the scenario's population: generated, or imported from its files. A
 /// generated population whose large arrays the system refuses is
 /// [`CapacityError::Allocation`], not an abort.
-pub fn build_population(scn: &Scenario) -> Result<Population, crate::error::BuildError> {
+pub fn build_population(scn: &Scenario) -> Result<Population, PrepareError> {
     if scn.is_imported() {
         Ok(population::import::import(scn)?)
     } else {
@@ -175,28 +223,21 @@ pub fn check_against_population(
     pop: &Population,
 ) -> Result<(), crate::error::ScenarioError> {
     let mut violations = Vec::new();
-    for (i, seed) in scn.config.seeds.iter().enumerate() {
-        if let Some(ids) = &seed.ids {
-            if let Err(message) = engine::resolve_ids(pop, ids) {
-                violations.push(crate::error::Violation {
-                    field: format!("seeds[{i}].ids"),
-                    message,
-                });
-            }
-        }
-    }
-    for (i, iv) in scn.config.interventions.iter().enumerate() {
-        let ids = match iv {
-            crate::scenario::InterventionConfig::FactCheck { ids, .. }
-            | crate::scenario::InterventionConfig::Response { ids, .. } => ids,
-            _ => &None,
-        };
+    let named = scn
+        .seeds
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (format!("seeds[{i}].ids"), s.ids()))
+        .chain(
+            scn.interventions
+                .iter()
+                .enumerate()
+                .map(|(i, iv)| (format!("interventions[{i}].ids"), iv.action.ids())),
+        );
+    for (field, ids) in named {
         if let Some(ids) = ids {
             if let Err(message) = engine::resolve_ids(pop, ids) {
-                violations.push(crate::error::Violation {
-                    field: format!("interventions[{i}].ids"),
-                    message,
-                });
+                violations.push(crate::error::Violation { field, message });
             }
         }
     }
@@ -241,7 +282,7 @@ pub fn simulate_keeping(
     stop: &AtomicBool,
 ) -> Results {
     let params = Params::new(scn);
-    let fresh = scn.config.simulation.fresh_population && !scn.is_imported();
+    let fresh = scn.simulation.fresh_population && !scn.is_imported();
     let mut camp_sizes = vec![0u64; shared.camp_names.len()];
     for &c in &shared.users.camp {
         camp_sizes[c as usize] += 1;

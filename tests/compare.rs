@@ -305,7 +305,7 @@ fn simulate(toml: &str, name: &str) -> (Scenario, simulation::Results) {
     let scn = Scenario::from_toml_str(toml, name).unwrap();
     let pop = simulation::build_population(&scn).unwrap();
     simulation::check_against_population(&scn, &pop).unwrap();
-    let reps = scn.config.simulation.replicates;
+    let reps = scn.simulation.replicates;
     let results = simulation::simulate(&pop, &scn, reps, 2, &|| {});
     (scn, results)
 }
@@ -316,7 +316,7 @@ fn assert_common_random_numbers(intervention: &str, at_step: u32) {
     let toml = base().toml();
     let (_, plain) = simulate(&toml, "base");
     let (scn, varied) = simulate(&format!("{toml}\n{intervention}"), "variant");
-    assert_eq!(scn.config.interventions.len(), 1);
+    assert_eq!(scn.interventions.len(), 1);
     let t = at_step as usize;
     let mut differs_after = false;
     for (r, (a, b)) in plain.runs.iter().zip(&varied.runs).enumerate() {

@@ -310,7 +310,7 @@ proptest! {
         prop_assert_eq!(users, c.users);
         prop_assert_eq!(runs.len(), c.replicates as usize);
         for run in &runs {
-            prop_assert_eq!(run.records.len(), scn.steps as usize);
+            prop_assert_eq!(run.records.len(), scn.simulation.steps as usize);
             let mut prev = StepRecord { unaware: users, ..StepRecord::default() };
             for (t, r) in run.records.iter().enumerate() {
                 prop_assert_eq!(r.step as usize, t);

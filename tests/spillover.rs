@@ -43,7 +43,7 @@ const COMPLAINT: &str = r#"
 fn run(text: &str) -> (Scenario, Vec<RunOutput>) {
     let scn = Scenario::from_toml_str(text, "t").unwrap();
     let pop = generate(&scn);
-    let runs = simulation::simulate(&pop, &scn, scn.config.simulation.replicates, 2, &|| {}).runs;
+    let runs = simulation::simulate(&pop, &scn, scn.simulation.replicates, 2, &|| {}).runs;
     (scn, runs)
 }
 

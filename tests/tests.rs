@@ -6,9 +6,18 @@
 //!   common-random-numbers property that pairs its replicates.
 //! - `bad_input`: each class of bad input exits 2 with a precise message, no panic
 //!   (docs/errors.md names the test of every class).
+//! - `golden`: the exact output files of three tiny seeded scenarios, pinned in
+//!   `tests/golden/` (`GRAPEVINE_UPDATE_GOLDEN=1` rewrites them, for a reviewed change).
 //! - `invariants`: property tests of the engine's accounting on random small scenarios.
 //! - `determinism`: byte-identical results for any thread count.
+//! - `docs`: the column and figure tables of `docs/model.md` equal those generated
+//!   from the code (`GRAPEVINE_UPDATE_DOCS=1` rewrites them).
+//! - `scenarios`: every file under `scenarios/` loads, checks and runs at a tiny size.
 //! - `validate`: the quick validation suite against theory.
+//! - `regression_input`: one test per input finding of the reliability review (read
+//!   once and bounded, messages with file, line and field).
+//! - `sensitivity`: sensitivity designs computed row by row in shards give the same
+//!   analysis; the (ignored) dump for the SALib cross-check.
 //! - `sweep`: `grapevine sweep`/`merge`/`plot`/`run --from-sweep`: resume after kill,
 //!   shards and merge, invalid points.
 //! - `regression`: one test per finding of issue 16 (reliability), named after it.
@@ -19,9 +28,14 @@ mod bad_input;
 mod cli_run;
 mod compare;
 mod determinism;
+mod docs;
+mod golden;
 mod import;
 mod invariants;
 mod regression;
+mod regression_input;
+mod scenarios;
+mod sensitivity;
 mod spillover;
 mod sweep;
 mod validate;

@@ -1,10 +1,10 @@
 //! `grapevine check`: validate a scenario and estimate its size and memory.
 
-use super::{load_scenario, say};
-use crate::error::human_bytes;
-use crate::simulation;
+use super::{load_scenario, note, say};
 use anyhow::{Context, Result};
 use clap::Args;
+use grapevine::error::human_bytes;
+use grapevine::simulation;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -27,6 +27,9 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
     let est = if scn.is_imported() {
         let pop = simulation::build_population(&scn)?;
         simulation::check_against_population(&scn, &pop)?;
+        for w in simulation::warnings(&pop) {
+            note!("warning: {w}");
+        }
         simulation::estimate_memory(&scn, threads, Some(&pop))
     } else {
         simulation::estimate_memory(&scn, threads, None)
@@ -40,11 +43,11 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
     );
     say!(
         "  {} steps of {} min ({} h), {} replicates, seed {}",
-        scn.steps,
-        scn.step_minutes,
-        scn.config.simulation.horizon.hours(),
-        scn.config.simulation.replicates,
-        scn.config.simulation.seed
+        scn.simulation.steps,
+        scn.simulation.step_minutes,
+        scn.simulation.horizon.hours(),
+        scn.simulation.replicates,
+        scn.simulation.seed
     );
     let kind = if scn.is_imported() {
         "imported"

@@ -6,17 +6,17 @@
 //! plus `comparison.csv` and `comparison.png`/`.svg`. Each scenario folder is staged and
 //! swapped in when complete, so a failure in a later scenario keeps the earlier ones
 //! for `--reuse`. The comparison is always computed from the files in those folders
-//! ([`crate::output::results`]), whether just written or reused.
+//! ([`grapevine::output::results`]), whether just written or reused.
 
 use super::run::{execute, Execute};
 use super::{init_threads, load_scenario, note, say, ExecArgs};
-use crate::metrics::comparison::{compare as compare_arms, Arm};
-use crate::output::comparison::{comparison_chart, table, write_comparison, Curve};
-use crate::output::{dir, results};
-use crate::scenario::Scenario;
-use crate::simulation;
 use anyhow::{bail, Context, Result};
 use clap::Args;
+use grapevine::metrics::comparison::{compare as compare_arms, Arm};
+use grapevine::output::comparison::{comparison_chart, table, write_comparison, Curve};
+use grapevine::output::{dir, results};
+use grapevine::scenario::Scenario;
+use grapevine::simulation;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -101,7 +101,7 @@ pub fn compare(a: CompareArgs) -> Result<ExitCode> {
                         "[{}/{n}] {}: running {} replicates",
                         i + 1,
                         scn.name,
-                        scn.config.simulation.replicates
+                        scn.simulation.replicates
                     );
                 }
                 let how = Execute {

@@ -2,9 +2,9 @@
 //! a scenario can import back (`members`, `chat_table`, `user_table`).
 
 use super::{init_threads, note, report_saved, say, ExecArgs};
-use crate::population::export;
 use anyhow::Result;
 use clap::Args;
+use grapevine::population::export;
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use crate::scenario::Scenario;
+use grapevine::scenario::Scenario;
 
 /// Prints a line on stdout; a closed pipe (`grapevine check x | head`) is not an error.
 macro_rules! say {
@@ -41,7 +41,7 @@ pub(crate) use say;
 
 /// Reports a finished swap of a result folder: a warning if the old results could not
 /// be removed (the new ones are saved: not an error, exit code 0).
-pub(crate) fn report_saved(done: &crate::output::dir::Committed) {
+pub(crate) fn report_saved(done: &grapevine::output::dir::Committed) {
     if let Some((old, e)) = &done.old_copy_left {
         note!(
             "warning: results saved in {}, but the old copy could not be removed: {}: {e}; \
@@ -210,17 +210,12 @@ pub fn progress(total: u64, quiet: bool, what: &str) -> ProgressBar {
 
 /// Loads a scenario file with the CLI's overrides applied.
 pub fn load_scenario(path: &Path, seed: Option<u64>, replicates: Option<u32>) -> Result<Scenario> {
-    let mut scn = Scenario::load(path)?;
-    if seed.is_some() || replicates.is_some() {
-        let mut cfg = scn.config.clone();
+    Ok(Scenario::load_adjusted(path, |cfg| {
         if let Some(s) = seed {
             cfg.simulation.seed = s;
         }
         if let Some(r) = replicates {
             cfg.simulation.replicates = r;
         }
-        let name = scn.name.clone();
-        scn = Scenario::check(cfg, scn.path.clone(), &name)?;
-    }
-    Ok(scn)
+    })?)
 }

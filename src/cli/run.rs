@@ -6,13 +6,14 @@
 use super::{
     init_threads, load_scenario, note, progress, report_notes, report_saved, say, ExecArgs,
 };
-use crate::metrics::summary::RunSummary;
-use crate::output::{charts, dir, files};
-use crate::population::Population;
-use crate::scenario::Scenario;
-use crate::simulation;
 use anyhow::{Context, Result};
 use clap::Args;
+use grapevine::error::PrepareError;
+use grapevine::metrics::summary::RunSummary;
+use grapevine::output::{self, dir};
+use grapevine::population::Population;
+use grapevine::scenario::Scenario;
+use grapevine::simulation;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -46,7 +47,7 @@ pub struct RunArgs {
 pub fn run(a: RunArgs) -> Result<ExitCode> {
     let (scn, default_out, source) = match (&a.scenario, &a.from_sweep, &a.run) {
         (_, Some(dir), Some(id)) => {
-            let file = crate::sweep::SweepFile::read(dir)?;
+            let file = grapevine::sweep::SweepFile::read(dir)?;
             let index = file.sweep.run_index(id)?;
             let scn = file
                 .run_scenario(index)
@@ -70,7 +71,7 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
     let threads = init_threads(a.exec.threads)?;
     let quiet = a.exec.quiet;
     let started = std::time::Instant::now();
-    let reps = scn.config.simulation.replicates;
+    let reps = scn.simulation.replicates;
     let (out, summaries) = execute(
         &scn,
         &source,
@@ -84,7 +85,7 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
     )?;
 
     if !quiet {
-        let agg = crate::metrics::summary::aggregate(&summaries);
+        let agg = grapevine::metrics::summary::aggregate(&summaries);
         let get = |k: &str| {
             agg.iter()
                 .find(|(n, _)| *n == k)
@@ -119,38 +120,31 @@ pub(super) struct Execute<'a> {
     pub label: &'a str,
 }
 
-/// Everything `grapevine run` does once the scenario is loaded: checks its size,
-/// builds the population, runs every replicate and writes the result folder `out`
-/// (staged, swapped in only when complete). `file` names the scenario in messages.
-/// Returns the folder and the per-run summaries.
-/// Everything a command checks before its real work, in the order that fails fast:
-/// memory for a generated population (before allocating it), the destination folder
-/// (staged now, so an unwritable one is found before any work), then the population
-/// itself, checks that need it (seed ids) and memory for an imported one.
+/// The destination folder, staged now so an unwritable one is found before any work,
+/// and the population (see [`simulation::prepare`]). `file` names the scenario in
+/// messages about its size.
 pub(super) fn prepare(
     scn: &Scenario,
     file: &Path,
     out: &Path,
     threads: usize,
 ) -> Result<(dir::Staging, Population)> {
-    let capacity = |pop: Option<&Population>| {
-        simulation::check_capacity(&simulation::estimate_memory(scn, threads, pop))
-            .with_context(|| format!("scenario {}", file.display()))
-    };
-    if !scn.is_imported() {
-        capacity(None)?;
-    }
     let staging =
         dir::Staging::new(out).with_context(|| format!("output folder {}", out.display()))?;
     report_notes(staging.notes());
-    let pop = simulation::build_population(scn)?;
-    simulation::check_against_population(scn, &pop)?;
-    if scn.is_imported() {
-        capacity(Some(&pop))?;
-    }
+    let pop = simulation::prepare(scn, threads).map_err(|e| match e {
+        PrepareError::Capacity(e) => {
+            anyhow::Error::new(e).context(format!("scenario {}", file.display()))
+        }
+        other => other.into(),
+    })?;
     Ok((staging, pop))
 }
 
+/// Everything `grapevine run` does once the scenario is loaded: prepares the folder
+/// and the population, runs every replicate and writes the result folder `out`
+/// (staged, swapped in only when complete). Returns the folder and the per-run
+/// summaries.
 pub(super) fn execute(
     scn: &Scenario,
     file: &Path,
@@ -161,6 +155,9 @@ pub(super) fn execute(
     let started = std::time::Instant::now();
     let (staging, pop) = prepare(scn, file, out, threads)?;
     let built = started.elapsed();
+    for w in simulation::warnings(&pop) {
+        note!("warning: {w}");
+    }
     if !quiet {
         note!(
             "population: {} users, {} chats, {} memberships ({:.1} s)",
@@ -172,14 +169,12 @@ pub(super) fn execute(
         if let Some(r) = &pop.import_report {
             note!(
                 "import: {} rows read, {} self-loops and {} duplicates dropped",
-                r.rows_read,
-                r.self_loops_dropped,
-                r.duplicates_dropped
+                r.rows_read, r.self_loops_dropped, r.duplicates_dropped
             );
         }
     }
-    let reps = scn.config.simulation.replicates;
-    let pb = progress(reps as u64 * scn.steps as u64, quiet, how.label);
+    let reps = scn.simulation.replicates;
+    let pb = progress(reps as u64 * scn.simulation.steps as u64, quiet, how.label);
     let results = simulation::simulate_keeping(
         &pop,
         scn,
@@ -192,23 +187,11 @@ pub(super) fn execute(
     pb.finish_and_clear();
     if results.runs.len() < reps as usize {
         // Dropping the staging folder removes it; the old results stay as they were.
-        return Err(anyhow::Error::new(crate::error::Interrupted)
+        return Err(anyhow::Error::new(grapevine::error::Interrupted)
             .context(format!("nothing was saved: {} is unchanged", out.display())));
     }
     let simulated = started.elapsed();
-
-    let d = staging.path();
-    files::write_timeseries(&d.join("timeseries.csv"), scn, &pop, &results.runs)?;
-    let table = files::BandTable::new(scn, &results.runs);
-    files::write_bands(&d.join("bands.csv"), &table)?;
-    files::write_summary(&d.join("summary.json"), scn, &pop, &results.summaries)?;
-    if how.cascade {
-        files::write_cascade(&d.join("cascade.csv"), &pop, &results.runs)?;
-    }
-    charts::virality_chart(d, scn, &table, pop.n_users() as u64, &results.runs)?;
-    if scn.config.public.is_some() {
-        charts::spillover_chart(d, scn, &table, pop.n_users() as u64, &results.runs)?;
-    }
+    output::write_run_folder(staging.path(), scn, &pop, &results, how.cascade)?;
     let done = staging
         .commit()
         .with_context(|| format!("saving results to {}", out.display()))?;

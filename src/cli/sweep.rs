@@ -1,13 +1,13 @@
 //! `grapevine sweep`, `grapevine merge` and `grapevine plot`: parameter sweeps from
 //! the command line. Flags, the Slurm environment, the progress bar and the final
-//! report live here; everything else is in [`crate::sweep`].
+//! report live here; everything else is in [`grapevine::sweep`].
 
 use super::{init_threads, note, progress, say, ExecArgs};
-use crate::error::human_bytes;
-use crate::simulation;
-use crate::sweep::{self, aggregate, chart, exec, merge, SweepFile};
 use anyhow::{Context, Result};
 use clap::Args;
+use grapevine::error::human_bytes;
+use grapevine::simulation;
+use grapevine::sweep::{self, aggregate, chart, exec, merge, SweepFile};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -137,7 +137,7 @@ pub fn sweep(a: SweepArgs) -> Result<ExitCode> {
         .saturating_mul(threads as u64)
         .saturating_add(program);
     if let Some(b) = simulation::available_memory(threads).filter(|b| needed > b.bytes) {
-        return Err(crate::error::CapacityError::TooLarge {
+        return Err(grapevine::error::CapacityError::TooLarge {
             needed,
             available: b.bytes,
             limit: b.source,
@@ -242,10 +242,7 @@ pub fn merge(a: MergeArgs) -> Result<ExitCode> {
     if !a.quiet {
         note!(
             "merged {} folders: {} of {} runs, {} repeated rows dropped",
-            report.inputs,
-            report.written,
-            report.runs,
-            report.duplicates
+            report.inputs, report.written, report.runs, report.duplicates
         );
         for t in &report.torn {
             note!("  {}: torn last line of runs.csv ignored", t.display());

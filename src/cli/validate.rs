@@ -1,9 +1,9 @@
 //! `grapevine validate`: the engine against theory.
 
 use super::{init_threads, note, say, ExecArgs};
-use crate::output::dir;
 use anyhow::Result;
 use clap::Args;
+use grapevine::output::dir;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -22,18 +22,18 @@ pub struct ValidateArgs {
 pub fn validate(a: ValidateArgs) -> Result<ExitCode> {
     let threads = init_threads(a.exec.threads)?;
     let sizes = if a.quick {
-        crate::validation::Sizes::QUICK
+        grapevine::validation::Sizes::QUICK
     } else {
-        crate::validation::Sizes::FULL
+        grapevine::validation::Sizes::FULL
     };
     let quiet = a.exec.quiet;
     let started = std::time::Instant::now();
-    let rows = crate::validation::run_suite(&sizes, threads, &|family| {
+    let rows = grapevine::validation::run_suite(&sizes, threads, &|family| {
         if !quiet {
             note!("[{:>6.1} s] {family}", started.elapsed().as_secs_f64());
         }
     });
-    say!("{}", crate::validation::format_table(&rows));
+    say!("{}", grapevine::validation::format_table(&rows));
     if let Some(path) = &a.csv {
         dir::write_atomic(path, |w| {
             let mut c = csv::Writer::from_writer(w);

@@ -1,6 +1,6 @@
 //! The chance that reading one copy convinces a reader.
 //!
-//! Logistic model (MODEL.md, step 3), with trust and skepticism centred at 0.5 so that
+//! Logistic model (`docs/model.md#belief`), with trust and skepticism centred at 0.5 so that
 //! `appeal` reads as "chance that an average reader in a middling-trust chat believes
 //! a first copy":
 //!
@@ -53,18 +53,18 @@ pub enum BeliefModel {
 impl BeliefModel {
     /// The model a scenario asks for.
     pub fn new(scn: &Scenario) -> BeliefModel {
-        let b = &scn.config.belief;
+        let b = &scn.belief;
         match b.model {
             scenario::BeliefModel::Constant => BeliefModel::Constant(b.probability),
             scenario::BeliefModel::Logistic => {
-                let a = scn.config.rumor.appeal;
+                let a = scn.rumor.appeal;
                 BeliefModel::Logistic {
                     base: (a / (1.0 - a)).ln(),
                     trust_weight: b.trust_weight,
                     skepticism_weight: b.skepticism_weight,
                     camp_weight: b.camp_weight,
                     repetition_weight: b.repetition_weight,
-                    target: scn.target_camp,
+                    target: scn.rumor.target_camp,
                 }
             }
         }

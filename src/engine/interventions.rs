@@ -6,12 +6,13 @@
 //! never shifts another decision's random numbers: a scenario and a variant that
 //! differs only by an intervention agree exactly until it first changes something.
 
+use super::seeding::{random_chats, random_users, resolve_ids};
 use super::state::{flag, Belief, Role};
-use super::{random_chats, random_users, resolve_ids, Msg, Post, Run, NO_CHAT, NO_SENDER};
-use crate::metrics::StepRecord;
+use super::{Msg, Post, Run, NO_CHAT, NO_SENDER};
 use crate::population::{Population, NO_OWNER};
+use crate::record::StepRecord;
 use crate::rng::{self, Purpose};
-use crate::scenario::{ChatKind, Condition, InterventionConfig, Limit, Scenario};
+use crate::scenario::{Action, BanRule, Condition, CorrectionTarget, Scenario, Trigger};
 use std::collections::{BTreeMap, HashSet};
 
 /// Salt separating moderation's per-chat draws from other intervention draws.
@@ -23,7 +24,7 @@ struct Planned {
     at_step: Option<u32>,
     condition: Option<Condition>,
     fired: Option<u32>,
-    config: InterventionConfig,
+    action: Action,
 }
 
 /// A moderation that is in force.
@@ -80,15 +81,19 @@ impl Interventions {
     /// The interventions of a scenario, none fired yet.
     pub fn new(scn: &Scenario) -> Interventions {
         let planned = scn
-            .config
             .interventions
             .iter()
-            .zip(&scn.conditions)
-            .map(|(iv, cond)| Planned {
-                at_step: iv.trigger().0.map(|d| scn.step_of(d)),
-                condition: *cond,
-                fired: None,
-                config: iv.clone(),
+            .map(|iv| {
+                let (at_step, condition) = match &iv.trigger {
+                    Trigger::At(d) => (Some(scn.step_of(*d)), None),
+                    Trigger::When { condition, .. } => (None, Some(*condition)),
+                };
+                Planned {
+                    at_step,
+                    condition,
+                    fired: None,
+                    action: iv.action.clone(),
+                }
             })
             .collect();
         Interventions {
@@ -100,7 +105,7 @@ impl Interventions {
             moderation_events: BTreeMap::new(),
             ban_events: BTreeMap::new(),
             min_posts: None,
-            step_minutes: scn.step_minutes,
+            step_minutes: scn.simulation.step_minutes,
         }
     }
 
@@ -192,8 +197,8 @@ pub(crate) fn act(run: &mut Run, t: u32) {
     for i in due {
         if run.interventions.planned[i].fired.is_none() {
             run.interventions.planned[i].fired = Some(t);
-            let config = run.interventions.planned[i].config.clone();
-            fire(run, i, &config, t);
+            let action = run.interventions.planned[i].action.clone();
+            fire(run, i, &action, t);
         }
     }
     if let Some(chats) = run.interventions.moderation_events.remove(&t) {
@@ -206,14 +211,13 @@ pub(crate) fn act(run: &mut Run, t: u32) {
     }
 }
 
-fn fire(run: &mut Run, index: usize, config: &InterventionConfig, t: u32) {
+fn fire(run: &mut Run, index: usize, action: &Action, t: u32) {
     let (seed, r) = (run.seed, run.run);
     let key = |agent: u64| rng::stream(seed, r, 1000 + index as u64, agent, Purpose::Intervention);
-    match config {
-        InterventionConfig::ForwardLimit {
+    match action {
+        Action::ForwardLimit {
             limit,
             labelled_limit,
-            ..
         } => {
             run.rules.forward_limit = limit.get();
             // Labelled copies are never allowed more chats than unlabelled ones.
@@ -222,67 +226,51 @@ fn fire(run: &mut Run, index: usize, config: &InterventionConfig, t: u32) {
                 run.rules.labelled_limit = l.get();
             }
         }
-        InterventionConfig::Label {
+        Action::Label {
             hops,
             penalty,
             forward_limit,
-            ..
         } => {
             run.rules.label_hops = *hops;
             if let Some(p) = penalty {
                 run.rules.label_penalty = *p;
             }
-            run.rules.labelled_limit = forward_limit.unwrap_or(Limit::Count(1)).get();
+            run.rules.labelled_limit = forward_limit.get();
         }
-        InterventionConfig::FactCheck {
-            users,
-            ids,
-            subscribers,
-            chats,
-            chat_kind,
-            camp,
-            ..
-        } => {
+        Action::FactCheck { target } => {
             let pop = run.pop;
-            let camp = super::camp_id(pop, camp.as_deref());
             let mut rng = key(0);
-            let checkers: Vec<u32> = match (users, ids) {
-                (Some(n), _) => random_users(pop, camp, *n as usize, &mut rng),
-                (_, Some(ids)) => resolve_ids(pop, ids).unwrap_or_default(),
-                _ => Vec::new(),
+            let checkers: Vec<u32> = match target {
+                &CorrectionTarget::Users { count, camp } => {
+                    random_users(pop, camp, count as usize, &mut rng)
+                }
+                CorrectionTarget::Ids(ids) => resolve_ids(pop, ids).unwrap_or_default(),
+                CorrectionTarget::Subscribers { .. } | CorrectionTarget::Chats { .. } => Vec::new(),
             };
             for u in checkers {
                 start_correction(run, u);
                 run.set_corr_source(u, super::state::NO_POST);
                 run.schedule(u, t as u64, Msg::Correction);
             }
-            if let Some(n) = subscribers {
-                let to = random_users(pop, camp, *n as usize, &mut rng);
+            if let &CorrectionTarget::Subscribers { count, camp } = target {
+                let to = random_users(pop, camp, count as usize, &mut rng);
                 let pid = run.add_post(Post::original(pop, NO_SENDER, NO_CHAT, Msg::Correction));
                 run.direct.push((pid, to));
             }
-            if let (Some(n), Some(kind)) = (chats, chat_kind) {
-                for (chat, poster) in random_chats(pop, *kind, camp, *n as usize, &mut rng) {
+            if let &CorrectionTarget::Chats { count, kind, camp } = target {
+                for (chat, poster) in random_chats(pop, kind, camp, count as usize, &mut rng) {
                     start_correction(run, poster);
                     run.add_post(Post::original(pop, poster, chat, Msg::Correction));
                 }
             }
         }
-        InterventionConfig::Moderation {
+        Action::Moderation {
             share,
             delay,
-            chat_kinds,
-            ..
+            kinds: moderated,
         } => {
-            let default_kinds = [
-                ChatKind::Family,
-                ChatKind::Friends,
-                ChatKind::Work,
-                ChatKind::Community,
-                ChatKind::Political,
-            ];
             let mut kinds = [false; 7];
-            for k in chat_kinds.as_deref().unwrap_or(&default_kinds) {
+            for k in moderated {
                 kinds[k.index()] = true;
             }
             let delay_steps = run.interventions.steps(*delay);
@@ -303,41 +291,36 @@ fn fire(run: &mut Run, index: usize, config: &InterventionConfig, t: u32) {
                 run.interventions.rumor_posted(run.pop, seed, r, c, t);
             }
         }
-        InterventionConfig::Ban {
-            delay,
-            top,
-            min_posts,
-            ..
-        } => {
+        Action::Ban { delay, rule } => {
             let d = run.interventions.steps(*delay);
-            if let Some(k) = top {
-                run.interventions
+            match *rule {
+                BanRule::Top(k) => run
+                    .interventions
                     .ban_events
                     .entry(t + d)
                     .or_default()
-                    .push(Ban::Top(*k));
-            }
-            if let Some(x) = min_posts {
-                run.interventions.min_posts = Some((*x, d));
-                for &u in &run.posters {
-                    if run.state.posts_made[u as usize] as u32 >= *x {
-                        run.interventions
-                            .ban_events
-                            .entry(t + d)
-                            .or_default()
-                            .push(Ban::User(u));
+                    .push(Ban::Top(k)),
+                BanRule::MinPosts(x) => {
+                    run.interventions.min_posts = Some((x, d));
+                    for &u in &run.posters {
+                        if run.state.posts_made[u as usize] as u32 >= x {
+                            run.interventions
+                                .ban_events
+                                .entry(t + d)
+                                .or_default()
+                                .push(Ban::User(u));
+                        }
                     }
                 }
             }
         }
-        InterventionConfig::Response {
+        Action::Response {
             ids,
             acceptance,
             efficacy,
             public_damping,
-            ..
         } => {
-            run.response_effect = (acceptance.unwrap_or(1.0), efficacy.unwrap_or(1.0));
+            run.response_effect = (*acceptance, *efficacy);
             let sources: Vec<u32> = match ids {
                 Some(ids) => resolve_ids(run.pop, ids).unwrap_or_default(),
                 None => complaint_sources(run, t),
@@ -358,17 +341,14 @@ fn fire(run: &mut Run, index: usize, config: &InterventionConfig, t: u32) {
                 }
                 if pop.users.followers[u as usize] > 0 {
                     if let Some(public) = run.public.as_mut() {
-                        public.damp(public_damping.unwrap_or(0.5));
+                        public.damp(*public_damping);
                     }
                 }
             }
         }
-        InterventionConfig::Prebunk {
-            share, boost, camp, ..
-        } => {
-            let camp = super::camp_id(run.pop, camp.as_deref());
+        &Action::Prebunk { share, boost, camp } => {
             // One boost applies to every prebunked user: the largest one fired.
-            run.rules.prebunk_boost = run.rules.prebunk_boost.max(*boost as f32);
+            run.rules.prebunk_boost = run.rules.prebunk_boost.max(boost as f32);
             for u in 0..run.pop.n_users() as u32 {
                 if camp.is_none_or(|c| run.pop.users.camp[u as usize] == c)
                     && rng::uniform(
@@ -377,7 +357,7 @@ fn fire(run: &mut Run, index: usize, config: &InterventionConfig, t: u32) {
                         1000 + index as u64,
                         u as u64,
                         Purpose::Intervention,
-                    ) < *share
+                    ) < share
                 {
                     run.state.flags[u as usize] |= flag::PREBUNKED;
                 }
@@ -501,10 +481,10 @@ mod tests {
     fn outputs_of(base: &str, extra: &str) -> Vec<RunOutput> {
         let scn = Scenario::from_toml_str(&format!("{base}\n{extra}"), "t").unwrap();
         let pop = generate(&scn);
-        simulation::simulate(&pop, &scn, scn.config.simulation.replicates, 2, &|| {}).runs
+        simulation::simulate(&pop, &scn, scn.simulation.replicates, 2, &|| {}).runs
     }
 
-    fn total(runs: &[RunOutput], f: impl Fn(&crate::metrics::StepRecord) -> u64) -> u64 {
+    fn total(runs: &[RunOutput], f: impl Fn(&crate::record::StepRecord) -> u64) -> u64 {
         runs.iter().map(|r| f(r.records.last().unwrap())).sum()
     }
 
@@ -531,6 +511,31 @@ mod tests {
         iv.user_posted(10, 2, 3, 6); // reached exactly
         let events: Vec<(u32, usize)> = iv.ban_events.iter().map(|(&s, b)| (s, b.len())).collect();
         assert_eq!(events, [(7, 1), (8, 1)]);
+    }
+
+    /// On a hand-built population (two groups joined by user 2, seeded at user 0), 3 of
+    /// 5 users are reached after step 0 and all 5 after step 1: a `reach > 50%`
+    /// condition fires at the start of step 1, a `reach > 90%` one at the start of step
+    /// 2, each once; an `at` intervention fires in the step its time falls in.
+    #[test]
+    fn conditions_fire_at_the_start_of_the_next_step() {
+        use super::super::testkit::World;
+        use crate::scenario::{ChatKind, SeedTarget};
+        let chats: [(ChatKind, &[u32]); 2] = [
+            (ChatKind::Friends, &[0, 1, 2]),
+            (ChatKind::Friends, &[2, 3, 4]),
+        ];
+        let mut w = World::with(
+            "[[interventions]]\nkind = \"forward_limit\"\nwhen = \"reach > 50%\"\nlimit = 1\n\
+             [[interventions]]\nkind = \"forward_limit\"\nwhen = \"reach > 90%\"\nlimit = 1\n\
+             [[interventions]]\nkind = \"label\"\nat = \"20m\"\nhops = 1\n",
+            5,
+            &chats,
+        );
+        w.seed(0.0, SeedTarget::Ids(vec!["0".into()]));
+        let out = crate::engine::run_replicate(&w.pop, &w.scn, &w.params, 0, &|| {});
+        assert_eq!((out.records[0].reached, out.records[1].reached), (3, 5));
+        assert_eq!(out.fired, [Some(1), Some(2), Some(2)]);
     }
 
     #[test]

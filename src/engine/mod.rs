@@ -1,22 +1,30 @@
-//! The engine: runs the step of MODEL.md for one replicate on a shared population.
+//! The engine: runs the step of `docs/model.md#one-step` for one replicate on a shared
+//! population. This file holds a replicate's state ([`Replicate`]), the run loop and
+//! the order of the phases; each phase lives in a file of its own.
 //!
 //! One step, in order:
 //! 0. **Interventions** due now fire ([`interventions`]); moderation and ban events
 //!    scheduled earlier take effect.
-//! 1. **Posting**: spreaders whose share action is due (and seeds due now) pick chats
-//!    ([`choice`]) and post; each chosen chat is one post. The correction, once
-//!    launched, travels by the same machinery.
-//! 2. **Delivery**: every member of a posted chat except the sender gets a copy. First
-//!    copies extend the cascade tree; a sender whose recipients already knew the story
-//!    may stop (stifling).
-//! 3. **Reading**: users with unread copies read all of them with probability
-//!    activity x rhythm; copies act one after another in posting order ([`belief`]);
-//!    new believers (and a few rejecters) become spreaders after a delay. The step at
-//!    which a user will read is found when copies reach them (the first step whose
-//!    keyed draw says they open the app), and the copies wait in that step's inbox: a
-//!    step touches only the users who read in it, not every user with unread copies.
-//! 4. **Recording**: the counts are kept current on every transition, so a record costs
-//!    O(camps); trigger conditions are evaluated on it.
+//! 1. **Posting** (`posting.rs`): spreaders whose share action is due (and seeds due
+//!    now, placed by `seeding.rs`) pick chats ([`choice`]) and post; each chosen chat is
+//!    one post (`message.rs`). The correction, once launched, travels by the same
+//!    machinery.
+//! 2. **Delivery** (`delivery.rs`): every member of a posted chat except the sender
+//!    gets a copy. First copies extend the cascade tree; a sender whose recipients
+//!    already knew the story may stop (stifling).
+//! 3. **Reading** (`reading.rs`): users with unread copies read all of them with
+//!    probability activity x rhythm; copies act one after another in posting order
+//!    ([`belief`]); new believers (and a few rejecters) become spreaders after a delay.
+//!    The step at which a user will read is found when copies reach them (the first
+//!    step whose keyed draw says they open the app), and the copies wait in that step's
+//!    inbox: a step touches only the users who read in it, not every user with unread
+//!    copies.
+//! 4. **Recording**: the counts are kept current on every transition ([`state`]), so a
+//!    record costs O(camps); the [`public`] layer adds its columns, and trigger
+//!    conditions are evaluated on the record ([`interventions`]).
+//!
+//! What every phase is run with (rules in force, parameters derived once per scenario)
+//! is in `params.rs`.
 //!
 //! Every phase reads the state as it was when the phase began and writes its changes
 //! afterwards in a fixed order; every random draw is keyed by (seed, replicate, step,
@@ -31,227 +39,33 @@
 
 pub mod belief;
 pub mod choice;
+mod delivery;
 pub mod interventions;
+mod message;
+mod params;
+mod posting;
 pub mod public;
+mod reading;
+mod seeding;
 pub mod state;
+#[cfg(test)]
+mod testkit;
 
-use crate::metrics::{CampCounts, CascadeEntry, StepRecord};
-use crate::population::{Population, NO_OWNER};
+use crate::population::Population;
+use crate::record::{CascadeEntry, StepRecord};
+pub use crate::record::{RunOutput, Stages};
 use crate::rng::{self, Purpose};
-use crate::scenario::{ChatKind, DelayDist, Limit, Scenario};
-use belief::BeliefModel;
-use choice::ChatChooser;
+use crate::scenario::Scenario;
 use interventions::Interventions;
-use rand::Rng as _;
-use rayon::prelude::*;
-use state::{flag, Belief, Role, State, NO_POST, NO_STEP};
+use message::Inbox;
+pub use message::{Msg, Post, NO_CHAT, NO_SENDER};
+pub use params::{Params, Rules};
+pub use seeding::resolve_ids;
+use seeding::SeedStep;
+use state::{flag, Belief, State, NO_POST};
 
 /// Work items below which a phase runs sequentially: rayon's overhead would dominate.
 const PAR_MIN: usize = 2048;
-/// Chat id of posts delivered straight to a list of users (mass messages, a
-/// fact-checker's subscribers) rather than through one of the population's chats.
-pub const NO_CHAT: u32 = u32::MAX;
-/// Sender id of posts from outside the population (a fact-checker's channel).
-pub const NO_SENDER: u32 = u32::MAX;
-
-/// Everything one replicate produced.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RunOutput {
-    /// One record per step.
-    pub records: Vec<StepRecord>,
-    /// Per step, per camp: reached and believers (empty with a single camp).
-    pub camp_records: Vec<Vec<CampCounts>>,
-    /// One entry per user reached, in the order they were reached.
-    pub cascade: Vec<CascadeEntry>,
-    /// Step at which each intervention fired (None if it never did).
-    pub fired: Vec<Option<u32>>,
-    /// Steps of the first public post, press pickup and crisis (None if never).
-    pub stages: Stages,
-}
-
-/// When the spill-over stages were first reached.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Stages {
-    pub first_public_post: Option<u32>,
-    pub press: Option<u32>,
-    pub crisis: Option<u32>,
-}
-
-/// Which message a post carries.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Msg {
-    Rumor,
-    Correction,
-    /// An organisation's answer to a complaint (a `response` intervention).
-    Response,
-}
-
-/// One post: a copy of a message sent into one chat (or straight to a list of users).
-#[derive(Clone, Copy, Debug)]
-pub struct Post {
-    pub sender: u32,
-    pub chat: u32,
-    pub hop: u32,
-    pub labelled: bool,
-    pub msg: Msg,
-    /// Kind index of the chat (known when the chat is chosen), so delivery finds the
-    /// chat's trust without looking the chat up; 0 for posts outside chats.
-    pub kind: u8,
-}
-
-impl Post {
-    /// An original post (hop 0, unlabelled) of `msg` by `sender` into `chat`, which may
-    /// be [`NO_CHAT`].
-    pub fn original(pop: &Population, sender: u32, chat: u32, msg: Msg) -> Post {
-        Post {
-            sender,
-            chat,
-            hop: 0,
-            labelled: false,
-            msg,
-            kind: if chat == NO_CHAT {
-                0
-            } else {
-                pop.chats.kind[chat as usize] as u8
-            },
-        }
-    }
-}
-
-/// One unread copy of a post in a user's inbox. It carries what reading needs (the
-/// message, the label, the trust of the chat it came through), so reading and reach
-/// never look the post up at random; copies are ordered by (user, post).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) struct Inbox {
-    pub user: u32,
-    pub post: u32,
-    pub trust: f32,
-    pub msg: Msg,
-    pub labelled: bool,
-}
-
-impl Inbox {
-    /// Sort key: by user, then in posting order.
-    #[inline]
-    fn key(&self) -> u64 {
-        (self.user as u64) << 32 | self.post as u64
-    }
-}
-
-/// What delivering a chunk of posts produced.
-struct Delivered {
-    /// Copies kept for reading.
-    copies: Vec<Inbox>,
-    /// Per post: recipients, and recipients who had already read the rumor.
-    counts: Vec<(u32, u32)>,
-    /// Rumor copies delivered.
-    deliveries: u64,
-    /// Largest hop of a rumor post that reached someone.
-    max_hop: u32,
-}
-
-/// Posts per parallel delivery task.
-const DELIVERY_CHUNK: usize = 256;
-
-/// Seeds that act at one step.
-#[derive(Clone, Default)]
-struct SeedStep {
-    users: Vec<u32>,
-    /// (chat, poster)
-    chats: Vec<(u32, u32)>,
-    /// (account, recipients) for mass messages.
-    direct: Vec<(u32, Vec<u32>)>,
-}
-
-/// Platform rules in force; interventions change them during a run.
-#[derive(Clone, Copy, Debug)]
-pub struct Rules {
-    pub forward_limit: u32,
-    pub labelled_limit: u32,
-    pub label_hops: u32,
-    pub label_penalty: f64,
-    /// Skepticism added for prebunked users.
-    pub prebunk_boost: f32,
-}
-
-/// Parameters derived once per scenario and shared by all replicates.
-pub struct Params {
-    chooser: ChatChooser,
-    belief: BeliefModel,
-    rules: Rules,
-    p_share_believer: f64,
-    p_share_rejecter: f64,
-    stifling: f64,
-    actions: u16,
-    delay_steps: f64,
-    interval_steps: f64,
-    delay_dist: DelayDist,
-    corr_acceptance: f64,
-    corr_efficacy: f64,
-    corr_share: f64,
-    corr_delay_steps: f64,
-    /// Trust of copies delivered outside chats (campaign mass messages).
-    direct_trust: f32,
-    /// The daily rhythm at each step.
-    rhythm: Vec<f64>,
-}
-
-/// `shares_left` value for spreaders with unlimited actions.
-const UNLIMITED_SHARES: u16 = u16::MAX;
-
-impl Params {
-    /// Derives engine parameters from a checked scenario.
-    pub fn new(scn: &Scenario) -> Params {
-        let c = &scn.config;
-        let kind_weight =
-            std::array::from_fn(|k| scn.kind_spec(ChatKind::from_index(k as u8)).share_weight);
-        let step = scn.step_minutes;
-        Params {
-            chooser: ChatChooser {
-                kind_weight,
-                camp_preference: c.sharing.camp_preference,
-            },
-            belief: BeliefModel::new(scn),
-            rules: Rules {
-                forward_limit: scn.platform.forward_limit.get(),
-                labelled_limit: scn.platform.labelled_forward_limit.get(),
-                label_hops: scn.platform.label_hops,
-                label_penalty: c.belief.label_penalty,
-                prebunk_boost: 0.0,
-            },
-            p_share_believer: (c.sharing.believer * c.rumor.virality).min(1.0),
-            p_share_rejecter: (c.sharing.rejecter * c.rumor.virality).min(1.0),
-            stifling: c.sharing.stifling,
-            actions: match c.sharing.actions {
-                Limit::Unlimited => UNLIMITED_SHARES,
-                Limit::Count(n) => n.min(UNLIMITED_SHARES as u32 - 1) as u16,
-            },
-            delay_steps: c.sharing.delay.minutes() / step,
-            interval_steps: c.sharing.interval.unwrap_or(c.sharing.delay).minutes() / step,
-            delay_dist: c.sharing.delay_dist,
-            corr_acceptance: c.correction.acceptance,
-            corr_efficacy: c.correction.efficacy,
-            corr_share: c.correction.share,
-            corr_delay_steps: c.correction.delay.minutes() / step,
-            direct_trust: scn.kind_spec(ChatKind::Broadcast).trust as f32,
-            rhythm: (0..scn.steps).map(|t| scn.rhythm_at(t) as f64).collect(),
-        }
-    }
-
-    /// Steps until a share action with mean wait `mean` steps (at least one).
-    fn wait(&self, mean: f64, rng: &mut rng::Rng) -> u32 {
-        match self.delay_dist {
-            DelayDist::Fixed => mean.round().max(1.0) as u32,
-            DelayDist::Exponential if mean <= 1.0 => 1,
-            DelayDist::Exponential => {
-                // Geometric on {1, 2, ...} with mean `mean`.
-                let p = 1.0 / mean;
-                let u = 1.0 - rng.random::<f64>();
-                1 + (u.ln() / (1.0 - p).ln()).floor().min(1e9) as u32
-            }
-        }
-    }
-}
 
 /// One replicate in progress.
 #[derive(Clone)]
@@ -290,20 +104,6 @@ pub(crate) struct Run<'a> {
     response_effect: (f64, f64),
 }
 
-/// What reading did to one user, computed in parallel and applied in order.
-struct ReadOutcome {
-    user: u32,
-    /// Rumor copies read.
-    copies: u32,
-    convinced_by: u32,
-    first_post: u32,
-    belief: Belief,
-    spread_after: Option<u32>,
-    /// The correction post read, if any.
-    corr_post: u32,
-    corr_share_after: Option<u32>,
-}
-
 /// Runs replicate `replicate` of a scenario on a population; `on_step` is called once
 /// per simulated step (for progress reporting).
 pub fn run_replicate(
@@ -314,17 +114,17 @@ pub fn run_replicate(
     on_step: &(dyn Fn() + Sync),
 ) -> RunOutput {
     let mut rep = Replicate::new(pop, scn, params, replicate);
-    let mut records = Vec::with_capacity(scn.steps as usize);
+    let mut records = Vec::with_capacity(scn.simulation.steps as usize);
     let mut camp_records = Vec::new();
     let track_camps = pop.camp_names.len() > 1;
-    while rep.next < scn.steps {
+    while rep.next < scn.simulation.steps {
         let Some(r) = rep.step() else {
             // Nothing can happen any more: the rest of the horizon repeats this state.
             let mut r = records
                 .last()
                 .copied()
                 .unwrap_or_else(|| rep.run.state.record(rep.next));
-            for s in rep.next..scn.steps {
+            for s in rep.next..scn.simulation.steps {
                 r.step = s;
                 r.new_reached = 0;
                 r.deliveries = 0;
@@ -406,7 +206,7 @@ impl<'a> Replicate<'a> {
     /// horizon is reached or nothing is pending, scheduled or still to be seeded.
     pub fn step(&mut self) -> Option<StepRecord> {
         let t = self.next;
-        if t >= self.run.scn.steps || self.run.is_quiet(t) {
+        if t >= self.run.scn.simulation.steps || self.run.is_quiet(t) {
             return None;
         }
         let r = self.run.step(t);
@@ -420,8 +220,8 @@ impl<'a> Replicate<'a> {
 
 impl<'a> Run<'a> {
     fn new(pop: &'a Population, scn: &'a Scenario, params: &'a Params, replicate: u32) -> Run<'a> {
-        let seed = scn.config.simulation.seed;
-        let steps = scn.steps as usize;
+        let seed = scn.simulation.seed;
+        let steps = scn.simulation.steps as usize;
         let mut run = Run {
             pop,
             scn,
@@ -443,7 +243,7 @@ impl<'a> Run<'a> {
             cascade: Vec::new(),
             max_hops: 0,
             posters: Vec::new(),
-            public: scn.config.public.as_ref().map(|cfg| {
+            public: scn.public.as_ref().map(|cfg| {
                 let (sum, count) = pop
                     .users
                     .followers
@@ -457,63 +257,13 @@ impl<'a> Run<'a> {
                 };
                 public::PublicLayer::new(
                     public::PublicParams::new(cfg, scn, pop.n_users() as u64, mean),
-                    scn.steps,
+                    scn.simulation.steps,
                 )
             }),
             response_effect: (1.0, 1.0),
         };
         run.place_seeds();
         run
-    }
-
-    /// Chooses this replicate's seed users and chats.
-    fn place_seeds(&mut self) {
-        let (pop, scn) = (self.pop, self.scn);
-        let mut by_step: std::collections::BTreeMap<u32, SeedStep> = Default::default();
-        for (i, sc) in scn.config.seeds.iter().enumerate() {
-            let step = scn.step_of(sc.at);
-            let camp = camp_id(pop, sc.camp.as_deref());
-            let mut r = rng::stream(self.seed, self.run, i as u64, 0, Purpose::Seeding);
-            let entry = by_step.entry(step).or_default();
-            if let Some(ids) = &sc.ids {
-                entry
-                    .users
-                    .extend(resolve_ids(pop, ids).unwrap_or_default());
-            } else if let Some(count) = sc.users {
-                let accounts = random_users(pop, camp, count as usize, &mut r);
-                match sc.recipients {
-                    None => entry.users.extend(accounts),
-                    Some(k) => {
-                        for a in accounts {
-                            let mut ra = rng::stream(
-                                self.seed,
-                                self.run,
-                                i as u64,
-                                a as u64 + 1,
-                                Purpose::Seeding,
-                            );
-                            let to: Vec<u32> = random_users(pop, None, k as usize + 1, &mut ra)
-                                .into_iter()
-                                .filter(|&u| u != a)
-                                .take(k as usize)
-                                .collect();
-                            entry.direct.push((a, to));
-                        }
-                    }
-                }
-            } else if let (Some(count), Some(kind)) = (sc.chats, sc.kind) {
-                entry
-                    .chats
-                    .extend(random_chats(pop, kind, camp, count as usize, &mut r));
-            }
-        }
-        self.last_seed_step = by_step.keys().next_back().copied();
-        self.seeds = (0..self.scn.steps as usize)
-            .map(|_| SeedStep::default())
-            .collect();
-        for (s, e) in by_step {
-            self.seeds[s as usize] = e;
-        }
     }
 
     /// True when nothing is pending, scheduled or still to be seeded.
@@ -574,27 +324,6 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// Makes `u` a seed: a reached, convinced root of the cascade.
-    fn become_seed(&mut self, u: u32, t: u32, role: Role) {
-        if self.state.mark_reached(u) {
-            self.cascade.push(CascadeEntry {
-                user: u,
-                parent: None,
-                hops: 0,
-                step: t,
-                chat: None,
-            });
-        }
-        self.state.mark_read(u);
-        if self.state.belief[u as usize] != Belief::Believer {
-            self.state.set_belief(u, Belief::Believer);
-            self.note_believer(u, t);
-        }
-        if self.state.role[u as usize] == Role::None && role != Role::None {
-            self.state.set_role(u, role);
-        }
-    }
-
     fn step(&mut self, t: u32) -> StepRecord {
         let first_post = self.posts.len();
         let reached_before = self.state.reached;
@@ -617,175 +346,6 @@ impl<'a> Run<'a> {
         r
     }
 
-    /// Adds a post and returns its id.
-    fn add_post(&mut self, p: Post) -> u32 {
-        self.posts.push(p);
-        (self.posts.len() - 1) as u32
-    }
-
-    /// Phase 1: due spreaders and seeds post.
-    fn post(&mut self, t: u32) {
-        let seeds = std::mem::take(&mut self.seeds[t as usize]);
-        let mut due = std::mem::take(&mut self.agenda[t as usize]);
-        let mut corr_due = std::mem::take(&mut self.corr_agenda[t as usize]);
-        self.outstanding -= (due.len() + corr_due.len()) as u64;
-        for &u in &seeds.users {
-            if self.state.role[u as usize] == Role::None {
-                self.become_seed(u, t, Role::Spreader);
-                self.state.shares_left[u as usize] = self.params.actions;
-                self.state.source_post[u as usize] = NO_POST;
-            }
-            due.push(u);
-        }
-        due.sort_unstable();
-        due.dedup();
-        corr_due.sort_unstable();
-        corr_due.dedup();
-        let st = &self.state;
-        due.retain(|&u| st.role[u as usize] == Role::Spreader && !st.has(u, flag::BANNED));
-        corr_due.retain(|&u| !st.has(u, flag::BANNED));
-
-        let rumor_posts = self.choose_posts(t, &due, Msg::Rumor);
-        let corr_posts = self.choose_posts(t, &corr_due, Msg::Correction);
-        let n_posts = |parts: &[Vec<Post>]| parts.iter().map(Vec::len).sum::<usize>();
-        self.posts.reserve(
-            n_posts(&rumor_posts) + n_posts(&corr_posts) + seeds.chats.len() + seeds.direct.len(),
-        );
-        // A sender's posts are contiguous: counted once per sender. Without moderation
-        // every post goes through as it is, copied in bulk.
-        let watched = self.interventions.watches_posts();
-        for group in rumor_posts
-            .iter()
-            .flat_map(|part| part.chunk_by(|a, b| a.sender == b.sender))
-        {
-            let made = if watched {
-                group.iter().filter(|&&p| self.publish_rumor(p, t)).count() as u32
-            } else {
-                self.posts.extend_from_slice(group);
-                group.len() as u32
-            };
-            if made > 0 {
-                self.count_posts(group[0].sender, made, t);
-            }
-        }
-        for part in &corr_posts {
-            self.posts.extend_from_slice(part);
-        }
-        for &(chat, poster) in &seeds.chats {
-            self.become_seed(poster, t, Role::None);
-            self.publish_rumor(Post::original(self.pop, poster, chat, Msg::Rumor), t);
-        }
-        for (account, to) in seeds.direct {
-            self.become_seed(account, t, Role::None);
-            let pid = self.add_post(Post::original(self.pop, account, NO_CHAT, Msg::Rumor));
-            self.direct.push((pid, to));
-        }
-        // Book-keeping of the share actions themselves.
-        let (seed, run, params) = (self.seed, self.run, self.params);
-        for u in due {
-            let left = &mut self.state.shares_left[u as usize];
-            if *left != UNLIMITED_SHARES {
-                *left = left.saturating_sub(1);
-            }
-            if *left == 0 {
-                self.state.set_role(u, Role::Stifler);
-            } else {
-                let mut r = rng::stream(seed, run, t as u64, u as u64, Purpose::Schedule);
-                let at = t as u64 + params.wait(params.interval_steps, &mut r) as u64;
-                self.schedule(u, at, Msg::Rumor);
-            }
-        }
-    }
-
-    /// Adds a rumor post unless its chat's admin deletes it (a closed chat); an active
-    /// moderation notes the chat. Returns whether the post went out.
-    fn publish_rumor(&mut self, p: Post, t: u32) -> bool {
-        if self.interventions.blocks(p.chat) {
-            return false;
-        }
-        self.interventions
-            .rumor_posted(self.pop, self.seed, self.run, p.chat, t);
-        self.add_post(p);
-        true
-    }
-
-    /// Counts `made` rumor posts by `u` in one share action (for bans).
-    fn count_posts(&mut self, u: u32, made: u32, t: u32) {
-        let n = &mut self.state.posts_made[u as usize];
-        if *n == 0 {
-            self.posters.push(u);
-        }
-        let before = *n;
-        *n = (*n as u32 + made).min(u16::MAX as u32) as u16;
-        let after = *n;
-        self.interventions.user_posted(u, before, after, t);
-    }
-
-    /// The posts that `users` make in a share action of message `msg`, in user order,
-    /// in parts (one per block of users, so they are not copied once more to be joined).
-    fn choose_posts(&self, t: u32, users: &[u32], msg: Msg) -> Vec<Vec<Post>> {
-        let (pop, params, posts, st, rules) =
-            (self.pop, self.params, &self.posts, &self.state, self.rules);
-        let key = rng::RunKey::new(self.seed, self.run);
-        let purpose = match msg {
-            Msg::Rumor => Purpose::ChatChoice,
-            Msg::Correction | Msg::Response => Purpose::Correction,
-        };
-        // One output and one pair of scratch buffers per block of users, not per user.
-        let block = |users: &[u32]| -> Vec<Post> {
-            let (mut out, mut chats, mut keyed) = (Vec::new(), Vec::new(), Vec::new());
-            // The posts being forwarded, looked up at random: in a pass of their own so
-            // that the loads overlap.
-            let sources: Vec<Option<Post>> = users
-                .iter()
-                .map(|&u| {
-                    let s = match msg {
-                        Msg::Rumor => st.source_post[u as usize],
-                        Msg::Correction | Msg::Response => {
-                            st.corr_source.get(u as usize).copied().unwrap_or(NO_POST)
-                        }
-                    };
-                    (s != NO_POST).then(|| posts[s as usize])
-                })
-                .collect();
-            for (&u, &src) in users.iter().zip(&sources) {
-                let hop = src.map_or(0, |p| p.hop + 1);
-                let labelled = rules.label_hops > 0 && hop >= rules.label_hops;
-                // An original post is not a forward; a forward of a labelled copy gets
-                // the labelled limit.
-                let limit = match src {
-                    None => u32::MAX,
-                    Some(p) if p.labelled => rules.labelled_limit,
-                    Some(_) => rules.forward_limit,
-                };
-                let mut r = key.stream(t as u64, u as u64, purpose);
-                chats.clear();
-                params.chooser.choose(
-                    pop,
-                    u,
-                    src.map(|p| p.chat),
-                    limit,
-                    &mut r,
-                    &mut chats,
-                    &mut keyed,
-                );
-                out.extend(chats.iter().map(|&(chat, kind)| Post {
-                    sender: u,
-                    chat,
-                    hop,
-                    labelled,
-                    msg,
-                    kind,
-                }));
-            }
-            out
-        };
-        if users.len() < PAR_MIN / 8 {
-            return vec![block(users)];
-        }
-        users.par_chunks(PAR_MIN / 8).map(block).collect()
-    }
-
     fn schedule(&mut self, u: u32, at: u64, msg: Msg) {
         if at < self.agenda.len() as u64 {
             match msg {
@@ -793,400 +353,6 @@ impl<'a> Run<'a> {
                 Msg::Correction | Msg::Response => self.corr_agenda[at as usize].push(u),
             }
             self.outstanding += 1;
-        }
-    }
-
-    /// Phase 2: copies to every member but the sender; stifling of senders.
-    /// Returns the new copies, sorted by (user, post), and the rumor copies delivered.
-    fn deliver(&mut self, t: u32, first_post: usize) -> (Vec<Inbox>, u64) {
-        let (pop, st, params) = (self.pop, &self.state, self.params);
-        let new_posts = &self.posts[first_post..];
-        let direct = std::mem::take(&mut self.direct);
-        // Posts are delivered in parallel chunks; each chunk returns its copies and, per
-        // post, (recipients, recipients who had already read the rumor). One allocation
-        // per chunk, not per post: a complete graph makes millions of two-member posts.
-        //
-        // Delivery is bound by memory latency (chat offsets, then members, then each
-        // recipient's flags, all at random), so a chunk runs in three passes, each over
-        // loads that do not depend on one another: the processor then keeps many cache
-        // misses in flight instead of waiting for each chain in turn.
-        let deliver_chunk = |(c, chunk): (usize, &[Post])| -> Delivered {
-            let first = first_post + c * DELIVERY_CHUNK;
-            // Pass 1: each post's recipient list and the trust of its chat.
-            let rows: Vec<(&[u32], f32)> = chunk
-                .iter()
-                .enumerate()
-                .map(|(i, p)| {
-                    let row = if p.chat == NO_CHAT {
-                        let pid = (first + i) as u32;
-                        direct
-                            .binary_search_by_key(&pid, |d| d.0)
-                            .map(|k| direct[k].1.as_slice())
-                            .unwrap_or(&[])
-                    } else {
-                        pop.chats.members.row(p.chat as usize)
-                    };
-                    (row, Self::trust_of(pop, params, p))
-                })
-                .collect();
-            // Pass 2: the recipients, as (user, index of the post in the chunk).
-            let mut to = Vec::with_capacity(2 * chunk.len());
-            for (i, (p, (row, _))) in chunk.iter().zip(&rows).enumerate() {
-                to.extend(
-                    row.iter()
-                        .filter(|&&m| m != p.sender)
-                        .map(|&m| (m, i as u32)),
-                );
-            }
-            // Pass 3: each recipient's flags decide whether the copy is kept.
-            let mut copies = Vec::with_capacity(to.len());
-            let mut counts = vec![(0u32, 0u32); chunk.len()];
-            for &(m, i) in &to {
-                let f = st.flags[m as usize];
-                let count = &mut counts[i as usize];
-                count.0 += 1;
-                let p = &chunk[i as usize];
-                let keep = match p.msg {
-                    Msg::Rumor => {
-                        count.1 += (f & flag::READ != 0) as u32;
-                        // Not yet reached, or reached and still open to persuasion.
-                        f & (flag::CLOSED | flag::REACHED) != flag::CLOSED | flag::REACHED
-                    }
-                    Msg::Correction | Msg::Response => f & flag::CORR_READ == 0,
-                };
-                if keep {
-                    copies.push(Inbox {
-                        user: m,
-                        post: first as u32 + i,
-                        trust: rows[i as usize].1,
-                        msg: p.msg,
-                        labelled: p.labelled,
-                    });
-                }
-            }
-            let (mut deliveries, mut max_hop) = (0u64, 0u32);
-            for (p, &(rec, _)) in chunk.iter().zip(&counts) {
-                if p.msg == Msg::Rumor && rec > 0 {
-                    deliveries += rec as u64;
-                    max_hop = max_hop.max(p.hop);
-                }
-            }
-            Delivered {
-                copies,
-                counts,
-                deliveries,
-                max_hop,
-            }
-        };
-        let chunks: Vec<Delivered> = if new_posts.len() > DELIVERY_CHUNK {
-            new_posts
-                .par_chunks(DELIVERY_CHUNK)
-                .enumerate()
-                .map(deliver_chunk)
-                .collect()
-        } else {
-            new_posts
-                .chunks(DELIVERY_CHUNK)
-                .enumerate()
-                .map(deliver_chunk)
-                .collect()
-        };
-        let mut new_copies = Vec::with_capacity(chunks.iter().map(|c| c.copies.len()).sum());
-        let mut deliveries = 0u64;
-        for c in &chunks {
-            new_copies.extend_from_slice(&c.copies);
-            deliveries += c.deliveries;
-            self.max_hops = self.max_hops.max(c.max_hop);
-        }
-        // Stifling: one decision per rumor sender, on the share of recipients who knew.
-        let counts = chunks.iter().flat_map(|c| &c.counts);
-        let mut per_post = new_posts.iter().zip(counts).peekable();
-        while self.params.stifling > 0.0 {
-            let Some(&(first, _)) = per_post.peek() else {
-                break;
-            };
-            let (sender, msg) = (first.sender, first.msg);
-            let (mut rec, mut knew) = (0u64, 0u64);
-            while let Some((_, &(r, k))) =
-                per_post.next_if(|(p, _)| p.sender == sender && p.msg == msg)
-            {
-                rec += r as u64;
-                knew += k as u64;
-            }
-            if msg == Msg::Rumor && knew > 0 && self.state.role[sender as usize] == Role::Spreader {
-                let p = self.params.stifling * knew as f64 / rec as f64;
-                if rng::uniform(
-                    self.seed,
-                    self.run,
-                    t as u64,
-                    sender as u64,
-                    Purpose::Stifling,
-                ) < p
-                {
-                    self.state.set_role(sender, Role::Stifler);
-                    self.state.shares_left[sender as usize] = 0;
-                }
-            }
-        }
-        if new_copies.len() >= PAR_MIN {
-            new_copies.par_sort_unstable_by_key(Inbox::key);
-        } else {
-            new_copies.sort_unstable_by_key(Inbox::key);
-        }
-        (new_copies, deliveries)
-    }
-
-    /// Extends the cascade with users reached by the rumor for the first time (their
-    /// earliest post this step is their first copy), and counts correction reach.
-    fn mark_reach(&mut self, t: u32, new_copies: &[Inbox]) {
-        let mut last = (u32::MAX, Msg::Rumor);
-        let mut first_copies = Vec::new();
-        for c in new_copies {
-            let u = c.user;
-            if (u, c.msg) == last {
-                continue;
-            }
-            last = (u, c.msg);
-            match c.msg {
-                Msg::Rumor => {
-                    if self.state.mark_reached(u) {
-                        first_copies.push((u, c.post));
-                    }
-                }
-                Msg::Correction | Msg::Response => self.state.mark_corr_reached(u),
-            }
-        }
-        // A separate pass over the posts (looked up at random) lets their loads overlap.
-        let posts = &self.posts;
-        self.cascade
-            .extend(first_copies.into_iter().map(|(u, pid)| {
-                let p = &posts[pid as usize];
-                CascadeEntry {
-                    user: u,
-                    parent: Some(p.sender),
-                    hops: p.hop,
-                    step: t,
-                    chat: (p.chat != NO_CHAT).then_some(p.chat),
-                }
-            }));
-    }
-
-    /// Trust of the chat a post came through: from its kind when every chat of a kind
-    /// has the same trust (generated populations), else looked up.
-    #[inline]
-    fn trust_of(pop: &Population, params: &Params, p: &Post) -> f32 {
-        if p.chat == NO_CHAT {
-            params.direct_trust
-        } else if let Some(by_kind) = &pop.trust_by_kind {
-            by_kind[p.kind as usize]
-        } else {
-            pop.chats.trust[p.chat as usize]
-        }
-    }
-
-    /// Files this step's copies (sorted by user) in the inbox of the step at which their
-    /// reader reads: the one already set for a reader with unread copies, else the first
-    /// step from now whose keyed reading draw succeeds (the horizon if none does).
-    fn file_copies(&mut self, t: u32, new_copies: &[Inbox]) {
-        let (pop, params, st) = (self.pop, self.params, &self.state);
-        let key = rng::RunKey::new(self.seed, self.run);
-        let steps = self.scn.steps;
-        let when = |group: &[Inbox]| -> u32 {
-            let u = group[0].user;
-            let at = st.read_at[u as usize];
-            if at != NO_STEP && at >= t {
-                return at;
-            }
-            (t..steps)
-                .find(|&s| opens_app(pop, params, key, s, u))
-                .unwrap_or(steps)
-        };
-        let groups: Vec<&[Inbox]> = new_copies.chunk_by(|a, b| a.user == b.user).collect();
-        let read_steps: Vec<u32> = if groups.len() >= PAR_MIN / 8 {
-            groups.par_iter().map(|g| when(g)).collect()
-        } else {
-            groups.iter().map(|g| when(g)).collect()
-        };
-        // Consecutive readers who read at the same step are filed in one copy.
-        let mut filed = 0;
-        let mut i = 0;
-        while i < groups.len() {
-            let at = read_steps[i];
-            let mut len = 0;
-            while i < groups.len() && read_steps[i] == at {
-                self.state.read_at[groups[i][0].user as usize] = at;
-                len += groups[i].len();
-                i += 1;
-            }
-            self.inbox[at as usize].extend_from_slice(&new_copies[filed..filed + len]);
-            filed += len;
-        }
-        self.unread += new_copies.len() as u64;
-    }
-
-    /// Phase 3: users whose reading step this is read their unread copies.
-    fn read(&mut self, t: u32) {
-        let mut merged = std::mem::take(&mut self.inbox[t as usize]);
-        self.unread -= merged.len() as u64;
-        // Filed at different steps: group each reader's copies in posting order.
-        if merged.len() >= PAR_MIN {
-            merged.par_sort_unstable_by_key(Inbox::key);
-        } else {
-            merged.sort_unstable_by_key(Inbox::key);
-        }
-        // Copies that can no longer change anything are dropped, not read.
-        let st = &self.state;
-        merged.retain(|c| match c.msg {
-            Msg::Rumor => matches!(
-                st.belief[c.user as usize],
-                Belief::Exposed | Belief::Rejecter
-            ),
-            Msg::Correction | Msg::Response => !st.has(c.user, flag::CORR_READ),
-        });
-        let response = self.response_effect;
-        let (pop, params, rules) = (self.pop, self.params, self.rules);
-        let key = rng::RunKey::new(self.seed, self.run);
-        let decide = |group: &[Inbox]| -> ReadOutcome {
-            let u = group[0].user;
-            debug_assert!(opens_app(pop, params, key, t, u));
-            let mut rb = key.stream(t as u64, u as u64, Purpose::Belief);
-            let mut rc = key.stream(t as u64, u as u64, Purpose::Correction);
-            let prior = st.copies_read[u as usize] as u32;
-            let boost = if st.has(u, flag::PREBUNKED) {
-                rules.prebunk_boost
-            } else {
-                0.0
-            };
-            let reader = belief::Reader::of(pop, u, boost);
-            let was = st.belief[u as usize];
-            let mut cur = was;
-            let (mut convinced_by, mut first_post, mut copies) = (NO_POST, NO_POST, 0u32);
-            let (mut corr_post, mut accepted) = (NO_POST, false);
-            for post in group {
-                let pid = post.post;
-                match post.msg {
-                    Msg::Rumor => {
-                        if first_post == NO_POST {
-                            first_post = pid;
-                        }
-                        if matches!(cur, Belief::Exposed | Belief::Rejecter) {
-                            let p = params.belief.probability(
-                                reader,
-                                post.trust,
-                                post.labelled,
-                                prior + copies,
-                                &rules,
-                            );
-                            if rb.random::<f64>() < p {
-                                cur = Belief::Believer;
-                                convinced_by = pid;
-                            } else {
-                                cur = Belief::Rejecter;
-                            }
-                        }
-                        copies += 1;
-                    }
-                    Msg::Correction | Msg::Response if corr_post == NO_POST => {
-                        corr_post = pid;
-                        let (acceptance, efficacy) = match post.msg {
-                            Msg::Response => response,
-                            _ => (params.corr_acceptance, params.corr_efficacy),
-                        };
-                        let (p, after) = match cur {
-                            Belief::Believer => (efficacy, Belief::Corrected),
-                            Belief::Unaware | Belief::Exposed | Belief::Rejecter => {
-                                (acceptance, Belief::Immune)
-                            }
-                            _ => (0.0, cur),
-                        };
-                        if rc.random::<f64>() < p {
-                            cur = after;
-                            accepted = true;
-                        }
-                    }
-                    Msg::Correction | Msg::Response => {}
-                }
-            }
-            let p_share = if cur == Belief::Believer && convinced_by != NO_POST {
-                params.p_share_believer
-            } else if was == Belief::Exposed && cur == Belief::Rejecter {
-                params.p_share_rejecter
-            } else {
-                0.0
-            };
-            let mut spread_after = None;
-            if p_share > 0.0 && st.role[u as usize] == Role::None {
-                let mut rs = key.stream(t as u64, u as u64, Purpose::Sharing);
-                if rs.random::<f64>() < p_share {
-                    spread_after = Some(params.wait(params.delay_steps, &mut rs));
-                }
-            }
-            let corr_share_after = (accepted && rc.random::<f64>() < params.corr_share)
-                .then(|| params.wait(params.corr_delay_steps, &mut rc));
-            ReadOutcome {
-                user: u,
-                copies,
-                convinced_by,
-                first_post,
-                belief: cur,
-                spread_after,
-                corr_post,
-                corr_share_after,
-            }
-        };
-        let outcomes: Vec<ReadOutcome> = if merged.len() >= PAR_MIN {
-            merged
-                .par_chunk_by(|a, b| a.user == b.user)
-                .map(decide)
-                .collect()
-        } else {
-            merged
-                .chunk_by(|a, b| a.user == b.user)
-                .map(decide)
-                .collect()
-        };
-        for outcome in outcomes {
-            self.apply(t, outcome);
-        }
-    }
-
-    fn apply(&mut self, t: u32, o: ReadOutcome) {
-        let u = o.user;
-        let s = &mut self.state;
-        if o.copies > 0 {
-            s.mark_read(u);
-            s.copies_read[u as usize] =
-                s.copies_read[u as usize].saturating_add(o.copies.min(u16::MAX as u32) as u16);
-        }
-        if o.corr_post != NO_POST {
-            s.mark_corr_read(u);
-        }
-        s.set_belief(u, o.belief);
-        if o.convinced_by != NO_POST {
-            s.source_post[u as usize] = o.convinced_by;
-        }
-        let newly_believing = o.convinced_by != NO_POST && o.belief == Belief::Believer;
-        if matches!(o.belief, Belief::Immune | Belief::Corrected)
-            && s.role[u as usize] == Role::Spreader
-        {
-            // A corrected spreader stops spreading.
-            s.set_role(u, Role::Stifler);
-            s.shares_left[u as usize] = 0;
-        }
-        if let Some(wait) = o.spread_after {
-            s.set_role(u, Role::Spreader);
-            s.shares_left[u as usize] = self.params.actions;
-            if s.source_post[u as usize] == NO_POST {
-                s.source_post[u as usize] = o.first_post;
-            }
-            self.schedule(u, t as u64 + wait as u64, Msg::Rumor);
-        }
-        if let Some(wait) = o.corr_share_after {
-            self.set_corr_source(u, o.corr_post);
-            self.schedule(u, t as u64 + wait as u64, Msg::Correction);
-        }
-        if newly_believing {
-            self.note_believer(u, t);
         }
     }
 
@@ -1199,109 +365,85 @@ impl<'a> Run<'a> {
     }
 }
 
-/// Camp index of a camp name in a population.
-fn camp_id(pop: &Population, name: Option<&str>) -> Option<u8> {
-    name.and_then(|n| pop.camp_names.iter().position(|c| c == n))
-        .map(|c| c as u8)
-}
+#[cfg(test)]
+mod tests {
+    //! Whole steps on hand-built populations, with outcomes worked out by hand.
+    use super::testkit::World;
+    use super::*;
+    use crate::scenario::{ChatKind, SeedTarget};
 
-/// `count` distinct random users, all of `camp` if given.
-fn random_users(pop: &Population, camp: Option<u8>, count: usize, r: &mut rng::Rng) -> Vec<u32> {
-    match camp {
-        None => sample_distinct(pop.n_users(), count, r)
-            .into_iter()
-            .map(|k| k as u32)
-            .collect(),
-        Some(c) => {
-            let eligible: Vec<u32> = (0..pop.n_users() as u32)
-                .filter(|&u| pop.users.camp[u as usize] == c)
-                .collect();
-            sample_distinct(eligible.len(), count, r)
-                .into_iter()
-                .map(|k| eligible[k])
-                .collect()
-        }
+    /// Two groups joined by one user, the rumor seeded in group A: step 0 reaches A,
+    /// step 1 the bridge forwards into B (and A's other member has nowhere to forward),
+    /// step 2 B's members have nowhere to forward, and then nothing is left to do.
+    #[test]
+    fn the_rumor_crosses_the_bridge_in_one_step() {
+        let mut w = World::new(
+            5,
+            &[
+                (ChatKind::Friends, &[0, 1, 2]),
+                (ChatKind::Friends, &[2, 3, 4]),
+            ],
+        );
+        w.seed(0.0, SeedTarget::Ids(vec!["0".into()]));
+        let out = run_replicate(&w.pop, &w.scn, &w.params, 0, &|| {});
+        let flows: Vec<_> = out
+            .records
+            .iter()
+            .map(|r| {
+                (
+                    r.reached,
+                    r.believers,
+                    r.posts,
+                    r.deliveries,
+                    r.spreaders,
+                    r.stiflers,
+                    r.max_hops,
+                )
+            })
+            .collect();
+        assert_eq!(
+            flows,
+            [
+                (3, 3, 1, 2, 2, 1, 0),
+                (5, 5, 1, 2, 2, 3, 1),
+                (5, 5, 0, 0, 0, 5, 1),
+                (5, 5, 0, 0, 0, 5, 1),
+                (5, 5, 0, 0, 0, 5, 1),
+                (5, 5, 0, 0, 0, 5, 1),
+            ]
+        );
+        let tree: Vec<_> = out
+            .cascade
+            .iter()
+            .map(|e| (e.user, e.parent, e.hops, e.step, e.chat))
+            .collect();
+        assert_eq!(
+            tree,
+            [
+                (0, None, 0, 0, None),
+                (1, Some(0), 0, 0, Some(0)),
+                (2, Some(0), 0, 0, Some(0)),
+                (3, Some(2), 1, 1, Some(1)),
+                (4, Some(2), 1, 1, Some(1)),
+            ]
+        );
     }
-}
 
-/// `count` distinct random chats of `kind` (and dominant `camp`) with two or more
-/// members, each with its poster: the owner, or a random member.
-fn random_chats(
-    pop: &Population,
-    kind: ChatKind,
-    camp: Option<u8>,
-    count: usize,
-    r: &mut rng::Rng,
-) -> Vec<(u32, u32)> {
-    let eligible: Vec<u32> = (0..pop.n_chats() as u32)
-        .filter(|&c| {
-            pop.chats.kind[c as usize] == kind
-                && camp.is_none_or(|cc| pop.chats.camp[c as usize] == cc)
-                && pop.chats.members.row_len(c as usize) >= 2
-        })
-        .collect();
-    sample_distinct(eligible.len(), count, r)
-        .into_iter()
-        .map(|k| {
-            let chat = eligible[k];
-            let owner = pop.chats.owner[chat as usize];
-            let members = pop.chats.members.row(chat as usize);
-            let poster = if owner != NO_OWNER {
-                owner
-            } else {
-                members[r.random_range(0..members.len())]
-            };
-            (chat, poster)
-        })
-        .collect()
-}
-
-/// Dense ids of the users named in a seed's `ids`: imported labels where the
-/// population has them, else dense ids. Errors name the first unknown id.
-pub fn resolve_ids(pop: &Population, ids: &[String]) -> Result<Vec<u32>, String> {
-    ids.iter()
-        .map(|id| {
-            let found = match &pop.user_labels {
-                Some(labels) => labels.iter().position(|l| l == id).map(|i| i as u32),
-                None => id
-                    .trim()
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|&u| (u as usize) < pop.n_users()),
-            };
-            found.ok_or_else(|| format!("user \"{id}\" is not in the population"))
-        })
-        .collect()
-}
-
-/// Whether user `u` opens the app (and reads everything unread) at step `t`: a keyed
-/// draw against activity x the hour's rhythm.
-#[inline]
-fn opens_app(pop: &Population, params: &Params, key: rng::RunKey, t: u32, u: u32) -> bool {
-    let p_read = pop.users.activity[u as usize] as f64 * params.rhythm[t as usize];
-    // A draw in [0, 1) is never below 0: quiet hours cost no draw.
-    p_read > 0.0 && key.uniform(t as u64, u as u64, Purpose::Reading) < p_read
-}
-
-/// `count` distinct indices from `0..total` (all of them, shuffled, if count >= total).
-fn sample_distinct(total: usize, count: usize, r: &mut rng::Rng) -> Vec<usize> {
-    if count * 2 >= total {
-        let mut all: Vec<usize> = (0..total).collect();
-        for i in 0..count.min(total) {
-            let j = r.random_range(i..total);
-            all.swap(i, j);
-        }
-        all.truncate(count.min(total));
-        all
-    } else {
-        let mut seen = std::collections::HashSet::with_capacity(count);
-        let mut out = Vec::with_capacity(count);
-        while out.len() < count {
-            let k = r.random_range(0..total);
-            if seen.insert(k) {
-                out.push(k);
-            }
-        }
-        out
+    /// The run stops as soon as nothing is pending, and a stepped replicate says so.
+    #[test]
+    fn a_replicate_stops_when_nothing_is_left() {
+        let mut w = World::new(3, &[(ChatKind::Family, &[0, 1, 2])]);
+        w.seed(0.0, SeedTarget::Ids(vec!["0".into()]));
+        let mut rep = Replicate::new(&w.pop, &w.scn, &w.params, 0);
+        let first = rep.step().unwrap();
+        assert_eq!(
+            (first.reached, first.new_reached, first.deliveries),
+            (3, 3, 2)
+        );
+        // Step 1: users 1 and 2 act, but their only chat is the one the rumor came from.
+        let second = rep.step().unwrap();
+        assert_eq!((second.posts, second.stiflers), (0, 3));
+        assert!(rep.step().is_none());
+        assert_eq!(rep.next_step(), 2);
     }
 }

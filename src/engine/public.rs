@@ -17,7 +17,7 @@
 //! step) so it is deterministic, and costs O(1) per step plus O(1) per public poster.
 
 use crate::rng::{self, Purpose};
-use crate::scenario::{PublicConfig, Scenario};
+use crate::scenario::{PublicSpec, Scenario};
 use rand::Rng as _;
 use rand_distr::{Distribution, Poisson};
 use std::collections::VecDeque;
@@ -45,19 +45,15 @@ pub struct PublicParams {
 impl PublicParams {
     /// Per-step parameters from the scenario's `[public]` table; `mean_followers` is
     /// the mean over users with a public account.
-    pub fn new(
-        cfg: &PublicConfig,
-        scn: &Scenario,
-        users: u64,
-        mean_followers: f64,
-    ) -> PublicParams {
-        let h = scn.step_minutes / 60.0;
-        let steps_of =
-            |d: crate::duration::Duration| (d.minutes() / scn.step_minutes).round().max(1.0);
+    pub fn new(cfg: &PublicSpec, scn: &Scenario, users: u64, mean_followers: f64) -> PublicParams {
+        let h = scn.simulation.step_minutes / 60.0;
+        let steps_of = |d: crate::duration::Duration| {
+            (d.minutes() / scn.simulation.step_minutes).round().max(1.0)
+        };
         PublicParams {
             p_post: 1.0 - (-cfg.post_rate * h).exp(),
             branching: cfg.branching_ratio,
-            keep: (-scn.step_minutes / cfg.decay.minutes()).exp(),
+            keep: (-scn.simulation.step_minutes / cfg.decay.minutes()).exp(),
             mean_followers: mean_followers.max(1.0),
             public_users: if cfg.public_users == 0 {
                 10.0 * users as f64

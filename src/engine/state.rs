@@ -2,7 +2,7 @@
 //! running counts that the step records report (kept up to date on every transition,
 //! so recording a step never scans the population).
 
-use crate::metrics::{CampCounts, StepRecord};
+use crate::record::{CampCounts, StepRecord};
 
 /// A user's belief state for the rumor. These partition the population.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,8 +9,11 @@ use serde::Serialize;
 /// Median and the 5% and 95% quantiles of a set of values.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct Band {
+    /// The median (50% quantile).
     pub median: f64,
+    /// The 5% quantile.
     pub p5: f64,
+    /// The 95% quantile.
     pub p95: f64,
 }
 
@@ -41,29 +44,24 @@ impl Band {
     }
 }
 
-/// The columns that get per-step bands in `bands.csv` and on charts.
+/// The [timeseries columns](super::timeseries::TIMESERIES) that get per-step bands in
+/// `bands.csv` and on charts.
 pub const BAND_COLUMNS: [&str; 3] = ["reached", "believers", "spreaders"];
 
-/// Value of a named band column in a record.
-pub fn column(r: &StepRecord, name: &str) -> f64 {
-    match name {
-        "reached" => r.reached as f64,
-        "believers" => r.believers as f64,
-        "spreaders" => r.spreaders as f64,
-        "read" => r.read as f64,
-        "stiflers" => r.stiflers as f64,
-        _ => f64::NAN,
-    }
-}
-
-/// Per-step bands of [`BAND_COLUMNS`] across replicates: `result[step][column]`.
-/// Replicates must all have the same number of steps.
+/// Per-step bands of [`BAND_COLUMNS`] across replicates: `result[step][column]`
+/// (NaN for a name that is not a count column of the record). Replicates must all have
+/// the same number of steps.
 pub fn step_bands(runs: &[&[StepRecord]]) -> Vec<[Band; 3]> {
     let steps = runs.iter().map(|r| r.len()).min().unwrap_or(0);
+    // Look the columns up once, not once per step and replicate.
+    let columns = BAND_COLUMNS.map(super::timeseries::column);
+    let value = |c: usize, r: &StepRecord| {
+        columns[c]
+            .and_then(|col| col.count(r))
+            .map_or(f64::NAN, |v| v as f64)
+    };
     (0..steps)
-        .map(|s| {
-            std::array::from_fn(|c| Band::of(runs.iter().map(|r| column(&r[s], BAND_COLUMNS[c]))))
-        })
+        .map(|s| std::array::from_fn(|c| Band::of(runs.iter().map(|r| value(c, &r[s])))))
         .collect()
 }
 
@@ -78,6 +76,18 @@ mod tests {
         assert!((b.p5 - 1.2).abs() < 1e-12);
         assert_eq!(b.median, 3.0);
         assert!((b.p95 - 8.8).abs() < 1e-12);
+    }
+
+    #[test]
+    fn band_columns_are_counts_of_the_record() {
+        let r = StepRecord {
+            reached: 3,
+            believers: 2,
+            spreaders: 1,
+            ..Default::default()
+        };
+        let bands = step_bands(&[&[r]]);
+        assert_eq!(bands[0].map(|b| b.median), [3.0, 2.0, 1.0]);
     }
 
     #[test]

@@ -41,9 +41,19 @@ pub enum Pairing {
     /// Same seed, same replicates: replicate `r` is compared with replicate `r`.
     Paired,
     /// A different master seed: the random numbers are not shared.
-    DifferentSeed { seed: u64, first: u64 },
+    DifferentSeed {
+        /// This scenario's seed.
+        seed: u64,
+        /// The first scenario's seed.
+        first: u64,
+    },
     /// A different number of replicates (or replicate ids that do not line up).
-    DifferentReplicates { replicates: usize, first: usize },
+    DifferentReplicates {
+        /// This scenario's replicates.
+        replicates: usize,
+        /// The first scenario's replicates.
+        first: usize,
+    },
 }
 
 impl Pairing {
@@ -85,8 +95,11 @@ pub struct FigureComparison {
 /// Every compared figure of one scenario.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScenarioComparison {
+    /// The scenario's name.
     pub name: String,
+    /// Its master seed.
     pub seed: u64,
+    /// Its number of replicates.
     pub replicates: usize,
     /// How the replicates relate to the first scenario's. The first scenario is paired
     /// with itself, so its differences are all zero.

@@ -1,12 +1,17 @@
-//! Metrics: per-step records from the engine, per-run figures computed from them
-//! ([`summary`]), the cascade tree's shape ([`cascade`]) and quantile bands across
-//! replicates ([`bands`]), and the comparison of scenarios' figures against a first
-//! scenario, paired by replicate where the random numbers are shared ([`comparison`]).
+//! Metrics: per-step records from the engine and the columns they are written as
+//! ([`timeseries`]), per-run figures computed from them ([`summary`]), the cascade
+//! tree's shape ([`cascade`]) and quantile bands across replicates ([`bands`]), and
+//! the comparison of scenarios' figures against a first scenario, paired by replicate
+//! where the random numbers are shared ([`comparison`]). Events that happen in some runs
+//! only get probabilities with confidence intervals and paired differences
+//! ([`probability`], on the functions of [`special`]).
 
 pub mod bands;
 pub mod cascade;
 pub mod comparison;
-pub mod record;
+pub mod probability;
+pub mod special;
 pub mod summary;
+pub mod timeseries;
 
-pub use record::{CampCounts, CascadeEntry, StepRecord};
+pub use crate::record::{CampCounts, CascadeEntry, StepRecord};

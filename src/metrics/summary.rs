@@ -1,5 +1,6 @@
 //! Per-run figures (final reach and belief, timing, cascade shape) and their
-//! aggregation across replicates.
+//! aggregation across replicates. The figures written to files are declared once, in
+//! [`FIGURES`], which the run-figure table of `docs/model.md` is generated from.
 
 use super::bands::Band;
 use super::cascade::{self, CascadeShape};
@@ -9,56 +10,82 @@ use serde::{Deserialize, Serialize};
 /// Figures of one run.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunSummary {
+    /// Replicate number, from 0.
     pub replicate: u32,
+    /// Users in the population.
     pub users: u64,
+    /// Users reached by the end.
     pub final_reach: u64,
+    /// `final_reach / users`.
     pub final_reach_share: f64,
+    /// Users who read the rumor by the end.
     pub final_read: u64,
+    /// Believers at the end.
     pub final_believers: u64,
+    /// `final_believers / users`.
     pub final_believers_share: f64,
     /// Largest number of believers at any step.
     pub peak_believers: u64,
-    /// Hours until reach first hit 10%, 50%, 90% of its final value (None if never).
+    /// Hours until reach first hit 10% of its final value (None if nobody was reached).
     pub hours_to_10pct: Option<f64>,
+    /// As `hours_to_10pct`, for 50%.
     pub hours_to_50pct: Option<f64>,
+    /// As `hours_to_10pct`, for 90%.
     pub hours_to_90pct: Option<f64>,
-    /// Step with the most new reach, and the hours at its end.
+    /// Step with the most new reach (the first such step).
     pub peak_step: u32,
+    /// Hours at the end of `peak_step`.
     pub peak_hours: f64,
+    /// Rumor copies delivered over the run.
     pub deliveries: u64,
+    /// Rumor posts over the run.
     pub posts: u64,
+    /// Largest hop of a delivered rumor post.
     pub max_hops: u32,
+    /// Shape of the reach forest.
     pub cascade: CascadeShape,
-    /// Users the correction reached, made immune, and corrected, at the end.
+    /// Users the correction reached by the end.
     pub final_correction_reached: u64,
+    /// Users immune at the end.
     pub final_immune: u64,
+    /// Users corrected at the end.
     pub final_corrected: u64,
     /// Hours at which each intervention fired (None if it never did).
     pub interventions_fired_hours: Vec<Option<f64>>,
     /// Per camp (with more than one camp): final reach and belief.
     pub camps: Vec<CampSummary>,
-    /// Hours to the first public post, the press pickup and the crisis (None: never).
+    /// Hours to the first public post (None: never).
     pub hours_to_first_public_post: Option<f64>,
+    /// Hours to the press pickup (None: never).
     pub hours_to_press: Option<f64>,
+    /// Hours to the crisis (None: never).
     pub hours_to_crisis: Option<f64>,
-    /// Public posts and impressions over the run.
+    /// Public posts over the run.
     pub public_posts: u64,
+    /// Public impressions over the run.
     pub public_reach: u64,
 }
 
 /// Final figures of one camp.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CampSummary {
+    /// The camp's name.
     pub camp: String,
+    /// Users of the camp.
     pub users: u64,
+    /// Users of the camp reached by the end.
     pub final_reach: u64,
+    /// `final_reach` as a share of the camp's users.
     pub final_reach_share: f64,
+    /// Believers of the camp at the end.
     pub final_believers: u64,
+    /// `final_believers` as a share of the camp's users.
     pub final_believers_share: f64,
 }
 
 /// What `summarize` needs to know about the population besides the run.
 pub struct Context<'a> {
+    /// Users in the population.
     pub users: u64,
     /// (name, users) of each camp.
     pub camps: &'a [(String, u64)],
@@ -69,7 +96,7 @@ pub struct Context<'a> {
 pub fn summarize(
     replicate: u32,
     ctx: &Context,
-    run: &crate::engine::RunOutput,
+    run: &crate::record::RunOutput,
     hours_at: impl Fn(u32) -> f64,
 ) -> RunSummary {
     let (users, records, cascade_entries) =
@@ -146,46 +173,184 @@ pub fn summarize(
     }
 }
 
-/// Names and values of a summary's numeric figures, in a fixed order: the columns of
-/// per-run CSV rows and the keys of aggregated figures.
+/// One per-run figure: a column of a sweep's `runs.csv`, a key of `summary.json`'s
+/// `aggregate`, and a row of the run-figure table in `docs/model.md#run-figures`
+/// (generated from [`FIGURES`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Figure {
+    /// Name, as a column and key.
+    pub name: &'static str,
+    /// What it counts or measures.
+    pub unit: &'static str,
+    /// Exact definition (Markdown; may link to sections of `docs/model.md`).
+    pub meaning: &'static str,
+    /// Its value in a run's summary; NaN when undefined (a time never reached).
+    pub value: fn(&RunSummary) -> f64,
+}
+
+/// NaN for a time never reached, so it is left out of aggregates.
+fn opt(x: Option<f64>) -> f64 {
+    x.unwrap_or(f64::NAN)
+}
+
+/// Every per-run figure, in a fixed order: the columns of per-run CSV rows and the
+/// order of aggregated figures.
+pub const FIGURES: &[Figure] = &[
+    Figure {
+        name: "final_reach",
+        unit: "users",
+        meaning: "`reached` at the last step",
+        value: |s| s.final_reach as f64,
+    },
+    Figure {
+        name: "final_reach_share",
+        unit: "share of users",
+        meaning: "`final_reach / N`",
+        value: |s| s.final_reach_share,
+    },
+    Figure {
+        name: "final_read",
+        unit: "users",
+        meaning: "`read` at the last step",
+        value: |s| s.final_read as f64,
+    },
+    Figure {
+        name: "final_believers",
+        unit: "users",
+        meaning: "`believers` at the last step",
+        value: |s| s.final_believers as f64,
+    },
+    Figure {
+        name: "final_believers_share",
+        unit: "share of users",
+        meaning: "`final_believers / N`",
+        value: |s| s.final_believers_share,
+    },
+    Figure {
+        name: "peak_believers",
+        unit: "users",
+        meaning: "largest `believers` over all steps",
+        value: |s| s.peak_believers as f64,
+    },
+    Figure {
+        name: "hours_to_10pct",
+        unit: "hours",
+        meaning: "hours of the first step with `reached ≥ max(1, ceil(0.1 × final_reach))`; undefined if nobody was reached",
+        value: |s| opt(s.hours_to_10pct),
+    },
+    Figure {
+        name: "hours_to_50pct",
+        unit: "hours",
+        meaning: "as `hours_to_10pct`, with 0.5",
+        value: |s| opt(s.hours_to_50pct),
+    },
+    Figure {
+        name: "hours_to_90pct",
+        unit: "hours",
+        meaning: "as `hours_to_10pct`, with 0.9",
+        value: |s| opt(s.hours_to_90pct),
+    },
+    Figure {
+        name: "peak_hours",
+        unit: "hours",
+        meaning: "hours of the first step with the largest `new_reached`",
+        value: |s| s.peak_hours,
+    },
+    Figure {
+        name: "deliveries",
+        unit: "copies",
+        meaning: "sum of `deliveries` over steps",
+        value: |s| s.deliveries as f64,
+    },
+    Figure {
+        name: "posts",
+        unit: "posts",
+        meaning: "sum of `posts` over steps",
+        value: |s| s.posts as f64,
+    },
+    Figure {
+        name: "cascade_depth",
+        unit: "edges",
+        meaning: "largest depth in the reach forest ([cascade shape](#cascade-shape))",
+        value: |s| s.cascade.depth as f64,
+    },
+    Figure {
+        name: "max_breadth",
+        unit: "users",
+        meaning: "largest number of nodes at one depth, summed over trees",
+        value: |s| s.cascade.max_breadth as f64,
+    },
+    Figure {
+        name: "structural_virality",
+        unit: "edges",
+        meaning: "structural virality of the largest tree",
+        value: |s| s.cascade.structural_virality,
+    },
+    Figure {
+        name: "structural_virality_mean",
+        unit: "edges",
+        meaning: "size-weighted mean structural virality over trees of two or more nodes",
+        value: |s| s.cascade.structural_virality_mean,
+    },
+    Figure {
+        name: "cascade_trees",
+        unit: "trees",
+        meaning: "number of trees (roots)",
+        value: |s| s.cascade.trees as f64,
+    },
+    Figure {
+        name: "final_correction_reached",
+        unit: "users",
+        meaning: "`correction_reached` at the last step",
+        value: |s| s.final_correction_reached as f64,
+    },
+    Figure {
+        name: "final_immune",
+        unit: "users",
+        meaning: "`immune` at the last step",
+        value: |s| s.final_immune as f64,
+    },
+    Figure {
+        name: "final_corrected",
+        unit: "users",
+        meaning: "`corrected` at the last step",
+        value: |s| s.final_corrected as f64,
+    },
+    Figure {
+        name: "public_posts",
+        unit: "posts",
+        meaning: "sum of `public_posts` over steps (see the known defect above)",
+        value: |s| s.public_posts as f64,
+    },
+    Figure {
+        name: "public_reach",
+        unit: "impressions",
+        meaning: "`public_reach` at the last step",
+        value: |s| s.public_reach as f64,
+    },
+    Figure {
+        name: "hours_to_first_public_post",
+        unit: "hours",
+        meaning: "hours of the first step with a public post",
+        value: |s| opt(s.hours_to_first_public_post),
+    },
+    Figure {
+        name: "hours_to_press",
+        unit: "hours",
+        meaning: "hours of the press pickup step",
+        value: |s| opt(s.hours_to_press),
+    },
+    Figure {
+        name: "hours_to_crisis",
+        unit: "hours",
+        meaning: "hours of the crisis step",
+        value: |s| opt(s.hours_to_crisis),
+    },
+];
+
+/// Names and values of a summary's figures, in [`FIGURES`] order.
 pub fn figures(s: &RunSummary) -> Vec<(&'static str, f64)> {
-    let opt = |x: Option<f64>| x.unwrap_or(f64::NAN);
-    vec![
-        ("final_reach", s.final_reach as f64),
-        ("final_reach_share", s.final_reach_share),
-        ("final_read", s.final_read as f64),
-        ("final_believers", s.final_believers as f64),
-        ("final_believers_share", s.final_believers_share),
-        ("peak_believers", s.peak_believers as f64),
-        ("hours_to_10pct", opt(s.hours_to_10pct)),
-        ("hours_to_50pct", opt(s.hours_to_50pct)),
-        ("hours_to_90pct", opt(s.hours_to_90pct)),
-        ("peak_hours", s.peak_hours),
-        ("deliveries", s.deliveries as f64),
-        ("posts", s.posts as f64),
-        ("cascade_depth", s.cascade.depth as f64),
-        ("max_breadth", s.cascade.max_breadth as f64),
-        ("structural_virality", s.cascade.structural_virality),
-        (
-            "structural_virality_mean",
-            s.cascade.structural_virality_mean,
-        ),
-        ("cascade_trees", s.cascade.trees as f64),
-        (
-            "final_correction_reached",
-            s.final_correction_reached as f64,
-        ),
-        ("final_immune", s.final_immune as f64),
-        ("final_corrected", s.final_corrected as f64),
-        ("public_posts", s.public_posts as f64),
-        ("public_reach", s.public_reach as f64),
-        (
-            "hours_to_first_public_post",
-            opt(s.hours_to_first_public_post),
-        ),
-        ("hours_to_press", opt(s.hours_to_press)),
-        ("hours_to_crisis", opt(s.hours_to_crisis)),
-    ]
+    FIGURES.iter().map(|f| (f.name, (f.value)(s))).collect()
 }
 
 /// Median, p5 and p95 of every figure across runs, in [`figures`] order.
@@ -215,7 +380,7 @@ mod tests {
     #[test]
     fn times_to_fractions_of_final_reach() {
         let r = [rec(0, 1, 1), rec(1, 5, 4), rec(2, 9, 4), rec(3, 10, 1)];
-        let run = crate::engine::RunOutput {
+        let run = crate::record::RunOutput {
             records: r.to_vec(),
             ..Default::default()
         };
@@ -243,7 +408,9 @@ pub struct StageOdds {
     pub probability: f64,
     /// Median hours to the stage over the runs that reached it (None if none did).
     pub median_hours: Option<f64>,
+    /// Runs that reached the stage.
     pub runs_reached: usize,
+    /// Runs in all.
     pub runs: usize,
 }
 

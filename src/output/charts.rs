@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// Time axis in days for horizons of two days or more, else hours.
 pub fn time_axis(scn: &Scenario) -> (f64, &'static str) {
-    if scn.config.simulation.horizon.hours() >= 48.0 {
+    if scn.simulation.horizon.hours() >= 48.0 {
         (1.0 / 24.0, "Time since first post (days)")
     } else {
         (1.0, "Time since first post (hours)")
@@ -17,8 +17,7 @@ pub fn time_axis(scn: &Scenario) -> (f64, &'static str) {
 
 /// Markers of the scenario (`[[simulation.markers]]`) in chart units.
 pub fn scenario_markers(scn: &Scenario, scale: f64) -> Vec<Marker> {
-    scn.config
-        .simulation
+    scn.simulation
         .markers
         .iter()
         .map(|m| Marker {
@@ -32,11 +31,10 @@ pub fn scenario_markers(scn: &Scenario, scale: f64) -> Vec<Marker> {
 /// the replicates in which they fired (a `when` trigger can fire at different times).
 pub fn intervention_markers(
     scn: &Scenario,
-    runs: &[crate::engine::RunOutput],
+    runs: &[crate::record::RunOutput],
     scale: f64,
 ) -> Vec<Marker> {
-    scn.config
-        .interventions
+    scn.interventions
         .iter()
         .enumerate()
         .filter_map(|(i, iv)| {
@@ -44,12 +42,12 @@ pub fn intervention_markers(
             let hours = runs
                 .iter()
                 .filter_map(|r| r.fired.get(i).copied().flatten())
-                .map(|s| s as f64 * scn.step_minutes / 60.0);
+                .map(|s| s as f64 * scn.simulation.step_minutes / 60.0);
             median_marker(
                 hours,
                 runs.len(),
                 scale,
-                &iv.kind_name().replace('_', " "),
+                &iv.action.kind_name().replace('_', " "),
                 false,
             )
         })
@@ -88,7 +86,7 @@ pub fn virality_chart(
     scn: &Scenario,
     table: &BandTable,
     users: u64,
-    runs: &[crate::engine::RunOutput],
+    runs: &[crate::record::RunOutput],
 ) -> Result<[PathBuf; 2], OutputError> {
     let replicates = runs.len();
     let (scale, x_label) = time_axis(scn);
@@ -136,10 +134,10 @@ pub fn virality_chart(
 /// A stage marker at the median step it was reached over the runs that reached it.
 fn stage_marker(
     scn: &Scenario,
-    runs: &[crate::engine::RunOutput],
+    runs: &[crate::record::RunOutput],
     scale: f64,
     label: &str,
-    stage: impl Fn(&crate::engine::Stages) -> Option<u32>,
+    stage: impl Fn(&crate::record::Stages) -> Option<u32>,
 ) -> Option<Marker> {
     // A stage is reached during its step, so it is marked at the step's end.
     let hours = runs
@@ -151,9 +149,9 @@ fn stage_marker(
 
 /// Mean over runs, with the 5% and 95% quantiles, of a per-step value.
 fn mean_band(
-    runs: &[crate::engine::RunOutput],
+    runs: &[crate::record::RunOutput],
     steps: usize,
-    value: impl Fn(&crate::engine::RunOutput, usize) -> f64,
+    value: impl Fn(&crate::record::RunOutput, usize) -> f64,
 ) -> [Vec<f64>; 3] {
     use crate::metrics::bands::Band;
     let mut out = [vec![0.0], vec![0.0], vec![0.0]];
@@ -176,7 +174,7 @@ pub fn spillover_chart(
     scn: &Scenario,
     table: &BandTable,
     users: u64,
-    runs: &[crate::engine::RunOutput],
+    runs: &[crate::record::RunOutput],
 ) -> Result<[PathBuf; 2], OutputError> {
     let (scale, x_label) = time_axis(scn);
     let pct = 100.0 / users.max(1) as f64;
@@ -184,7 +182,7 @@ pub fn spillover_chart(
         .chain(table.hours.iter().map(|h| h * scale))
         .collect();
     let steps = table.bands.len();
-    let hour = ((60.0 / scn.step_minutes).round() as usize).max(1);
+    let hour = ((60.0 / scn.simulation.step_minutes).round() as usize).max(1);
     let [reach, reach_lo, reach_hi] = mean_band(runs, steps, |r, s| {
         r.records.get(s).map_or(0.0, |x| x.reached as f64 * pct)
     });

@@ -83,9 +83,11 @@ pub fn write_comparison(path: &Path, comparison: &Comparison) -> Result<(), Outp
 pub struct Curve<'a> {
     /// Legend text: the scenario's name.
     pub name: &'a str,
+    /// The scenario's per-step bands.
     pub bands: &'a BandTable,
     /// Population size, to turn counts into shares.
     pub users: u64,
+    /// Replicates behind the bands.
     pub replicates: usize,
 }
 

@@ -1,74 +1,25 @@
 //! The result files of a scenario run: `timeseries.csv`, `bands.csv`,
-//! `summary.json` and, on request, `cascade.csv`. Column names are stable and
-//! documented in the README; numbers are plain (no thousands separators), floats in
-//! their shortest round-trip form, so spreadsheets and pandas read them as they are.
+//! `summary.json` and, on request, `cascade.csv`. Column names are stable; they come
+//! from the tables in `metrics` (`timeseries`, `bands`, `summary::FIGURES`) that the
+//! tables of `docs/model.md#metrics` are generated from. Numbers are plain (no
+//! thousands separators), floats in their shortest round-trip form, so spreadsheets
+//! and pandas read them as they are.
 
 use super::dir::write_atomic;
-use crate::engine::RunOutput;
 use crate::error::OutputError;
 use crate::metrics::bands::{step_bands, Band, BAND_COLUMNS};
 use crate::metrics::summary::{aggregate, RunSummary};
+use crate::metrics::timeseries::{Value, CAMP_COLUMNS, TIMESERIES};
 use crate::metrics::StepRecord;
 use crate::population::{ImportReport, Population};
+use crate::record::RunOutput;
 use crate::scenario::Scenario;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Columns of `timeseries.csv`.
-pub const TIMESERIES_COLUMNS: [&str; 23] = [
-    "replicate",
-    "step",
-    "hours",
-    "reached",
-    "read",
-    "unaware",
-    "exposed",
-    "rejecters",
-    "believers",
-    "immune",
-    "corrected",
-    "spreaders",
-    "stiflers",
-    "new_reached",
-    "deliveries",
-    "posts",
-    "max_hops",
-    "correction_reached",
-    "correction_read",
-    "public_posts",
-    "public_reach",
-    "press",
-    "crisis",
-];
-
-fn record_fields(r: &StepRecord) -> [u64; 20] {
-    [
-        r.reached,
-        r.read,
-        r.unaware,
-        r.exposed,
-        r.rejecters,
-        r.believers,
-        r.immune,
-        r.corrected,
-        r.spreaders,
-        r.stiflers,
-        r.new_reached,
-        r.deliveries,
-        r.posts,
-        r.max_hops as u64,
-        r.correction_reached,
-        r.correction_read,
-        r.public_posts,
-        r.public_reach,
-        r.press,
-        r.crisis,
-    ]
-}
-
-/// Writes one row per replicate and step. With more than one camp, each camp adds
-/// `reached_<camp>` and `believers_<camp>` columns.
+/// Writes one row per replicate and step: the columns of [`TIMESERIES`], then, with
+/// more than one camp, the [`CAMP_COLUMNS`] of each camp.
 pub fn write_timeseries(
     path: &Path,
     scn: &Scenario,
@@ -81,25 +32,29 @@ pub fn write_timeseries(
         &[]
     };
     write_atomic(path, |w| {
-        write!(w, "{}", TIMESERIES_COLUMNS.join(","))?;
-        for c in camps {
-            write!(
-                w,
-                ",{},{}",
-                csv_field(&format!("reached_{c}")),
-                csv_field(&format!("believers_{c}"))
-            )?;
+        let names: Vec<&str> = TIMESERIES.iter().map(|c| c.name).collect();
+        write!(w, "{}", names.join(","))?;
+        for camp in camps {
+            for c in CAMP_COLUMNS {
+                write!(w, ",{}", csv_field(&format!("{}_{camp}", c.prefix)))?;
+            }
         }
         writeln!(w)?;
         for (rep, run) in runs.iter().enumerate() {
             for (i, r) in run.records.iter().enumerate() {
-                write!(w, "{rep},{},{}", r.step, scn.hours_at(r.step))?;
-                for v in record_fields(r) {
-                    write!(w, ",{v}")?;
+                for (k, c) in TIMESERIES.iter().enumerate() {
+                    let sep = if k == 0 { "" } else { "," };
+                    match c.value {
+                        Value::Replicate => write!(w, "{sep}{rep}")?,
+                        Value::Hours => write!(w, "{sep}{}", scn.hours_at(r.step))?,
+                        Value::Count(f) => write!(w, "{sep}{}", f(r))?,
+                    }
                 }
                 if let Some(per_camp) = run.camp_records.get(i).filter(|_| !camps.is_empty()) {
-                    for c in per_camp {
-                        write!(w, ",{},{}", c.reached, c.believers)?;
+                    for counts in per_camp {
+                        for c in CAMP_COLUMNS {
+                            write!(w, ",{}", (c.value)(counts))?;
+                        }
                     }
                 }
                 writeln!(w)?;
@@ -130,14 +85,20 @@ impl BandTable {
     }
 }
 
-/// Writes `bands.csv`: step, hours, then median/p5/p95 of each band column.
+/// The header of `bands.csv`: `step`, `hours`, then `<column>_median`, `_p5` and
+/// `_p95` of each of [`BAND_COLUMNS`].
+pub fn bands_header() -> String {
+    let mut h = String::from("step,hours");
+    for c in BAND_COLUMNS {
+        h.push_str(&format!(",{c}_median,{c}_p5,{c}_p95"));
+    }
+    h
+}
+
+/// Writes `bands.csv`: one row per step with the columns of [`bands_header`].
 pub fn write_bands(path: &Path, table: &BandTable) -> Result<(), OutputError> {
     write_atomic(path, |w| {
-        write!(w, "step,hours")?;
-        for c in BAND_COLUMNS {
-            write!(w, ",{c}_median,{c}_p5,{c}_p95")?;
-        }
-        writeln!(w)?;
+        writeln!(w, "{}", bands_header())?;
         for (s, row) in table.bands.iter().enumerate() {
             write!(w, "{s},{}", table.hours[s])?;
             for b in row {
@@ -152,13 +113,21 @@ pub fn write_bands(path: &Path, table: &BandTable) -> Result<(), OutputError> {
 /// The contents of `summary.json`.
 #[derive(Serialize)]
 pub struct SummaryFile<'a> {
+    /// The version that wrote the file (results of another version may differ).
     pub grapevine_version: &'static str,
+    /// The scenario's name.
     pub scenario_name: &'a str,
+    /// Master seed.
     pub seed: u64,
+    /// Number of replicates.
     pub replicates: usize,
+    /// Users in the population.
     pub users: u64,
+    /// Chats in the population.
     pub chats: u64,
+    /// Chat memberships in the population.
     pub memberships: u64,
+    /// What an imported population's files held; `None` when generated.
     pub import: Option<&'a ImportReport>,
     /// Median, p5 and p95 across replicates of every per-run figure.
     pub aggregate: BTreeMap<&'static str, Band>,
@@ -166,9 +135,10 @@ pub struct SummaryFile<'a> {
     pub stages: BTreeMap<&'static str, crate::metrics::summary::StageOdds>,
     /// Whether the public cascade is sub- or super-critical (branching ratio < or > 1).
     pub public_cascade: Option<&'static str>,
+    /// The figures of each replicate, in replicate order.
     pub runs: &'a [RunSummary],
     /// The scenario with every default filled in.
-    pub scenario: &'a crate::scenario::ScenarioConfig,
+    pub scenario: crate::scenario::ScenarioConfig,
 }
 
 /// Writes `summary.json`.
@@ -181,7 +151,7 @@ pub fn write_summary(
     let file = SummaryFile {
         grapevine_version: env!("CARGO_PKG_VERSION"),
         scenario_name: &scn.name,
-        seed: scn.config.simulation.seed,
+        seed: scn.simulation.seed,
         replicates: summaries.len(),
         users: pop.n_users() as u64,
         chats: pop.n_chats() as u64,
@@ -191,15 +161,9 @@ pub fn write_summary(
         stages: crate::metrics::summary::stage_odds(summaries)
             .into_iter()
             .collect(),
-        public_cascade: scn.config.public.as_ref().map(|p| {
-            if p.branching_ratio < 1.0 {
-                "sub-critical"
-            } else {
-                "super-critical"
-            }
-        }),
+        public_cascade: scn.public.as_ref().map(|p| p.criticality()),
         runs: summaries,
-        scenario: &scn.config,
+        scenario: scn.to_config(),
     };
     write_atomic(path, |w| {
         serde_json::to_writer_pretty(&mut *w, &file)?;

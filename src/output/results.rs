@@ -6,7 +6,7 @@
 //! give the same comparison. [`reuse`] decides whether a folder still holds the results
 //! of a scenario as it is now.
 
-use super::files::BandTable;
+use super::files::{bands_header, BandTable};
 use crate::error::ResultsError;
 use crate::metrics::bands::{Band, BAND_COLUMNS};
 use crate::metrics::summary::RunSummary;
@@ -17,10 +17,15 @@ use std::path::{Path, PathBuf};
 /// The parts of `summary.json` that are read back; other keys are ignored.
 #[derive(Clone, Debug, Deserialize)]
 pub struct SavedSummary {
+    /// The version that wrote the file.
     pub grapevine_version: String,
+    /// The scenario's name.
     pub scenario_name: String,
+    /// Master seed.
     pub seed: u64,
+    /// Number of replicates.
     pub replicates: usize,
+    /// Users in the population.
     pub users: u64,
     /// One per replicate, in replicate order (checked on reading).
     pub runs: Vec<RunSummary>,
@@ -31,7 +36,9 @@ pub struct SavedSummary {
 /// A result folder read back.
 #[derive(Clone, Debug)]
 pub struct SavedRun {
+    /// From `summary.json`.
     pub summary: SavedSummary,
+    /// From `bands.csv`.
     pub bands: BandTable,
 }
 
@@ -76,15 +83,6 @@ pub fn read_summary(path: &Path) -> Result<SavedSummary, ResultsError> {
         ));
     }
     Ok(s)
-}
-
-/// The header `bands.csv` is written with.
-fn bands_header() -> String {
-    let mut h = String::from("step,hours");
-    for c in BAND_COLUMNS {
-        h.push_str(&format!(",{c}_median,{c}_p5,{c}_p95"));
-    }
-    h
 }
 
 /// Reads `bands.csv` into the table it was written from.
@@ -152,20 +150,29 @@ pub fn read_folder(folder: &Path) -> Result<SavedRun, ResultsError> {
 pub enum Mismatch {
     /// Written by another Grapevine version, whose engine may differ.
     Version {
+        /// The version that wrote the results.
         saved: String,
+        /// This version.
         current: String,
     },
+    /// Another master seed.
     Seed {
+        /// The seed of the saved results.
         saved: u64,
+        /// The seed asked for.
         current: u64,
     },
+    /// Another number of replicates.
     Replicates {
+        /// Replicates saved.
         saved: usize,
+        /// Replicates asked for.
         current: usize,
     },
-    /// A setting differs; `key` is the first differing key path (e.g.
-    /// `sharing.believer`), or empty if the scenario as a whole cannot be compared.
+    /// A setting differs.
     Setting {
+        /// The first differing key path (e.g. `sharing.believer`), or empty if the
+        /// scenario as a whole cannot be compared.
         key: String,
     },
 }
@@ -189,10 +196,13 @@ impl std::fmt::Display for Mismatch {
 /// Why a folder's results cannot be reused.
 #[derive(Debug, thiserror::Error)]
 pub enum NotReusable {
+    /// The folder holds no results.
     #[error("no earlier results in {}", .0.display())]
     Missing(PathBuf),
+    /// The results cannot be read back.
     #[error("earlier results unreadable: {0}")]
     Unreadable(#[from] ResultsError),
+    /// The results are of another scenario, seed, replicate count or version.
     #[error("earlier results are stale: {0}")]
     Changed(Mismatch),
 }
@@ -244,7 +254,7 @@ pub fn check_saved(saved: &SavedSummary, scn: &Scenario) -> Result<(), Mismatch>
             current: current.to_string(),
         });
     }
-    let sim = &scn.config.simulation;
+    let sim = &scn.simulation;
     if saved.seed != sim.seed {
         return Err(Mismatch::Seed {
             saved: saved.seed,
@@ -257,7 +267,8 @@ pub fn check_saved(saved: &SavedSummary, scn: &Scenario) -> Result<(), Mismatch>
             current: sim.replicates as usize,
         });
     }
-    let (Some(now), Some(then)) = (as_written(&scn.config), as_written(&saved.scenario)) else {
+    let (Some(now), Some(then)) = (as_written(&scn.to_config()), as_written(&saved.scenario))
+    else {
         return Err(Mismatch::Setting { key: String::new() });
     };
     match first_difference(&then, &now, "") {
@@ -375,18 +386,20 @@ mod tests {
         let saved = SavedSummary {
             grapevine_version: env!("CARGO_PKG_VERSION").into(),
             scenario_name: scn.name.clone(),
-            seed: scn.config.simulation.seed,
+            seed: scn.simulation.seed,
             replicates: 2,
             users: 300,
             runs: Vec::new(),
             // Through text, as read from summary.json.
-            scenario: serde_json::from_str(&serde_json::to_string_pretty(&scn.config).unwrap())
-                .unwrap(),
+            scenario: serde_json::from_str(
+                &serde_json::to_string_pretty(&scn.to_config()).unwrap(),
+            )
+            .unwrap(),
         };
         assert_eq!(check_saved(&saved, &scn), Ok(()));
 
         let mut changed = scn.clone();
-        changed.config.sharing.believer = 0.123;
+        changed.sharing.believer = 0.123;
         assert_eq!(
             check_saved(&saved, &changed),
             Err(Mismatch::Setting {
@@ -394,7 +407,7 @@ mod tests {
             })
         );
         let mut more = scn.clone();
-        more.config.simulation.replicates = 3;
+        more.simulation.replicates = 3;
         assert!(matches!(
             check_saved(&saved, &more),
             Err(Mismatch::Replicates {
@@ -403,7 +416,7 @@ mod tests {
             })
         ));
         let mut reseeded = scn.clone();
-        reseeded.config.simulation.seed = 99;
+        reseeded.simulation.seed = 99;
         assert!(matches!(
             check_saved(&saved, &reseeded),
             Err(Mismatch::Seed { .. })

@@ -5,7 +5,7 @@
 //! legend. [`layout`] stacks them in as few rows as keep them apart; [`draw`] writes them
 //! and carries each marker line and span shading up to its label, so the eye can follow
 //! from the label to the plot. The lines and shading inside the panels are drawn by
-//! [`super::time_chart`].
+//! [`super::time_chart`], which uses the [`Marker`] and [`Span`] types defined here.
 
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
@@ -16,7 +16,26 @@ use super::figure::Target;
 use super::scale::{self, Extent};
 use super::style::{self, text_width};
 use super::text::{self, Label};
-use super::time_chart::{Marker, Span};
+
+/// A vertical labelled line (e.g. "Election day", "Fact-check") at x.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Marker {
+    /// Position on the x axis, in the chart's units.
+    pub x: f64,
+    /// Text shown above the chart.
+    pub label: String,
+}
+
+/// A shaded vertical span (e.g. "Press coverage" from x0 to x1).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Span {
+    /// Start on the x axis.
+    pub x0: f64,
+    /// End on the x axis.
+    pub x1: f64,
+    /// Text shown above the chart.
+    pub label: String,
+}
 
 /// Height of one row of labels.
 pub(crate) const ROW_HEIGHT: u32 = 36;

@@ -19,9 +19,10 @@ mod style;
 mod text;
 mod time_chart;
 
+pub use annotation::{Marker, Span};
 pub use heatmap::{draw_heatmap, Heatmap, MAX_CELLS_PER_AXIS};
 pub use style::palette;
-pub use time_chart::{draw_time_chart, Marker, Panel, Series, Span, TimeChart, MAX_PANELS};
+pub use time_chart::{draw_time_chart, Panel, Series, TimeChart, MAX_PANELS};
 
 #[cfg(test)]
 mod tests;

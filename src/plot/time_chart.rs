@@ -18,7 +18,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::annotation::{self, XAxis};
+use super::annotation::{self, Marker, Span, XAxis};
 use super::figure::{render, Figure, Target};
 use super::legend::{self, Rect};
 use super::scale::{self, tick_labels, Extent};
@@ -36,21 +36,6 @@ pub struct Series {
     pub median: Vec<f64>,
     /// Lower and upper band edges (same length as x); None draws only the line.
     pub band: Option<(Vec<f64>, Vec<f64>)>,
-}
-
-/// A vertical labelled line (e.g. "Election day", "Fact-check") at x.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Marker {
-    pub x: f64,
-    pub label: String,
-}
-
-/// A shaded vertical span (e.g. "Press coverage" from x0 to x1).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Span {
-    pub x0: f64,
-    pub x1: f64,
-    pub label: String,
 }
 
 /// One panel of a chart: a y axis and the series drawn against it.

@@ -115,9 +115,9 @@ impl Csr {
     ///
     /// Placing entries straight into their columns writes at random all over the output
     /// (a cache miss per entry once it outgrows the caches). Instead, entries are first
-    /// partitioned by column block ([`COLUMN_BLOCK`] columns, whose cursors and output fit
+    /// partitioned by column block (`COLUMN_BLOCK` columns, whose cursors and output fit
     /// in cache), in order, and then each block places its entries. Rows are taken in
-    /// chunks of at most [`TRANSPOSE_CHUNK`] entries to bound the partition buffer.
+    /// chunks of at most `TRANSPOSE_CHUNK` entries to bound the partition buffer.
     /// Both passes run in parallel; the result does not depend on the thread count:
     /// every column lists its rows in increasing order.
     pub fn transpose_with<T: Copy + Default + Send + Sync>(

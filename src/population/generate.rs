@@ -15,7 +15,7 @@ use super::{
 };
 use crate::error::CapacityError;
 use crate::rng::{self, Purpose, Rng};
-use crate::scenario::{ChatKind, ChatKindSpec, IntDist, NetworkModel, Posting, Scenario};
+use crate::scenario::{ChatKind, ChatKindSpec, IntDist, Posting, ReferenceNetwork, Scenario};
 use rand::Rng as _;
 use rand_distr::{Distribution, LogNormal};
 use rayon::prelude::*;
@@ -64,15 +64,17 @@ fn chat_count(spec: &ChatKindSpec, users: u64, cap: u32) -> u64 {
 
 /// Expected counts for a generated population.
 pub fn estimate(scenario: &Scenario) -> SizeEstimate {
-    let users = scenario.generated_users();
-    if let Some(net) = &scenario.config.population.network {
+    let users = scenario.population.generated_users().unwrap_or(0);
+    if let Some(net) = scenario.population.network() {
         let pairs = users * users.saturating_sub(1) / 2;
-        let edges = match net.model {
-            NetworkModel::ErdosRenyi => {
-                ((users as f64 * net.mean_degree.unwrap_or(0.0) / 2.0).round() as u64).min(pairs)
+        let edges = match net {
+            ReferenceNetwork::ErdosRenyi { mean_degree } => {
+                ((users as f64 * mean_degree / 2.0).round() as u64).min(pairs)
             }
-            NetworkModel::Complete => pairs,
-            NetworkModel::Star | NetworkModel::Path | NetworkModel::Tree => users.saturating_sub(1),
+            ReferenceNetwork::Complete => pairs,
+            ReferenceNetwork::Star | ReferenceNetwork::Path | ReferenceNetwork::Tree { .. } => {
+                users.saturating_sub(1)
+            }
         };
         return SizeEstimate {
             users,
@@ -82,7 +84,7 @@ pub fn estimate(scenario: &Scenario) -> SizeEstimate {
     }
     let mut chats = 0;
     let mut memberships = 0.0;
-    for spec in scenario.kinds.iter().flatten() {
+    for spec in scenario.population.kinds.iter().flatten() {
         let cap = kind_cap(scenario, spec.kind);
         let n = chat_count(spec, users, cap);
         chats += n;
@@ -179,21 +181,21 @@ impl CampSampler {
 
 /// Builds a synthetic population for a checked scenario, from its seed.
 pub fn generate(scenario: &Scenario) -> Population {
-    generate_seeded(scenario, scenario.config.simulation.seed)
+    generate_seeded(scenario, scenario.simulation.seed)
 }
 
 /// As [`generate`], with [`CapacityError::Allocation`] instead of an abort if the
 /// system refuses the memory for one of the large arrays.
 pub fn try_generate(scenario: &Scenario) -> Result<Population, CapacityError> {
-    try_generate_seeded(scenario, scenario.config.simulation.seed)
+    try_generate_seeded(scenario, scenario.simulation.seed)
 }
 
 /// Seed of the population of replicate `replicate`: the scenario's seed, or with
 /// `fresh_population` one derived from (seed, replicate) for replicates after the
 /// first (so replicate 0 always runs on the population `generate` builds).
 pub fn population_seed(scenario: &Scenario, replicate: u32) -> u64 {
-    let seed = scenario.config.simulation.seed;
-    if scenario.config.simulation.fresh_population && replicate > 0 {
+    let seed = scenario.simulation.seed;
+    if scenario.simulation.fresh_population && replicate > 0 {
         rng::derive_seed(seed, &[0x706F70, replicate as u64])
     } else {
         seed
@@ -210,9 +212,8 @@ pub fn generate_seeded(scenario: &Scenario, seed: u64) -> Population {
 /// attributes, the membership lists and chat attributes, reserved at their expected
 /// size, and the user -> chats index).
 pub fn try_generate_seeded(scenario: &Scenario, seed: u64) -> Result<Population, CapacityError> {
-    let cfg = &scenario.config;
-    let n = scenario.generated_users() as usize;
-    let pop_cfg = &cfg.population;
+    let n = scenario.population.generated_users().unwrap_or(0) as usize;
+    let pop_cfg = &scenario.population;
     let shares: Vec<f64> = pop_cfg.camps.iter().map(|c| c.share).collect();
     let camp_cdf: Vec<f64> = shares
         .iter()
@@ -232,7 +233,7 @@ pub fn try_generate_seeded(scenario: &Scenario, seed: u64) -> Result<Population,
         followers: try_filled(n, 0, what)?,
     };
     let mut weights = try_filled(n, 1.0f32, what)?;
-    let public = &cfg.public;
+    let public = &scenario.public;
     users
         .camp
         .par_iter_mut()
@@ -267,7 +268,7 @@ pub fn try_generate_seeded(scenario: &Scenario, seed: u64) -> Result<Population,
             }
         });
 
-    if let Some(net) = &pop_cfg.network {
+    if let Some(net) = pop_cfg.network() {
         return network_population(scenario, users, net, seed);
     }
     let sampler = CampSampler::new(&users.camp, &weights, &shares);
@@ -289,7 +290,7 @@ pub fn try_generate_seeded(scenario: &Scenario, seed: u64) -> Result<Population,
     try_reserve(&mut chats.owner, n_chats, what)?;
     try_reserve(&mut chats.kind, n_chats, what)?;
     try_reserve(&mut chats.trust, n_chats, what)?;
-    for spec in scenario.kinds.iter().flatten() {
+    for spec in scenario.population.kinds.iter().flatten() {
         let cap = kind_cap(scenario, spec.kind);
         let count = chat_count(spec, n as u64, cap) as usize;
         let parts: Vec<ChunkOut> = (0..count.div_ceil(CHAT_CHUNK))
@@ -333,7 +334,7 @@ pub fn try_generate_seeded(scenario: &Scenario, seed: u64) -> Result<Population,
 fn network_population(
     scenario: &Scenario,
     users: Users,
-    net: &crate::scenario::NetworkConfig,
+    net: ReferenceNetwork,
     seed: u64,
 ) -> Result<Population, CapacityError> {
     let n = users.len() as u32;

@@ -20,7 +20,7 @@ mod rows;
 use super::{Chats, Csr, ImportReport, Population, Users, FANOUT_ALL, NO_OWNER};
 use crate::error::ImportError;
 use crate::rng::{self, Purpose};
-use crate::scenario::{nearest, ChatKind, IntDist, Scenario};
+use crate::scenario::{nearest, ChatKind, IntDist, PopulationSource, Scenario};
 use ids::{IdError, IdMap, MAX_IDS};
 use rand::Rng as _;
 use rows::{RowError, Rows, Sep};
@@ -142,39 +142,35 @@ const DRAW_FANOUT: u64 = 3;
 /// 2.5 s with a 420 MB peak (release build, 2 shared cores); see the ignored test
 /// `import_1e7_edges`.
 pub fn import(scenario: &Scenario) -> Result<Population, ImportError> {
-    let pc = &scenario.config.population;
+    let pc = &scenario.population;
     let base = scenario.base_dir();
     let mut im = Importer::new(scenario);
     if let Some(p) = &pc.user_table {
         im.read_user_table(&Src::new(&base, p))?;
     }
-    match (&pc.edges, &pc.members) {
-        (Some(e), None) => {
-            if let Some(t) = &pc.chat_table {
-                return Err(Src::new(&base, t).file(
-                    "a chat table goes with `members`; the chats of an edge list are \
-                     direct chats without names: remove `chat_table` or import a \
-                     membership table",
-                ));
-            }
-            let pairs = im.read_edges(&Src::new(&base, e))?;
+    match &pc.source {
+        PopulationSource::Edges { edges } => {
+            let pairs = im.read_edges(&Src::new(&base, edges))?;
             Ok(im.finish_edges(pairs))
         }
-        (None, Some(m)) => {
-            if let Some(t) = &pc.chat_table {
+        PopulationSource::Members {
+            members,
+            chat_table,
+        } => {
+            if let Some(t) = chat_table {
                 im.read_chat_table(&Src::new(&base, t))?;
             }
-            let members = im.read_members(&Src::new(&base, m))?;
+            let members = im.read_members(&Src::new(&base, members))?;
             im.finish_members(members)
         }
-        (Some(_), Some(m)) => Err(Src::new(&base, m)
-            .file("the scenario gives both `edges` and `members`; give only one of them")),
-        (None, None) => Err(ImportError::File {
-            file: base,
-            reason: "the scenario names no population file: set population.edges or \
-                     population.members"
-                .into(),
-        }),
+        PopulationSource::Generated { .. } | PopulationSource::Network { .. } => {
+            Err(ImportError::File {
+                file: base,
+                reason: "the scenario names no population file: set population.edges or \
+                         population.members"
+                    .into(),
+            })
+        }
     }
 }
 
@@ -828,8 +824,8 @@ impl<'a> Importer<'a> {
     /// Every user's attributes: from the user table where given, drawn otherwise.
     fn build_users(&self) -> Users {
         let n = self.users.len();
-        let p = &self.scenario.config.population;
-        let seed = self.scenario.config.simulation.seed;
+        let p = &self.scenario.population;
+        let seed = self.scenario.simulation.seed;
         let draw = |attr: u64, u: usize| rng::stream(seed, 0, attr, u as u64, Purpose::Import);
         let shares: Vec<f64> = p.camps.iter().map(|c| c.share).collect();
         let none = UserRow::default();
@@ -1241,11 +1237,6 @@ mod tests {
         }
         let e = fails(&[("m.csv", "chat,user\n")], "members = \"m.csv\"\n");
         assert!(e.to_string().contains("no memberships"), "{e}");
-        let e = fails(
-            &[("g.csv", "1,2\n"), ("c.csv", "chat\n")],
-            "edges = \"g.csv\"\nchat_table = \"c.csv\"\n",
-        );
-        assert!(e.to_string().contains("goes with `members`"), "{e}");
         let e = fails(&[], "");
         assert!(e.to_string().contains("names no population file"), "{e}");
     }
@@ -1481,7 +1472,7 @@ mod tests {
         assert_eq!((&f.camp, &f.activity), (&b.camp, &b.activity));
         // Each draw comes from its own keyed stream.
         let s = scenario(dir.path(), &base);
-        let p = &s.config.population;
+        let p = &s.population;
         for u in 0..5u64 {
             let mut r = rng::stream(7, 0, DRAW_ACTIVITY, u, Purpose::Import);
             assert_eq!(f.activity[u as usize], p.activity.sample(&mut r) as f32);

@@ -1,6 +1,6 @@
 //! The population: users (struct of arrays) and chats (hyperedges in CSR form).
 //!
-//! Built once per scenario, by [`generate`] from the scenario's distributions or by
+//! Built once per scenario, by [`generate()`] from the scenario's distributions or by
 //! [`import`] from files, then shared read-only by every replicate of the engine.
 //! Ids are dense u32: users `0..n_users`, chats `0..n_chats`.
 
@@ -252,6 +252,44 @@ impl Population {
     }
 }
 
+#[cfg(test)]
+impl Population {
+    /// A hand-built population for unit tests whose results can be worked out by hand:
+    /// `users` users of one camp (`all`) with skepticism 0.5, activity 1, fanout "all"
+    /// and no followers, and one chat per `(kind, members)` entry, in order, with the
+    /// kind's default trust, no owner and camp 0. The user -> chats index and slot bytes
+    /// are built as for any population; a test that gives a chat an owner calls
+    /// [`Population::index_user_chats`] again.
+    pub(crate) fn from_chats(users: usize, chats: &[(ChatKind, &[u32])]) -> Population {
+        let kinds = chats.iter().map(|&(kind, _)| kind);
+        let mut pop = Population {
+            users: Users {
+                camp: vec![0; users],
+                skepticism: vec![0.5; users],
+                activity: vec![1.0; users],
+                fanout: vec![FANOUT_ALL; users],
+                followers: vec![0; users],
+            },
+            chats: Chats {
+                kind: kinds.clone().collect(),
+                trust: kinds
+                    .map(|k| crate::scenario::ChatKindSpec::defaults(k).trust as f32)
+                    .collect(),
+                camp: vec![0; chats.len()],
+                owner: vec![NO_OWNER; chats.len()],
+                members: Csr::from_lengths(
+                    chats.iter().map(|(_, m)| m.len() as u32),
+                    chats.iter().flat_map(|(_, m)| m.iter().copied()).collect(),
+                ),
+            },
+            camp_names: vec!["all".into()],
+            ..Population::default()
+        };
+        pop.index_user_chats();
+        pop
+    }
+}
+
 /// The slot byte of a (user, chat) membership: bit 7 says the user may forward there
 /// (everyone may post or the user is the owner, and someone else is in the chat), bit 3
 /// that the chat's dominant camp is the user's, bits 0-2 the chat's kind.
@@ -312,5 +350,33 @@ mod tests {
         );
         assert!(text.contains("TiB for the users' attributes"), "{text}");
         assert_eq!(try_filled(3, 7u8, "x").unwrap(), [7, 7, 7]);
+    }
+
+    /// The hand-built population indexes chats as generation does: each user's chats in
+    /// increasing id, with slot bytes saying where they may forward.
+    #[test]
+    fn from_chats_indexes_users_and_slots() {
+        let pop = Population::from_chats(
+            4,
+            &[
+                (ChatKind::Family, &[0, 1, 2]),
+                (ChatKind::Direct, &[2, 3]),
+                (ChatKind::Work, &[3]),
+            ],
+        );
+        assert_eq!(
+            (pop.n_users(), pop.n_chats(), pop.n_memberships()),
+            (4, 3, 6)
+        );
+        assert_eq!(pop.chats_of(2).0, [0, 1]);
+        assert_eq!(pop.chats_of(3).0, [1, 2]);
+        let (_, slots) = pop.chats_of(3);
+        assert_eq!(
+            slots[0],
+            slot::POSTABLE | slot::SAME_CAMP | ChatKind::Direct as u8
+        );
+        // Alone in a chat: nobody to forward to.
+        assert_eq!(slots[1] & slot::POSTABLE, 0);
+        assert_eq!(pop.trust_by_kind.unwrap()[ChatKind::Family.index()], 0.9);
     }
 }

@@ -4,7 +4,7 @@
 //! virality of known trees).
 
 use crate::rng::{self, Purpose};
-use crate::scenario::{NetworkConfig, NetworkModel};
+use crate::scenario::ReferenceNetwork;
 use rand::Rng as _;
 use rayon::prelude::*;
 
@@ -13,16 +13,16 @@ use rayon::prelude::*;
 /// # Complexity
 /// Erdos-Renyi: O(m log m) for m edges (parallel draws, one sort). Complete graph:
 /// O(n^2) edges.
-pub fn edges(net: &NetworkConfig, n: u32, seed: u64) -> Vec<(u32, u32)> {
-    match net.model {
-        NetworkModel::ErdosRenyi => erdos_renyi(n, net.mean_degree.unwrap_or(0.0), seed),
-        NetworkModel::Complete => (0..n)
+pub fn edges(net: ReferenceNetwork, n: u32, seed: u64) -> Vec<(u32, u32)> {
+    match net {
+        ReferenceNetwork::ErdosRenyi { mean_degree } => erdos_renyi(n, mean_degree, seed),
+        ReferenceNetwork::Complete => (0..n)
             .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
             .collect(),
-        NetworkModel::Star => (1..n).map(|b| (0, b)).collect(),
-        NetworkModel::Path => (1..n).map(|b| (b - 1, b)).collect(),
-        NetworkModel::Tree => {
-            let k = net.branching.unwrap_or(2) as u64;
+        ReferenceNetwork::Star => (1..n).map(|b| (0, b)).collect(),
+        ReferenceNetwork::Path => (1..n).map(|b| (b - 1, b)).collect(),
+        ReferenceNetwork::Tree { branching } => {
+            let k = branching as u64;
             (1..n).map(|c| (((c as u64 - 1) / k) as u32, c)).collect()
         }
     }
@@ -64,17 +64,9 @@ fn erdos_renyi(n: u32, mean_degree: f64, seed: u64) -> Vec<(u32, u32)> {
 mod tests {
     use super::*;
 
-    fn net(model: NetworkModel) -> NetworkConfig {
-        NetworkConfig {
-            model,
-            mean_degree: Some(4.0),
-            branching: Some(3),
-        }
-    }
-
     #[test]
     fn erdos_renyi_has_exact_edge_count() {
-        let e = edges(&net(NetworkModel::ErdosRenyi), 10_000, 5);
+        let e = edges(ReferenceNetwork::ErdosRenyi { mean_degree: 4.0 }, 10_000, 5);
         assert_eq!(e.len(), 20_000);
         assert!(e.windows(2).all(|w| w[0] < w[1]));
         assert!(e.iter().all(|&(a, b)| a < b && b < 10_000));
@@ -82,14 +74,14 @@ mod tests {
 
     #[test]
     fn small_models() {
-        assert_eq!(edges(&net(NetworkModel::Complete), 4, 0).len(), 6);
+        assert_eq!(edges(ReferenceNetwork::Complete, 4, 0).len(), 6);
         assert_eq!(
-            edges(&net(NetworkModel::Star), 5, 0),
+            edges(ReferenceNetwork::Star, 5, 0),
             vec![(0, 1), (0, 2), (0, 3), (0, 4)]
         );
-        assert_eq!(edges(&net(NetworkModel::Path), 3, 0), vec![(0, 1), (1, 2)]);
+        assert_eq!(edges(ReferenceNetwork::Path, 3, 0), vec![(0, 1), (1, 2)]);
         assert_eq!(
-            edges(&net(NetworkModel::Tree), 5, 0),
+            edges(ReferenceNetwork::Tree { branching: 3 }, 5, 0),
             vec![(0, 1), (0, 2), (0, 3), (1, 4)]
         );
     }

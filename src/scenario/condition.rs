@@ -4,7 +4,7 @@
 //! the population; it is evaluated after every step and fires its intervention at the
 //! start of the next one.
 
-use crate::metrics::StepRecord;
+use crate::record::StepRecord;
 use serde::Serialize;
 
 /// Counts a condition can test.

@@ -2,11 +2,19 @@
 //!
 //! Every section and field here is documented in `docs/scenario.md`. Unknown fields
 //! are refused (`deny_unknown_fields`) so a typo never silently falls back to a
-//! default. Values are checked afterwards by [`super::Scenario::check`], which reports
-//! every violation at once; nothing downstream reads this raw form.
+//! default. Values are checked afterwards, section by section, by
+//! [`super::Scenario::check`], which reports every violation at once; nothing
+//! downstream reads this raw form. Sections whose written and checked forms coincide
+//! (`[belief]`, `[correction]`, `[public]`, camps, markers) are defined once, in their
+//! section's module, and used here.
 
+use super::belief::BeliefSpec;
+use super::correction::Correction;
 use super::dist::{IntDist, RealDist};
 use super::kind::ChatKind;
+use super::population::Camp;
+use super::public::PublicSpec;
+use super::simulation::Marker;
 use crate::duration::{self, Duration};
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
@@ -32,144 +40,29 @@ pub struct ScenarioConfig {
     #[serde(default)]
     pub rumor: RumorConfig,
     #[serde(default)]
-    pub belief: BeliefConfig,
+    pub belief: BeliefSpec,
     #[serde(default)]
     pub sharing: SharingConfig,
     #[serde(default = "default_seeds")]
     pub seeds: Vec<SeedConfig>,
     #[serde(default)]
-    pub correction: CorrectionConfig,
+    pub correction: Correction,
     #[serde(default)]
     pub interventions: Vec<InterventionConfig>,
     /// Public spill-over (private -> public -> press -> crisis); absent: none.
     #[serde(default)]
-    pub public: Option<PublicConfig>,
+    pub public: Option<PublicSpec>,
 }
 
-/// `[public]`: users' public presence and the public, press and crisis stages.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct PublicConfig {
-    /// Share of generated users with a public account (imports use `followers`).
-    pub share: f64,
-    /// Followers of a public account.
-    pub followers: IntDist,
-    /// Rate (per hour) at which a believer with a public account posts about the
-    /// rumor publicly; each believer posts at most once.
-    pub post_rate: f64,
-    /// Mean number of further public posts each public post triggers (Hawkes branching
-    /// ratio, scaled per post by its author's followers relative to the mean).
-    pub branching_ratio: f64,
-    /// Mean delay of a triggered public post after the post that triggered it.
-    pub decay: Duration,
-    /// Size of the public conversation that can join in (saturates the cascade);
-    /// 0 means ten times the private population.
-    pub public_users: u64,
-    /// Users who see a public post and forward the rumor into their private chats,
-    /// per public post.
-    pub feedback: f64,
-    pub press: PressConfig,
-    pub crisis: CrisisConfig,
-}
-
-impl Default for PublicConfig {
-    fn default() -> Self {
-        PublicConfig {
-            share: 0.2,
-            followers: IntDist::Lognormal {
-                median: 150.0,
-                sigma: 1.5,
-                min: 1,
-                max: 10_000_000,
-            },
-            post_rate: 0.01,
-            branching_ratio: 0.8,
-            decay: Duration::from_hours(6.0),
-            public_users: 0,
-            feedback: 0.05,
-            press: PressConfig::default(),
-            crisis: CrisisConfig::default(),
-        }
-    }
-}
-
-/// `[public.press]`: when the press picks the story up, and what that does.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct PressConfig {
-    /// Sliding window over which public posts are counted.
-    pub window: Duration,
-    /// Public posts within the window above which the press may pick the story up.
-    pub threshold: f64,
-    /// Chance per hour of a pickup while the volume is above the threshold.
-    pub pickup_rate: f64,
-    /// Coverage goes on while the volume stays above this share of the threshold.
-    pub sustain: f64,
-    /// Extra public posts per hour caused by press coverage.
-    pub public_boost: f64,
-    /// Multiplier on private re-injection (feedback) during coverage.
-    pub feedback_boost: f64,
-}
-
-impl Default for PressConfig {
-    fn default() -> Self {
-        PressConfig {
-            window: Duration::from_hours(24.0),
-            threshold: 200.0,
-            pickup_rate: 0.1,
-            sustain: 0.5,
-            public_boost: 20.0,
-            feedback_boost: 2.0,
-        }
-    }
-}
-
-/// `[public.crisis]`: a crisis is declared when press coverage goes on and public
-/// volume stays above `threshold` for `duration`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct CrisisConfig {
-    /// Public posts within the press window.
-    pub threshold: f64,
-    pub duration: Duration,
-}
-
-impl Default for CrisisConfig {
-    fn default() -> Self {
-        CrisisConfig {
-            threshold: 1000.0,
-            duration: Duration::from_hours(24.0),
-        }
-    }
-}
-
-/// `[correction]`: how the correction (fact-check) message works once launched by a
-/// `fact_check`, `moderation` or `response` intervention.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct CorrectionConfig {
-    /// Chance that a reader who does not believe the rumor accepts the correction
-    /// (and becomes immune to the rumor).
-    pub acceptance: f64,
-    /// Chance that a believer who reads the correction is corrected (continued
-    /// influence: corrections work only partly).
-    pub efficacy: f64,
-    /// Chance that a reader who accepts the correction forwards it (one share action).
-    pub share: f64,
-    /// Mean delay before forwarding the correction.
-    pub delay: Duration,
-}
-
-impl Default for CorrectionConfig {
-    fn default() -> Self {
-        CorrectionConfig {
-            acceptance: 0.8,
-            efficacy: 0.4,
-            share: 0.1,
-            delay: Duration::from_minutes(120.0),
-        }
-    }
-}
+/// Kinds of chat a moderation covers unless it lists `chat_kinds`: broadcast lists and
+/// direct chats have no admin who moderates.
+pub const MODERATED_KINDS: [ChatKind; 5] = [
+    ChatKind::Family,
+    ChatKind::Friends,
+    ChatKind::Work,
+    ChatKind::Community,
+    ChatKind::Political,
+];
 
 /// One `[[interventions]]` entry: what it does (`kind`) and when it fires: at a time
 /// (`at`) or when a condition first holds (`when = "reach > 5%"`).
@@ -266,20 +159,6 @@ impl InterventionConfig {
             | Prebunk { at, when, .. } => (*at, when.as_deref()),
         }
     }
-
-    /// The kind's name as written in scenario files.
-    pub fn kind_name(&self) -> &'static str {
-        use InterventionConfig::*;
-        match self {
-            ForwardLimit { .. } => "forward_limit",
-            Label { .. } => "label",
-            FactCheck { .. } => "fact_check",
-            Moderation { .. } => "moderation",
-            Ban { .. } => "ban",
-            Response { .. } => "response",
-            Prebunk { .. } => "prebunk",
-        }
-    }
 }
 
 /// `[simulation]`: clock, horizon, replicates.
@@ -317,14 +196,6 @@ impl Default for SimulationConfig {
     }
 }
 
-/// A labelled time on charts, e.g. "Election day" at 6d.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Marker {
-    pub label: String,
-    pub at: Duration,
-}
-
 /// `[population]`: who the users are and which chats they share.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -340,7 +211,7 @@ pub struct PopulationConfig {
     /// Per-user attributes to import (`user,camp,skepticism,activity,fanout,followers`).
     pub user_table: Option<String>,
     /// Camps (political sides, communities) with their population shares.
-    pub camps: Vec<CampConfig>,
+    pub camps: Vec<Camp>,
     /// Resistance to believing, in [0, 1].
     pub skepticism: RealDist,
     /// Chance of reading pending messages in a step at the busiest hour, in [0, 1].
@@ -393,7 +264,7 @@ impl Default for PopulationConfig {
             members: None,
             chat_table: None,
             user_table: None,
-            camps: vec![CampConfig {
+            camps: vec![Camp {
                 name: "all".into(),
                 share: 1.0,
             }],
@@ -416,14 +287,6 @@ impl Default for PopulationConfig {
             network: None,
         }
     }
-}
-
-/// One camp.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CampConfig {
-    pub name: String,
-    pub share: f64,
 }
 
 /// The daily rhythm of reading.
@@ -608,49 +471,6 @@ impl Default for RumorConfig {
             appeal: 0.25,
             virality: 1.0,
             target_camp: None,
-        }
-    }
-}
-
-/// Which belief model converts a read copy into belief.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum BeliefModel {
-    /// Logistic in appeal, trust, skepticism, camp, label and repetition.
-    Logistic,
-    /// Every copy convinces with the same `probability` (for validation).
-    Constant,
-}
-
-/// `[belief]`: how reading turns into believing.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct BeliefConfig {
-    pub model: BeliefModel,
-    /// Per-copy probability for the constant model.
-    pub probability: f64,
-    /// Logit gain per unit of chat trust above 0.5.
-    pub trust_weight: f64,
-    /// Logit loss per unit of reader skepticism above 0.5.
-    pub skepticism_weight: f64,
-    /// Logit gain for readers outside the target camp (loss inside it).
-    pub camp_weight: f64,
-    /// Logit loss for a copy labelled "forwarded many times".
-    pub label_penalty: f64,
-    /// Logit gain times ln(1 + copies read before), the illusory-truth effect.
-    pub repetition_weight: f64,
-}
-
-impl Default for BeliefConfig {
-    fn default() -> Self {
-        BeliefConfig {
-            model: BeliefModel::Logistic,
-            probability: 0.3,
-            trust_weight: 2.0,
-            skepticism_weight: 3.0,
-            camp_weight: 1.0,
-            label_penalty: 0.5,
-            repetition_weight: 0.4,
         }
     }
 }

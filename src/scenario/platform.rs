@@ -1,16 +1,25 @@
-//! Platform presets: the rules of real messaging platforms at given dates.
-//! Figures and their sources are in `docs/platforms.md`; values that could not be
-//! confirmed are marked there as assumptions.
+//! The `[platform]` section checked, and the platform presets: the rules of real
+//! messaging platforms at given dates. Figures and their sources are in
+//! `docs/platforms.md`; values that could not be confirmed are marked there as
+//! assumptions.
 
 use super::config::{Limit, PlatformConfig};
+use super::violations::Violations;
 
 /// Resolved platform rules.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Platform {
+    /// The preset the rules start from, if any (explicit fields override it).
+    pub preset: Option<&'static str>,
+    /// Largest group (members).
     pub group_cap: u32,
+    /// Largest broadcast list or channel (receivers).
     pub broadcast_cap: u32,
+    /// Most chats one forward action may target.
     pub forward_limit: Limit,
+    /// Hop count from which a copy carries the "forwarded many times" label (0: never).
     pub label_hops: u32,
+    /// Forward limit for a copy that carries the label.
     pub labelled_forward_limit: Limit,
 }
 
@@ -28,6 +37,7 @@ const fn rules(
     labelled: Limit,
 ) -> Platform {
     Platform {
+        preset: None,
         group_cap,
         broadcast_cap,
         forward_limit: forward,
@@ -100,7 +110,10 @@ pub fn resolve(cfg: &PlatformConfig) -> Result<Platform, String> {
     let base = match &cfg.preset {
         None => default_rules(),
         Some(name) => match preset(name) {
-            Some(p) => p.rules.clone(),
+            Some(p) => Platform {
+                preset: Some(p.name),
+                ..p.rules.clone()
+            },
             None => {
                 let names = preset_names();
                 let hint = super::nearest(name, &names)
@@ -114,6 +127,7 @@ pub fn resolve(cfg: &PlatformConfig) -> Result<Platform, String> {
         },
     };
     Ok(Platform {
+        preset: base.preset,
         group_cap: cfg.group_cap.unwrap_or(base.group_cap),
         broadcast_cap: cfg.broadcast_cap.unwrap_or(base.broadcast_cap),
         forward_limit: cfg.forward_limit.unwrap_or(base.forward_limit),
@@ -122,6 +136,44 @@ pub fn resolve(cfg: &PlatformConfig) -> Result<Platform, String> {
             .labelled_forward_limit
             .unwrap_or(base.labelled_forward_limit),
     })
+}
+
+impl Platform {
+    /// Checks the section: the preset exists and the caps are in range.
+    pub(super) fn check(raw: &PlatformConfig, v: &mut Violations) -> Platform {
+        let platform = match resolve(raw) {
+            Ok(p) => p,
+            Err(m) => {
+                v.add("platform.preset", m);
+                default_rules()
+            }
+        };
+        if !(2..=10_000_000).contains(&platform.group_cap) {
+            v.add(
+                "platform.group_cap",
+                format!(
+                    "{} is out of range: allowed 2 to 10000000",
+                    platform.group_cap
+                ),
+            );
+        }
+        if platform.broadcast_cap < 1 {
+            v.add("platform.broadcast_cap", "must be >= 1".into());
+        }
+        platform
+    }
+
+    /// The section as written, every rule filled in.
+    pub(super) fn to_config(&self) -> PlatformConfig {
+        PlatformConfig {
+            preset: self.preset.map(str::to_string),
+            group_cap: Some(self.group_cap),
+            broadcast_cap: Some(self.broadcast_cap),
+            forward_limit: Some(self.forward_limit),
+            label_hops: Some(self.label_hops),
+            labelled_forward_limit: Some(self.labelled_forward_limit),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -241,10 +241,7 @@ impl Sweep {
     pub fn run_scenario(&self, index: u64, base_path: &Path) -> Result<Scenario, SweepError> {
         let (p, _) = self.run_parts(index);
         let scn = self.point_scenario(p, base_path)?;
-        let mut cfg = scn.config.clone();
-        cfg.simulation.seed = self.run_seed(index);
-        cfg.simulation.replicates = 1;
-        Ok(Scenario::check(cfg, scn.path.clone(), &scn.name)?)
+        Ok(scn.with_run(self.run_seed(index), 1)?)
     }
 }
 
@@ -444,9 +441,9 @@ mod tests {
         let seeds: std::collections::HashSet<u64> = (0..6).map(|i| s.run_seed(i)).collect();
         assert_eq!(seeds.len(), 6);
         let scn = s.run_scenario(5, &t.path().join("base.toml")).unwrap();
-        assert_eq!(scn.config.simulation.seed, s.run_seed(5));
-        assert_eq!(scn.config.simulation.replicates, 1);
-        assert_eq!(scn.config.platform.forward_limit.map(|l| l.get()), Some(5));
+        assert_eq!(scn.simulation.seed, s.run_seed(5));
+        assert_eq!(scn.simulation.replicates, 1);
+        assert_eq!(scn.platform.forward_limit.get(), 5);
     }
 
     #[test]
@@ -502,8 +499,10 @@ mod tests {
         .unwrap();
         let (s, origin) = load(&file).unwrap();
         let scn = s.point_scenario(1, &origin.base_scenario).unwrap();
-        let (at, _) = scn.config.interventions[0].trigger();
-        assert_eq!(at.map(|d| d.hours()), Some(24.0));
+        assert_eq!(
+            scn.interventions[0].trigger,
+            crate::scenario::Trigger::At(crate::duration::Duration::from_hours(24.0))
+        );
         std::fs::write(
             &file,
             "scenario = \"base.toml\"\n[parameters]\n\"interventions[0].at\" = [\"6h\", \"9d\"]\n",

@@ -1,7 +1,7 @@
 //! `runs.csv`: one row per finished run, appended as runs finish.
 //!
 //! Columns: `run`, `point`, one column per parameter (named by its path), `replicate`,
-//! `seed`, then every figure of [`crate::metrics::summary::figures`]. Floats are
+//! `seed`, then every figure of [`crate::metrics::summary::FIGURES`]. Floats are
 //! written in their shortest round-trip form (`{}`), a missing time as `NaN`, so the
 //! same run always gives the same bytes. Each row is written with a single `write`
 //! call and flushed, so an interrupted sweep loses at most the row being written; the
@@ -9,7 +9,7 @@
 
 use super::Sweep;
 use crate::error::SweepError;
-use crate::metrics::summary::{figures, RunSummary};
+use crate::metrics::summary::{figures, RunSummary, FIGURES};
 use crate::output::files::csv_field;
 use std::collections::HashMap;
 use std::path::Path;
@@ -19,10 +19,7 @@ pub const RUNS_CSV: &str = "runs.csv";
 
 /// Names of the figures, in column order.
 pub fn figure_names() -> Vec<&'static str> {
-    figures(&RunSummary::default())
-        .into_iter()
-        .map(|(n, _)| n)
-        .collect()
+    FIGURES.iter().map(|f| f.name).collect()
 }
 
 /// The columns of `runs.csv` for a sweep.

@@ -12,7 +12,7 @@ pub mod theory;
 
 use crate::metrics::summary::RunSummary;
 use crate::population::generate;
-use crate::scenario::{Limit, NetworkModel, Scenario};
+use crate::scenario::{Limit, NetworkModel, Scenario, ScenarioConfig};
 use crate::simulation::{self, Results};
 use serde::Serialize;
 
@@ -122,17 +122,25 @@ impl Sizes {
     };
 }
 
-fn base(text: &str, name: &str) -> Scenario {
+/// An embedded validation scenario in its raw form, edited by a case (sizes, rates)
+/// before [`rebuild`] checks it.
+struct Case {
+    config: ScenarioConfig,
+    name: &'static str,
+}
+
+fn base(text: &str, name: &'static str) -> Case {
     // The embedded files are part of the build; a failure here is a bug, caught by tests.
-    Scenario::from_toml_str(text, name)
-        .unwrap_or_else(|e| panic!("embedded validation scenario {name}: {e}"))
+    let config =
+        toml::from_str(text).unwrap_or_else(|e| panic!("embedded validation scenario {name}: {e}"));
+    Case { config, name }
 }
 
 /// Checks an edited case. Each case gets its own seed, derived from the file's seed and
 /// the case's parameters, so that cases are independent: with one seed they would share
 /// random numbers (common random numbers) and their errors would move together.
-fn rebuild(s: &Scenario) -> Scenario {
-    let mut config = s.config.clone();
+fn rebuild(case: &Case) -> Scenario {
+    let (mut config, name) = (case.config.clone(), case.name);
     let key = format!(
         "{:?}{:?}{:?}{:?}",
         config.population.users,
@@ -144,13 +152,13 @@ fn rebuild(s: &Scenario) -> Scenario {
         (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
     });
     config.simulation.seed = crate::rng::derive_seed(config.simulation.seed, &[hash]);
-    Scenario::check(config, None, &s.name)
-        .unwrap_or_else(|e| panic!("validation scenario {}: {e}", s.name))
+    Scenario::check(config, None, name)
+        .unwrap_or_else(|e| panic!("validation scenario {name}: {e}"))
 }
 
 fn run(scn: &Scenario, threads: usize) -> Results {
     let pop = generate::generate(scn);
-    simulation::simulate(&pop, scn, scn.config.simulation.replicates, threads, &|| {})
+    simulation::simulate(&pop, scn, scn.simulation.replicates, threads, &|| {})
 }
 
 fn believers_share(r: &RunSummary) -> f64 {

@@ -1,5 +1,8 @@
-//! What the engine records: one [`StepRecord`] per step and one [`CascadeEntry`] per
-//! user reached. These are the raw material of every figure and file.
+//! What a run records: one [`StepRecord`] per step, one [`CascadeEntry`] per user
+//! reached, and the [`RunOutput`] of a whole replicate. The engine writes these; trigger
+//! conditions (in `scenario`) test them; metrics and output read them. This module sits
+//! below all three and depends on nothing else in the crate, so none of them has to
+//! reach into another's internals for the raw material of every figure and file.
 
 use serde::Serialize;
 
@@ -77,4 +80,30 @@ pub struct CascadeEntry {
     pub step: u32,
     /// Chat the copy came through; `None` for seeds.
     pub chat: Option<u32>,
+}
+
+/// Everything one replicate produced.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunOutput {
+    /// One record per step.
+    pub records: Vec<StepRecord>,
+    /// Per step, per camp: reached and believers (empty with a single camp).
+    pub camp_records: Vec<Vec<CampCounts>>,
+    /// One entry per user reached, in the order they were reached.
+    pub cascade: Vec<CascadeEntry>,
+    /// Step at which each intervention fired (None if it never did).
+    pub fired: Vec<Option<u32>>,
+    /// Steps of the first public post, press pickup and crisis (None if never).
+    pub stages: Stages,
+}
+
+/// When the spill-over stages were first reached.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stages {
+    /// Step of the first public post.
+    pub first_public_post: Option<u32>,
+    /// Step the press picked the story up.
+    pub press: Option<u32>,
+    /// Step a crisis was declared.
+    pub crisis: Option<u32>,
 }

@@ -1,0 +1,140 @@
+//! What a replicate is run with: the platform [`Rules`] in force (which interventions
+//! change) and the [`Params`] derived once per scenario and shared by every replicate
+//! (chat choice, belief model, sharing and correction probabilities, waits in steps,
+//! the daily rhythm per step).
+
+use super::belief::BeliefModel;
+use super::choice::ChatChooser;
+use crate::rng;
+use crate::scenario::{ChatKind, DelayDist, Limit, Scenario};
+use rand::Rng as _;
+
+/// Platform rules in force; interventions change them during a run.
+#[derive(Clone, Copy, Debug)]
+pub struct Rules {
+    pub forward_limit: u32,
+    pub labelled_limit: u32,
+    pub label_hops: u32,
+    pub label_penalty: f64,
+    /// Skepticism added for prebunked users.
+    pub prebunk_boost: f32,
+}
+
+/// Parameters derived once per scenario and shared by all replicates.
+pub struct Params {
+    pub(super) chooser: ChatChooser,
+    pub(super) belief: BeliefModel,
+    pub(super) rules: Rules,
+    pub(super) p_share_believer: f64,
+    pub(super) p_share_rejecter: f64,
+    pub(super) stifling: f64,
+    pub(super) actions: u16,
+    pub(super) delay_steps: f64,
+    pub(super) interval_steps: f64,
+    pub(super) delay_dist: DelayDist,
+    pub(super) corr_acceptance: f64,
+    pub(super) corr_efficacy: f64,
+    pub(super) corr_share: f64,
+    pub(super) corr_delay_steps: f64,
+    /// Trust of copies delivered outside chats (campaign mass messages).
+    pub(super) direct_trust: f32,
+    /// The daily rhythm at each step.
+    pub(super) rhythm: Vec<f64>,
+}
+
+/// `shares_left` value for spreaders with unlimited actions.
+pub(super) const UNLIMITED_SHARES: u16 = u16::MAX;
+
+impl Params {
+    /// Derives engine parameters from a checked scenario.
+    pub fn new(scn: &Scenario) -> Params {
+        let (sharing, correction) = (&scn.sharing, &scn.correction);
+        let kind_weight =
+            std::array::from_fn(|k| scn.kind_spec(ChatKind::from_index(k as u8)).share_weight);
+        let step = scn.simulation.step_minutes;
+        Params {
+            chooser: ChatChooser {
+                kind_weight,
+                camp_preference: sharing.camp_preference,
+            },
+            belief: BeliefModel::new(scn),
+            rules: Rules {
+                forward_limit: scn.platform.forward_limit.get(),
+                labelled_limit: scn.platform.labelled_forward_limit.get(),
+                label_hops: scn.platform.label_hops,
+                label_penalty: scn.belief.label_penalty,
+                prebunk_boost: 0.0,
+            },
+            p_share_believer: (sharing.believer * scn.rumor.virality).min(1.0),
+            p_share_rejecter: (sharing.rejecter * scn.rumor.virality).min(1.0),
+            stifling: sharing.stifling,
+            actions: match sharing.actions {
+                Limit::Unlimited => UNLIMITED_SHARES,
+                Limit::Count(n) => n.min(UNLIMITED_SHARES as u32 - 1) as u16,
+            },
+            delay_steps: sharing.delay.minutes() / step,
+            interval_steps: sharing.interval.minutes() / step,
+            delay_dist: sharing.delay_dist,
+            corr_acceptance: correction.acceptance,
+            corr_efficacy: correction.efficacy,
+            corr_share: correction.share,
+            corr_delay_steps: correction.delay.minutes() / step,
+            direct_trust: scn.kind_spec(ChatKind::Broadcast).trust as f32,
+            rhythm: (0..scn.simulation.steps)
+                .map(|t| scn.rhythm_at(t) as f64)
+                .collect(),
+        }
+    }
+
+    /// Steps until a share action with mean wait `mean` steps (at least one).
+    pub(super) fn wait(&self, mean: f64, rng: &mut rng::Rng) -> u32 {
+        match self.delay_dist {
+            DelayDist::Fixed => mean.round().max(1.0) as u32,
+            DelayDist::Exponential if mean <= 1.0 => 1,
+            DelayDist::Exponential => {
+                // Geometric on {1, 2, ...} with mean `mean`.
+                let p = 1.0 / mean;
+                let u = 1.0 - rng.random::<f64>();
+                1 + (u.ln() / (1.0 - p).ln()).floor().min(1e9) as u32
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario(sharing: &str) -> Scenario {
+        let text = format!(
+            "[simulation]\nstep = \"10m\"\nhorizon = \"1h\"\n[population]\nusers = 10\n\
+             [sharing]\n{sharing}\n[[seeds]]\nusers = 1\n"
+        );
+        Scenario::from_toml_str(&text, "t").unwrap()
+    }
+
+    /// Waits are in steps and never shorter than one; a fixed wait is the mean rounded.
+    #[test]
+    fn waits_are_whole_steps_of_at_least_one() {
+        let params = Params::new(&scenario(
+            "delay = \"25m\"\ninterval = \"0m\"\ndelay_dist = \"fixed\"",
+        ));
+        let mut r = rng::stream(1, 0, 0, 0, rng::Purpose::Schedule);
+        assert_eq!(params.delay_steps, 2.5);
+        assert_eq!(params.wait(params.delay_steps, &mut r), 3);
+        assert_eq!(params.wait(params.interval_steps, &mut r), 1);
+        let exp = Params::new(&scenario("delay = \"30m\""));
+        assert!((0..100).all(|_| exp.wait(exp.delay_steps, &mut r) >= 1));
+        assert_eq!(exp.wait(0.5, &mut r), 1);
+    }
+
+    /// Unlimited share actions are a sentinel no count reaches.
+    #[test]
+    fn unlimited_actions_never_run_out() {
+        assert_eq!(
+            Params::new(&scenario("actions = \"unlimited\"")).actions,
+            UNLIMITED_SHARES
+        );
+        assert_eq!(Params::new(&scenario("actions = 3")).actions, 3);
+    }
+}
