@@ -169,7 +169,9 @@ pub(super) fn execute(
         if let Some(r) = &pop.import_report {
             note!(
                 "import: {} rows read, {} self-loops and {} duplicates dropped",
-                r.rows_read, r.self_loops_dropped, r.duplicates_dropped
+                r.rows_read,
+                r.self_loops_dropped,
+                r.duplicates_dropped
             );
         }
     }

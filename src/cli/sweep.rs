@@ -242,7 +242,10 @@ pub fn merge(a: MergeArgs) -> Result<ExitCode> {
     if !a.quiet {
         note!(
             "merged {} folders: {} of {} runs, {} repeated rows dropped",
-            report.inputs, report.written, report.runs, report.duplicates
+            report.inputs,
+            report.written,
+            report.runs,
+            report.duplicates
         );
         for t in &report.torn {
             note!("  {}: torn last line of runs.csv ignored", t.display());
