@@ -9,7 +9,9 @@
 //!
 //! Resume reads `runs.csv`, drops a torn last line, rewrites the file cleanly
 //! (atomically) if anything was dropped, and runs only the missing runs. A shard
-//! `I/N` owns the runs whose index `k` has `k % N == I`.
+//! `I/N` owns the runs whose index `k` has `k % N == I`. One process at a time works
+//! in a sweep folder: [`prepare`] takes the folder's lock, held until the sweep is
+//! done. Ctrl-C stops it between runs ([`execute`]'s `interrupt`).
 
 use super::runs::{self, RUNS_CSV};
 use super::{SweepFile, SWEEP_JSON};

@@ -4,7 +4,10 @@
 //! exact repeats are dropped, a run id with two different rows is a conflict (the
 //! first input's row is kept), and runs of the sweep found in no input are missing.
 //! The output's `runs.csv` is sorted by run id, so it equals an unsharded sweep's
-//! `runs.csv` after sorting; `points.csv` is computed from it.
+//! `runs.csv` after sorting; `points.csv` is computed from it. Every row is checked
+//! against the sweep as on resume ([`runs::check_row`]). Inputs are read under a
+//! shared lock (refused while a sweep still writes into one) and the output is written
+//! under an exclusive one ([`crate::output::dir::lock`]).
 
 use super::aggregate::{point_rows, write_points, POINTS_CSV};
 use super::runs::{self, RUNS_CSV};
