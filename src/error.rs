@@ -113,17 +113,35 @@ pub enum ImportError {
     File { file: PathBuf, reason: String },
 }
 
-/// A run that must not start because of its size.
+/// A run that must not start, or cannot go on, because of its size.
 #[derive(Debug, thiserror::Error)]
 pub enum CapacityError {
+    /// The estimate exceeds what the process may use (`limit` says which bound).
     #[error(
-        "the run needs about {} of memory but only {} is available; \
+        "the run needs about {} of memory but only {} is available ({limit}); \
          reduce population.users, the number of chats, or --threads",
         human_bytes(*needed),
         human_bytes(*available)
     )]
-    TooLarge { needed: u64, available: u64 },
+    TooLarge {
+        needed: u64,
+        available: u64,
+        limit: String,
+    },
+    /// The system refused the memory for a large array (an address-space or commit
+    /// limit lower than the guard could see).
+    #[error(
+        "out of memory: the system refused {} for {what}; \
+         reduce population.users, the number of chats, or --threads",
+        human_bytes(*bytes)
+    )]
+    Allocation { what: &'static str, bytes: u64 },
 }
+
+/// Work stopped on request (Ctrl-C, SIGTERM) before it was complete.
+#[derive(Debug, thiserror::Error)]
+#[error("stopped by a signal before the work was complete")]
+pub struct Interrupted;
 
 /// A scenario whose population cannot be built: too large for memory, a population
 /// file that cannot be imported, or ids the population does not have.
@@ -156,6 +174,21 @@ pub enum OutputError {
     NotOurs { path: PathBuf },
     #[error("cannot draw chart {}: {message}", path.display())]
     Plot { path: PathBuf, message: String },
+    /// Files of the user's in a Grapevine folder have the names of new results.
+    #[error(
+        "{} holds files that Grapevine did not write but that have the names of new \
+         results: {}; move them away or choose another --out (nothing was changed)",
+        path.display(),
+        names.join(", ")
+    )]
+    Clash { path: PathBuf, names: Vec<String> },
+    /// Another process is writing into the folder.
+    #[error(
+        "{} is in use by another grapevine process (a sweep, resume or merge running \
+         there); wait for it to finish, or stop it, and try again",
+        path.display()
+    )]
+    Locked { path: PathBuf },
 }
 
 /// A result file written earlier that cannot be read back (`summary.json` and
@@ -254,6 +287,9 @@ pub enum SweepError {
     Usage(String),
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// Stopped on request; the runs finished so far are in `runs.csv`.
+    #[error(transparent)]
+    Interrupted(#[from] Interrupted),
 }
 
 /// Most point problems listed in a message; the rest are counted.

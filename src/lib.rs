@@ -24,6 +24,7 @@ pub mod calibrate;
 pub mod duration;
 pub mod engine;
 pub mod error;
+pub mod limits;
 pub mod metrics;
 pub mod output;
 pub mod plot;
