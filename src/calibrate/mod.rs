@@ -29,6 +29,7 @@
 //! callback.
 
 pub mod kernel;
+pub mod observed;
 pub mod population;
 pub mod prior;
 pub mod smc;
