@@ -434,6 +434,15 @@ pub enum CalibrationError {
     /// A merge found particles missing from every shard (or conflicting rows).
     #[error("{0}")]
     Incomplete(String),
+    /// The scenario cannot be used.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// The scenario's population cannot be built.
+    #[error(transparent)]
+    Prepare(#[from] PrepareError),
+    /// Stopped on request; finished particles and generations are kept.
+    #[error(transparent)]
+    Interrupted(#[from] Interrupted),
     #[error(transparent)]
     Output(#[from] OutputError),
 }

@@ -2,7 +2,10 @@
 //! module is declared here so the crate links once.
 //!
 //! - `calibrate`: the ABC-SMC core on a toy model with a known posterior; identical
-//!   results for any thread count, after resume, from shards; the pyabc dump (ignored).
+//!   results for any thread count, after resume, from shards; synthetic-truth recovery
+//!   of a scenario; the pyabc dump (ignored).
+//! - `calibrate_cli`: `grapevine calibrate` end to end: files, resume, shards and merges,
+//!   bad data and parameters.
 //! - `cli_run`: `grapevine run`/`check` on a tiny scenario, every output file checked.
 //! - `compare`: `grapevine compare` end to end (table, CSV, chart, `--reuse`), and the
 //!   common-random-numbers property that pairs its replicates.
@@ -30,6 +33,7 @@ mod util;
 
 mod bad_input;
 mod calibrate;
+mod calibrate_cli;
 mod cli_run;
 mod compare;
 mod determinism;

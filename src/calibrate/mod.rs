@@ -28,7 +28,11 @@
 //! ([`Mode::Merge`]). The library does not print: progress is reported through a
 //! callback.
 
+pub mod chart;
+pub mod fit;
 pub mod kernel;
+pub mod model;
+pub mod nowcast;
 pub mod observed;
 pub mod population;
 pub mod prior;
@@ -41,8 +45,7 @@ pub use prior::{Parameter, Prior, Shape};
 pub use smc::{Accepted, Settings, Stop};
 
 use crate::error::CalibrationError;
-use crate::output::dir::{check_destination, claim};
-
+use crate::output::dir::{check_destination, claim, lock, lock_shared, DirLock};
 use crate::sweep::exec::{Existing, Shard};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -80,6 +83,9 @@ pub struct Request<'a> {
     /// What to do with a folder that already holds a calibration (whole runs only:
     /// shards and merges always continue it).
     pub existing: Existing,
+    /// Set (by a signal handler) to stop: no new simulation starts, the particles found
+    /// so far are kept, and [`run`] returns [`CalibrationError::Interrupted`].
+    pub interrupt: Option<&'a AtomicBool>,
 }
 
 /// What the sampler is doing, for progress reports.
@@ -162,7 +168,8 @@ where
     let settings = request.settings;
     settings.check(request.budget)?;
     let dir = request.dir;
-    prepare(request)?;
+    let _locks = prepare(request)?;
+    let interrupted = || request.interrupt.is_some_and(|i| i.load(Ordering::Relaxed));
     let params = &settings.parameters;
     let n = settings.particles;
     let mut gens = load_generations(dir, settings)?;
@@ -211,7 +218,7 @@ where
             let out = Mutex::new(store::open_particles(&file, params, n)?);
             let failed = AtomicBool::new(false);
             let may_simulate = || {
-                if over.load(Ordering::Relaxed) || failed.load(Ordering::Relaxed) {
+                if over.load(Ordering::Relaxed) || failed.load(Ordering::Relaxed) || interrupted() {
                     return false;
                 }
                 if started.fetch_add(1, Ordering::Relaxed) >= left {
@@ -221,7 +228,7 @@ where
                 true
             };
             todo.par_iter().try_for_each(|&i| {
-                if over.load(Ordering::Relaxed) || failed.load(Ordering::Relaxed) {
+                if over.load(Ordering::Relaxed) || failed.load(Ordering::Relaxed) || interrupted() {
                     return Ok(());
                 }
                 let found = proposer
@@ -252,6 +259,9 @@ where
                 });
                 Ok::<(), CalibrationError>(())
             })?;
+        }
+        if interrupted() {
+            return Err(crate::error::Interrupted.into());
         }
         if over.load(Ordering::Relaxed) {
             let record = store::abandoned_file(dir, shard, t);
@@ -320,11 +330,19 @@ fn ensure_dir(dir: &Path) -> Result<(), CalibrationError> {
     })
 }
 
-/// Sets the folder up for the request: a whole run creates it (or resumes it, or
-/// clears it); a shard joins it, creating it if it is the first; a merge needs it.
-fn prepare(request: &Request) -> Result<(), CalibrationError> {
+/// Sets the folder up for the request and locks it: a whole run creates it (or resumes
+/// it, or clears it) and a merge needs it, both holding its exclusive lock; a shard joins
+/// it (creating it if it is the first), holding a shared lock on it and the exclusive
+/// lock of its shard folder, so shards run at once but never beside a whole run or a
+/// merge, and a shard never runs twice at once.
+fn prepare(request: &Request) -> Result<Vec<DirLock>, CalibrationError> {
     let dir = request.dir;
     check_destination(dir)?;
+    claim(dir)?;
+    let mut locks = vec![match request.mode {
+        Mode::Shard(_) => lock_shared(dir)?,
+        Mode::Whole | Mode::Merge => lock(dir)?,
+    }];
     let existing = CalibrationFile::read(dir)?;
     let fresh = CalibrationFile::new(request.settings, request.problem, request.budget);
     let mismatch = || CalibrationError::Mismatch {
@@ -340,19 +358,18 @@ fn prepare(request: &Request) -> Result<(), CalibrationError> {
                 what: "holds no calibration to merge".into(),
             })
         }
-        (Mode::Merge | Mode::Shard(_), Some(old)) => {
+        (Mode::Merge, Some(old)) => {
+            if !old.same(request.settings, request.problem) {
+                return Err(mismatch());
+            }
+            fresh.write(dir)?;
+        }
+        (Mode::Shard(_), Some(old)) => {
             if !old.same(request.settings, request.problem) {
                 return Err(mismatch());
             }
         }
-        (Mode::Shard(_), None) => {
-            claim(dir)?;
-            fresh.write(dir)?;
-        }
-        (Mode::Whole, None) => {
-            claim(dir)?;
-            fresh.write(dir)?;
-        }
+        (Mode::Shard(_) | Mode::Whole, None) => fresh.write(dir)?,
         (Mode::Whole, Some(old)) => match request.existing {
             Existing::Refuse => {
                 return Err(CalibrationError::Exists {
@@ -367,18 +384,16 @@ fn prepare(request: &Request) -> Result<(), CalibrationError> {
             }
             Existing::Restart => {
                 clear(dir)?;
-                claim(dir)?;
                 fresh.write(dir)?;
             }
         },
     }
-    if request.mode == Mode::Merge {
-        fresh.write(dir)?;
-    }
     if let Mode::Shard(s) = request.mode {
-        claim(&dir.join(s.folder_name()))?;
+        let folder = dir.join(s.folder_name());
+        claim(&folder)?;
+        locks.push(lock(&folder)?);
     }
-    Ok(())
+    Ok(locks)
 }
 
 /// Removes a calibration's files and shard folders from `dir` (nothing else).

@@ -2,6 +2,7 @@
 //! printed at the end. It only wires library calls together; every model decision
 //! lives in the library. One file per command.
 
+mod calibrate;
 mod check;
 mod compare;
 mod generate;
@@ -68,7 +69,8 @@ Examples:
   grapevine run my.toml --replicates 100 --seed 7 --out results/my-run
   grapevine sweep scenarios/sweeps/forward-limit-vs-fact-check.toml
 
-Scenario reference: docs/scenario.md; sweeps: docs/sweeps.md")]
+Scenario reference: docs/scenario.md; sweeps: docs/sweeps.md; calibration:
+docs/calibration.md")]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -96,6 +98,9 @@ enum Command {
     Merge(sweep::MergeArgs),
     /// Chart a figure of a sweep against a parameter, or a heatmap over two.
     Plot(sweep::PlotArgs),
+    /// Fit a scenario's parameters to what its observation windows saw (ABC-SMC):
+    /// posterior, predictive and nowcast; resumable, shardable (docs/calibration.md).
+    Calibrate(calibrate::CalibrateArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -169,6 +174,7 @@ pub fn main() -> Result<ExitCode> {
         Command::Sweep(a) => sweep::sweep(a),
         Command::Merge(a) => sweep::merge(a),
         Command::Plot(a) => sweep::plot(a),
+        Command::Calibrate(a) => calibrate::calibrate(a),
     }
 }
 

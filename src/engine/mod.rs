@@ -116,18 +116,33 @@ pub fn run_replicate(
     replicate: u32,
     on_step: &(dyn Fn() + Sync),
 ) -> RunOutput {
+    run_replicate_for(pop, scn, params, replicate, scn.simulation.steps, on_step)
+}
+
+/// As [`run_replicate`], but only the first `steps` steps (at most the horizon): their
+/// records and observations are those of the whole run, since nothing in a step depends
+/// on later ones (calibration stops at the last observed time).
+pub fn run_replicate_for(
+    pop: &Population,
+    scn: &Scenario,
+    params: &Params,
+    replicate: u32,
+    steps: u32,
+    on_step: &(dyn Fn() + Sync),
+) -> RunOutput {
+    let steps = steps.min(scn.simulation.steps);
     let mut rep = Replicate::new(pop, scn, params, replicate);
-    let mut records = Vec::with_capacity(scn.simulation.steps as usize);
+    let mut records = Vec::with_capacity(steps as usize);
     let mut camp_records = Vec::new();
     let track_camps = pop.camp_names.len() > 1;
-    while rep.next < scn.simulation.steps {
+    while rep.next < steps {
         let Some(r) = rep.step() else {
             // Nothing can happen any more: the rest of the horizon repeats this state.
             let mut r = records
                 .last()
                 .copied()
                 .unwrap_or_else(|| rep.run.state.record(rep.next));
-            for s in rep.next..scn.simulation.steps {
+            for s in rep.next..steps {
                 r.step = s;
                 r.new_reached = 0;
                 r.deliveries = 0;

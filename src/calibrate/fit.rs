@@ -1,0 +1,254 @@
+//! A scenario calibrated to observed data, from the request to the files: the sampler
+//! ([`super::run`]) on a [`ScenarioModel`], then, once it stops, the posterior
+//! predictive and the nowcast ([`super::nowcast`]) and the charts ([`super::chart`]).
+//! What `grapevine calibrate` runs.
+//!
+//! Files written besides the sampler's (`calibration.json`, `generations.csv`,
+//! `generations/`, `posterior.csv`, `result.json`):
+//!
+//! | file | content |
+//! | --- | --- |
+//! | `predictive.csv` | per window with data and step: `window,step,hours,[time,]median,p5,p95` of the cumulative items seen, across posterior draws |
+//! | `nowcast.csv` | per step: `step,hours,[time,]` then `<q>_median,<q>_p5,<q>_p95` for `reached`, `read`, `believers` and, with two or more camps, `reached_<camp>`, `believers_<camp>` |
+//! | `nowcast.json` | the hidden quantities at the last observed time and at the horizon, the posterior's marginals, how many observed points the predictive 5-95% band holds |
+//! | `plots/` | `generations`, `marginal-K`, `pair-I-J`, `predictive`, `nowcast` (PNG and SVG) |
+//!
+//! They are computed afresh whenever a calibration stops (also on a resume that finds
+//! it stopped), from the posterior file, so they always describe what it holds.
+
+use super::model::ScenarioModel;
+use super::nowcast::{self, Predictive};
+use super::prior::Parameter;
+use super::{chart, Mode, Outcome, Progress, Report, Request, Settings};
+use crate::error::CalibrationError;
+use crate::metrics::bands::Band;
+use crate::output::dir::write_atomic;
+use crate::output::files::csv_field;
+use crate::sweep::exec::Existing;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+/// The predictive bands of the windows.
+pub const PREDICTIVE_CSV: &str = "predictive.csv";
+/// The nowcast bands of the hidden quantities.
+pub const NOWCAST_CSV: &str = "nowcast.csv";
+/// The nowcast at the last observed time and at the horizon.
+pub const NOWCAST_JSON: &str = "nowcast.json";
+/// Files and folders written here (`--force` removes them with the sampler's).
+pub const FIT_FILES: [&str; 4] = [PREDICTIVE_CSV, NOWCAST_CSV, NOWCAST_JSON, chart::PLOTS_DIR];
+
+/// A calibration of a scenario to data.
+#[derive(Clone, Debug)]
+pub struct Fit<'a> {
+    pub scenario: &'a Path,
+    pub data: &'a Path,
+    /// Parameters (key paths as in sweeps) and priors.
+    pub params: Vec<Parameter>,
+    /// Sampler settings other than the parameters (whose list is replaced by `params`).
+    pub settings: Settings,
+    pub budget: u64,
+    /// Posterior draws simulated for the predictive and the nowcast.
+    pub draws: u32,
+    pub out: &'a Path,
+    pub mode: Mode,
+    pub existing: Existing,
+    /// Simulations at once (memory is checked for this many).
+    pub threads: usize,
+    pub interrupt: Option<&'a AtomicBool>,
+    /// Draw the charts.
+    pub plots: bool,
+}
+
+/// The contents of `nowcast.json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct NowcastFile {
+    pub draws: u32,
+    pub last_observed_hours: f64,
+    /// Calendar time of the last observation, with `simulation.start`.
+    pub last_observed_time: Option<String>,
+    pub horizon_hours: f64,
+    /// Band across draws of each hidden quantity at the last observed time.
+    pub at_last_observed: BTreeMap<String, Band>,
+    /// The same at the horizon.
+    pub at_horizon: BTreeMap<String, Band>,
+    /// Share of the observed points inside the predictive 5-95% band of their window.
+    pub data_inside_predictive_band: f64,
+    pub observed_points: usize,
+    pub parameters: Vec<super::Marginal>,
+    /// `shared` (built once from the scenario's seed) or `per simulation`.
+    pub population: &'static str,
+}
+
+/// What a fit did: the sampler's report and, once it stopped, the nowcast.
+#[derive(Clone, Debug)]
+pub struct FitReport {
+    pub sampler: Report,
+    pub nowcast: Option<NowcastFile>,
+}
+
+/// Runs (or continues, shards, merges) a calibration; `progress` hears the sampler.
+pub fn fit(f: &Fit, progress: &(dyn Fn(Progress) + Sync)) -> Result<FitReport, CalibrationError> {
+    let mut model = ScenarioModel::new(f.scenario, &f.params, f.data)?;
+    let settings = Settings {
+        parameters: f.params.clone(),
+        ..f.settings.clone()
+    };
+    settings.check(f.budget)?;
+    let problem = model.problem();
+    if f.mode != Mode::Merge {
+        model.prepare(f.threads)?;
+    }
+    if f.mode == Mode::Whole && f.existing == Existing::Restart {
+        remove(f.out)?;
+    }
+    let request = Request {
+        settings: &settings,
+        problem: &problem,
+        budget: f.budget,
+        dir: f.out,
+        mode: f.mode,
+        existing: f.existing,
+        interrupt: f.interrupt,
+    };
+    let sampler = super::run(
+        &request,
+        |theta, seed| model.distance(theta, seed),
+        progress,
+    )?;
+    let Outcome::Finished { posterior, .. } = &sampler.outcome else {
+        return Ok(FitReport {
+            sampler,
+            nowcast: None,
+        });
+    };
+    if f.mode == Mode::Merge {
+        model.prepare(f.threads)?;
+    }
+    let predictive = nowcast::predict(&model, posterior, f.draws, settings.seed, f.interrupt)?;
+    let now = nowcast_file(&model, &predictive, posterior, &settings);
+    write_predictive(f.out, &model, &predictive)?;
+    write_atomic(&f.out.join(NOWCAST_JSON), |w| {
+        serde_json::to_writer_pretty(&mut *w, &now)?;
+        writeln!(w)
+    })?;
+    if f.plots {
+        chart::draw_all(
+            f.out,
+            model.scenario(),
+            &settings.parameters,
+            &sampler.generations,
+            posterior,
+            &predictive,
+            model.data(),
+        )?;
+    }
+    Ok(FitReport {
+        sampler,
+        nowcast: Some(now),
+    })
+}
+
+/// Removes the files of a fit (not the sampler's: [`super::run`] clears those).
+fn remove(dir: &Path) -> Result<(), CalibrationError> {
+    for name in FIT_FILES {
+        let p = dir.join(name);
+        let r = if p.is_dir() {
+            std::fs::remove_dir_all(&p)
+        } else if p.exists() {
+            std::fs::remove_file(&p)
+        } else {
+            Ok(())
+        };
+        r.map_err(|source| {
+            CalibrationError::Output(crate::error::OutputError::Io { path: p, source })
+        })?;
+    }
+    Ok(())
+}
+
+fn nowcast_file(
+    model: &ScenarioModel,
+    pred: &Predictive,
+    posterior: &super::Population,
+    settings: &Settings,
+) -> NowcastFile {
+    let scn = model.scenario();
+    let step = scn.simulation.step_minutes;
+    let last = model.data().last_hours();
+    let horizon = scn.simulation.horizon.hours();
+    let (inside, points) = pred.coverage(model);
+    NowcastFile {
+        draws: pred.draws,
+        last_observed_hours: last,
+        last_observed_time: scn.calendar_at(last).map(|t| t.to_string()),
+        horizon_hours: horizon,
+        at_last_observed: pred.hidden_at(last, step).into_iter().collect(),
+        at_horizon: pred.hidden_at(horizon, step).into_iter().collect(),
+        data_inside_predictive_band: inside,
+        observed_points: points,
+        parameters: posterior.marginals(&settings.parameters),
+        population: if model.per_simulation_population() {
+            "per simulation"
+        } else {
+            "shared"
+        },
+    }
+}
+
+/// Writes `predictive.csv` and `nowcast.csv`.
+fn write_predictive(
+    dir: &Path,
+    model: &ScenarioModel,
+    pred: &Predictive,
+) -> Result<(), CalibrationError> {
+    let scn = model.scenario();
+    let calendar = scn.simulation.start.is_some();
+    let time = |h: f64| {
+        scn.calendar_at(h)
+            .map(|t| format!("{t},"))
+            .unwrap_or_default()
+    };
+    let time_col = if calendar { "time," } else { "" };
+    write_atomic(&dir.join(PREDICTIVE_CSV), |w| {
+        writeln!(w, "window,step,hours,{time_col}median,p5,p95")?;
+        for c in &pred.windows {
+            for (s, (b, h)) in c.bands.iter().zip(&pred.hours).enumerate() {
+                writeln!(
+                    w,
+                    "{},{s},{h},{}{},{},{}",
+                    csv_field(&c.name),
+                    time(*h),
+                    b.median,
+                    b.p5,
+                    b.p95
+                )?;
+            }
+        }
+        Ok(())
+    })?;
+    write_atomic(&dir.join(NOWCAST_CSV), |w| {
+        let cols: Vec<String> = pred
+            .hidden
+            .iter()
+            .flat_map(|c| {
+                ["median", "p5", "p95"].map(|q| csv_field(&format!("{}_{q}", c.name)).into_owned())
+            })
+            .collect();
+        writeln!(w, "step,hours,{time_col}{}", cols.join(","))?;
+        for (s, h) in pred.hours.iter().enumerate() {
+            let vals: Vec<String> = pred
+                .hidden
+                .iter()
+                .flat_map(|c| {
+                    let b = c.bands[s];
+                    [b.median, b.p5, b.p95].map(|x| x.to_string())
+                })
+                .collect();
+            writeln!(w, "{s},{h},{}{}", time(*h), vals.join(","))?;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
