@@ -471,3 +471,137 @@ fn synthetic_truth_is_recovered() {
         assert!(out.join(f).is_file(), "{f}");
     }
 }
+
+/// The coverage study of `scripts/coverage-calibration.sh`: `$COVERAGE_TRUTHS` truths
+/// (default 40) drawn from the priors of `synthetic_truth_is_recovered`, each simulated
+/// once (its own seed) to give data up to 24 h, then calibrated with
+/// `$COVERAGE_PARTICLES` particles (100) and a budget of `$COVERAGE_BUDGET` (2000); the
+/// share of 90% credible intervals that hold the truth, per parameter, with its Wilson
+/// interval, and of nowcast 5-95% bands that hold the true reach at 24 h. Writes one row
+/// per truth to `$COVERAGE_OUT/coverage.csv`.
+#[test]
+#[ignore = "run by scripts/coverage-calibration.sh"]
+fn coverage_study() {
+    use grapevine::calibrate::fit::{fit, Fit};
+    use grapevine::metrics::probability::{IntervalMethod, Level, Proportion};
+    use rand::Rng as _;
+    let env = |k: &str, d: &str| std::env::var(k).unwrap_or_else(|_| d.to_string());
+    let truths: u64 = env("COVERAGE_TRUTHS", "40").parse().unwrap();
+    let particles: u32 = env("COVERAGE_PARTICLES", "100").parse().unwrap();
+    let budget: u64 = env("COVERAGE_BUDGET", "2000").parse().unwrap();
+    let out = std::path::PathBuf::from(env("COVERAGE_OUT", "target/coverage-calibration"));
+    std::fs::create_dir_all(&out).unwrap();
+    let params = vec![
+        Parameter::parse("rumor.appeal=0.05..0.8").unwrap(),
+        Parameter::parse("observe[1].report=0.005..0.5:log").unwrap(),
+    ];
+    let mut rows = String::from(
+        "truth,appeal,report,appeal_q05,appeal_median,appeal_q95,report_q05,report_median,\
+         report_q95,reach_24h,reach_p5,reach_p95,generations,epsilon,runs\n",
+    );
+    let mut inside = vec![Vec::new(); 3];
+    for k in 0..truths {
+        let dir = out.join(format!("truth-{k:03}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut r = grapevine::rng::from_seed(grapevine::rng::derive_seed(2024, &[k]));
+        let truth: Vec<f64> = params
+            .iter()
+            .map(|p| p.prior.at_unit(r.random::<f64>()))
+            .collect();
+        let mut base: toml::Value = toml::from_str(RECOVERY_SCENARIO).unwrap();
+        for (p, x) in params.iter().zip(&truth) {
+            grapevine::sweep::set_path(&mut base, &p.name, toml::Value::Float(*x)).unwrap();
+        }
+        grapevine::sweep::set_path(
+            &mut base,
+            "simulation.seed",
+            toml::Value::Integer(1000 + k as i64),
+        )
+        .unwrap();
+        let scenario = dir.join("s.toml");
+        std::fs::write(&scenario, toml::to_string(&base).unwrap()).unwrap();
+        let scn = grapevine::scenario::Scenario::load(&scenario).unwrap();
+        let pop = grapevine::simulation::prepare(&scn, 1).unwrap();
+        let res = grapevine::simulation::simulate(&pop, &scn, 1, 1, &|| {});
+        let mut data = String::from("hours,window,cumulative\n");
+        for c in grapevine::metrics::observation::period_counts(&scn, 0, &res.runs[0]) {
+            if c.hours <= 24.0 {
+                data.push_str(&format!(
+                    "{},{},{}\n",
+                    c.hours, scn.observe[c.window].name, c.cumulative
+                ));
+            }
+        }
+        std::fs::write(dir.join("data.csv"), &data).unwrap();
+        let mut settings = Settings::new(params.clone(), particles, 7 + k);
+        settings.max_generations = 10;
+        let report = fit(
+            &Fit {
+                scenario: &scenario,
+                data: &dir.join("data.csv"),
+                params: params.clone(),
+                settings,
+                budget,
+                draws: 50,
+                out: &dir.join("fit"),
+                mode: Mode::Whole,
+                existing: Existing::Refuse,
+                threads: rayon::current_num_threads(),
+                interrupt: None,
+                plots: false,
+            },
+            &|_| {},
+        )
+        .unwrap();
+        let Outcome::Finished { posterior, .. } = &report.sampler.outcome else {
+            panic!()
+        };
+        let m = posterior.marginals(&params);
+        let reach = res.runs[0].records[23].reached as f64;
+        let band = report.nowcast.unwrap().at_last_observed["reached"];
+        inside[0].push(m[0].q05 <= truth[0] && truth[0] <= m[0].q95);
+        inside[1].push(m[1].q05 <= truth[1] && truth[1] <= m[1].q95);
+        inside[2].push(band.p5 <= reach && reach <= band.p95);
+        let g = report.sampler.generations.last().unwrap();
+        rows.push_str(&format!(
+            "{k},{},{},{},{},{},{},{},{},{reach},{},{},{},{},{}\n",
+            truth[0],
+            truth[1],
+            m[0].q05,
+            m[0].median,
+            m[0].q95,
+            m[1].q05,
+            m[1].median,
+            m[1].q95,
+            band.p5,
+            band.p95,
+            report.sampler.generations.len(),
+            posterior.epsilon,
+            g.total_runs
+        ));
+        println!(
+            "truth {k}: appeal {:.3} in [{:.3}, {:.3}] {}; report {:.4} in [{:.4}, {:.4}] {}; reach {reach} in [{}, {}] {}",
+            truth[0], m[0].q05, m[0].q95, inside[0][k as usize],
+            truth[1], m[1].q05, m[1].q95, inside[1][k as usize],
+            band.p5, band.p95, inside[2][k as usize]
+        );
+    }
+    std::fs::write(out.join("coverage.csv"), rows).unwrap();
+    for (name, hits) in [
+        ("rumor.appeal 90% interval", &inside[0]),
+        ("observe[1].report 90% interval", &inside[1]),
+        ("nowcast reach at 24 h, 5-95% band", &inside[2]),
+    ] {
+        let p = Proportion::of(hits.iter().copied()).unwrap();
+        println!(
+            "coverage of {name}: {:.1}",
+            p.probability(IntervalMethod::Wilson, Level::P95)
+        );
+    }
+    let both = Proportion::of(inside[0].iter().chain(&inside[1]).copied()).unwrap();
+    println!(
+        "coverage of both parameters' 90% intervals: {:.1}",
+        both.probability(IntervalMethod::Wilson, Level::P95)
+    );
+}

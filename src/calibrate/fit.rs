@@ -86,6 +86,32 @@ pub struct NowcastFile {
 pub struct FitReport {
     pub sampler: Report,
     pub nowcast: Option<NowcastFile>,
+    pub timing: Timing,
+}
+
+/// Where the time of a fit went (wall-clock seconds of this call; engine seconds are
+/// summed over threads).
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct Timing {
+    /// The sampler, from start to stop (simulations, bookkeeping, files).
+    pub sampler_wall: f64,
+    /// Engine time of the sampler's simulations, over all threads.
+    pub sampler_engine: f64,
+    /// Simulations the sampler ran in this call.
+    pub sampler_runs: u64,
+    /// Predictive draws, charts and files.
+    pub report_wall: f64,
+    /// Threads the simulations ran on.
+    pub threads: usize,
+}
+
+impl Timing {
+    /// Share of the sampler's thread time spent in the engine: the rest is bookkeeping
+    /// (scenarios built from parameter vectors, distances, proposals, weights, files)
+    /// and threads idle at the end of a generation.
+    pub fn engine_share(&self) -> f64 {
+        self.sampler_engine / (self.sampler_wall * self.threads as f64)
+    }
 }
 
 /// Runs (or continues, shards, merges) a calibration; `progress` hears the sampler.
@@ -112,17 +138,28 @@ pub fn fit(f: &Fit, progress: &(dyn Fn(Progress) + Sync)) -> Result<FitReport, C
         existing: f.existing,
         interrupt: f.interrupt,
     };
+    let started = std::time::Instant::now();
     let sampler = super::run(
         &request,
         |theta, seed| model.distance(theta, seed),
         progress,
     )?;
+    let (engine, runs) = model.engine_time();
+    let mut timing = Timing {
+        sampler_wall: started.elapsed().as_secs_f64(),
+        sampler_engine: engine,
+        sampler_runs: runs,
+        report_wall: 0.0,
+        threads: f.threads,
+    };
     let Outcome::Finished { posterior, .. } = &sampler.outcome else {
         return Ok(FitReport {
             sampler,
             nowcast: None,
+            timing,
         });
     };
+    let started = std::time::Instant::now();
     if f.mode == Mode::Merge {
         model.prepare(f.threads)?;
     }
@@ -144,9 +181,11 @@ pub fn fit(f: &Fit, progress: &(dyn Fn(Progress) + Sync)) -> Result<FitReport, C
             model.data(),
         )?;
     }
+    timing.report_wall = started.elapsed().as_secs_f64();
     Ok(FitReport {
         sampler,
         nowcast: Some(now),
+        timing,
     })
 }
 

@@ -68,6 +68,9 @@ pub struct ScenarioModel {
     data: ObservedData,
     shared: Option<Population>,
     per_simulation: bool,
+    /// Nanoseconds spent in the engine (all threads), and simulations run.
+    engine: std::sync::atomic::AtomicU64,
+    runs: std::sync::atomic::AtomicU64,
 }
 
 impl ScenarioModel {
@@ -115,6 +118,8 @@ impl ScenarioModel {
             data,
             shared: None,
             per_simulation,
+            engine: Default::default(),
+            runs: Default::default(),
         })
     }
 
@@ -204,6 +209,7 @@ impl ScenarioModel {
     ) -> Result<(Scenario, RunOutput), String> {
         let scn = self.scenario_at(theta, seed)?;
         let params = Params::new(&scn);
+        let started = std::time::Instant::now();
         let out = if self.per_simulation {
             let pop = simulation::build_population(&scn).map_err(|e| e.to_string())?;
             simulation::check_against_population(&scn, &pop).map_err(|e| e.to_string())?;
@@ -215,7 +221,21 @@ impl ScenarioModel {
                 .ok_or("the shared population was not built (prepare first)")?;
             engine::run_replicate_for(pop, &scn, &params, 0, steps, &|| {})
         };
+        use std::sync::atomic::Ordering::Relaxed;
+        self.engine
+            .fetch_add(started.elapsed().as_nanos() as u64, Relaxed);
+        self.runs.fetch_add(1, Relaxed);
         Ok((scn, out))
+    }
+
+    /// Seconds spent in the engine so far (summed over threads; population builds per
+    /// simulation included), and the simulations run.
+    pub fn engine_time(&self) -> (f64, u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        (
+            self.engine.load(Relaxed) as f64 * 1e-9,
+            self.runs.load(Relaxed),
+        )
     }
 
     /// Steps up to the last observed time.

@@ -22,6 +22,9 @@
 //! - `replicate`: optional, so that a run's own `observed.csv` can serve as data; it
 //!   must then hold one replicate only.
 //!
+//! Lines starting with `#` (a note on where the data came from) and blank lines are
+//! skipped.
+//!
 //! Times of a window must increase and lie within the horizon; counts are whole numbers
 //! and cumulative counts never decrease. A bad row is an error with its file and line;
 //! a window the scenario does not have is an error naming both files.
@@ -107,7 +110,7 @@ impl ObservedData {
         let mut lines = text
             .lines()
             .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty());
+            .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
         let Some((_, head)) = lines.next() else {
             return Err(bad(
                 1,
@@ -358,7 +361,7 @@ mod tests {
     #[test]
     fn counts_and_cumulatives_in_hours_or_calendar_time() {
         let a = parse(
-            "hours,window,count\n6,monitor,4\n12,monitor,3\n12,tipline,1\n",
+            "# synthetic\nhours,window,count\n6,monitor,4\n\n# a note\n12,monitor,3\n12,tipline,1\n",
             false,
         )
         .unwrap();

@@ -191,6 +191,18 @@ pub fn calibrate(a: CalibrateArgs) -> Result<ExitCode> {
         }
     };
     let elapsed = started.elapsed().as_secs_f64();
+    let t = report.timing;
+    if !quiet && t.sampler_runs > 0 {
+        note!(
+            "time: sampler {:.1} s for {} simulations ({:.2} per second), {:.0}% of its \
+             thread time in the engine; predictive, nowcast and charts {:.1} s",
+            t.sampler_wall,
+            t.sampler_runs,
+            t.sampler_runs as f64 / t.sampler_wall,
+            100.0 * t.engine_share(),
+            t.report_wall
+        );
+    }
     match &report.sampler.outcome {
         Outcome::ShardDone { generation, found } => {
             if !quiet {
