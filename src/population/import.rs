@@ -14,6 +14,7 @@
 //! numbers) and ids are mapped by the `ids` submodule. Every bad row is an
 //! [`ImportError::Row`] naming the file, the 1-based physical line and what to change.
 
+mod cells;
 mod ids;
 mod rows;
 
@@ -21,6 +22,10 @@ use super::{Chats, Csr, ImportReport, Population, Users, FANOUT_ALL, NO_OWNER};
 use crate::error::ImportError;
 use crate::rng::{self, Purpose};
 use crate::scenario::{nearest, ChatKind, IntDist, PopulationSource, Scenario};
+use cells::{
+    cell, is_integer, parse_camp, parse_fanout, parse_followers, parse_isolated, parse_kind,
+    parse_unit,
+};
 use ids::{IdError, IdMap, MAX_IDS};
 use rand::Rng as _;
 use rows::{RowError, Rows, Sep};
@@ -311,81 +316,6 @@ fn check_width<R: BufRead>(
         ))
     }
 }
-
-/// The non-empty cell of optional column `col`, if any.
-fn cell<R: BufRead>(rows: &Rows<R>, col: Option<usize>) -> Option<&[u8]> {
-    col.map(|c| rows.field(c)).filter(|f| !f.is_empty())
-}
-
-fn show(b: &[u8]) -> std::borrow::Cow<'_, str> {
-    String::from_utf8_lossy(b)
-}
-
-/// A value in [0, 1], parsed as f32 directly so that written values read back exactly.
-fn parse_unit(name: &str, b: &[u8]) -> Result<f32, String> {
-    let s = show(b);
-    let x: f32 = s
-        .parse()
-        .map_err(|_| format!("{name} \"{s}\" is not a number"))?;
-    if (0.0..=1.0).contains(&x) {
-        Ok(x)
-    } else {
-        Err(format!("{name} \"{s}\" is outside [0, 1]"))
-    }
-}
-
-fn parse_fanout(b: &[u8]) -> Result<u16, String> {
-    let s = show(b);
-    if s.eq_ignore_ascii_case("all") {
-        return Ok(FANOUT_ALL);
-    }
-    match s.parse::<u32>() {
-        Ok(n) if (1..FANOUT_ALL as u32).contains(&n) => Ok(n as u16),
-        _ => Err(format!(
-            "fanout \"{s}\" must be a whole number from 1 to {}, or \"all\"",
-            FANOUT_ALL - 1
-        )),
-    }
-}
-
-fn parse_followers(b: &[u8]) -> Result<u32, String> {
-    let s = show(b);
-    s.parse::<u32>().map_err(|_| {
-        format!(
-            "followers \"{s}\" must be a whole number from 0 to {}",
-            u32::MAX
-        )
-    })
-}
-
-fn parse_isolated(b: &[u8]) -> Result<bool, String> {
-    match show(b).as_ref() {
-        "true" => Ok(true),
-        "false" => Ok(false),
-        s => Err(format!("isolated \"{s}\" must be true or false (or empty)")),
-    }
-}
-
-fn parse_kind(b: &[u8]) -> Result<ChatKind, String> {
-    let s = show(b);
-    ChatKind::parse(&s).ok_or_else(|| {
-        let names: Vec<&str> = ChatKind::ALL.iter().map(|k| k.name()).collect();
-        let hint = nearest(&s, &names)
-            .map(|n| format!("did you mean \"{n}\"? "))
-            .unwrap_or_default();
-        format!(
-            "kind \"{s}\" is not a chat kind; {hint}kinds are {}",
-            names.join(", ")
-        )
-    })
-}
-
-/// Whether a field is an integer: an optional sign and at least one digit.
-fn is_integer(b: &[u8]) -> bool {
-    let d = b.strip_prefix(b"-").or(b.strip_prefix(b"+")).unwrap_or(b);
-    !d.is_empty() && d.iter().all(u8::is_ascii_digit)
-}
-
 /// Fields of an edge-list row, not counting networkx's data column: in a
 /// space-separated file, the fields from the first one that opens with `{` (a Python
 /// dict such as `{'weight': 1}`, itself split at its spaces) are one column, ignored.
@@ -516,21 +446,6 @@ impl<'a> Importer<'a> {
         Ok(())
     }
 
-    fn camp(&self, b: &[u8]) -> Result<u8, String> {
-        let s = show(b);
-        match self.camp_names.iter().position(|c| *c == s) {
-            Some(i) => Ok(i as u8),
-            None => {
-                let names: Vec<String> =
-                    self.camp_names.iter().map(|c| format!("\"{c}\"")).collect();
-                Err(format!(
-                    "camp \"{s}\" is not a camp of the scenario; camps are {}",
-                    names.join(", ")
-                ))
-            }
-        }
-    }
-
     fn user_id(&mut self, src: &Src, line: u64, b: &[u8]) -> Result<u32, ImportError> {
         self.users
             .get_or_insert(b)
@@ -573,7 +488,7 @@ impl<'a> Importer<'a> {
             let row = UserRow {
                 line,
                 camp: cell(&rows, camp)
-                    .map(|b| self.camp(b))
+                    .map(|b| parse_camp(&self.camp_names, b))
                     .transpose()
                     .map_err(bad)?,
                 skepticism: cell(&rows, skepticism)
@@ -629,7 +544,7 @@ impl<'a> Importer<'a> {
                 .transpose()
                 .map_err(bad)?;
             let camp = cell(&rows, camp)
-                .map(|b| self.camp(b))
+                .map(|b| parse_camp(&self.camp_names, b))
                 .transpose()
                 .map_err(bad)?;
             let owner = match cell(&rows, owner) {
