@@ -33,6 +33,8 @@ mod ids;
 mod rows;
 mod source;
 mod tables;
+#[cfg(test)]
+mod testkit;
 
 use super::{ImportReport, Population};
 use crate::error::ImportError;
@@ -191,10 +193,15 @@ struct PendingChat {
 struct Importer<'a> {
     scenario: &'a Scenario,
     camp_names: Vec<String>,
+    /// User ids seen in any file, in order of first appearance.
     users: IdMap,
+    /// What the user table gives, by dense user id (users after its last are absent).
     user_rows: Vec<UserRow>,
+    /// Chat ids seen in the chat or membership table, in order of first appearance.
     chats: IdMap,
+    /// What the chat and membership tables give, by dense chat id.
     pending: Vec<PendingChat>,
+    /// The chat table, if any, named when its kind or owner is contradicted.
     chat_table: Option<PathBuf>,
     /// The user table, if any, and which of its users the membership table or edge
     /// list names (the users of the table are the first ids).
@@ -213,6 +220,7 @@ struct Memberships {
 }
 
 impl<'a> Importer<'a> {
+    /// An import for `scenario`, before any file is read.
     fn new(scenario: &'a Scenario) -> Self {
         Importer {
             scenario,
@@ -260,175 +268,11 @@ impl<'a> Importer<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::assembly::{first_occurrences, DRAW_ACTIVITY, DRAW_SKEPTICISM};
+    use super::testkit::{fails, scenario};
     use super::*;
-    use crate::population::{Csr, FANOUT_ALL, NO_OWNER};
-    use crate::rng::{self, Purpose};
+    use crate::rng;
     use rand::Rng as _;
     use std::fs;
-    use std::path::Path;
-
-    const TWO_CAMPS: &str =
-        "camps = [{ name = \"a\", share = 0.5 }, { name = \"b\", share = 0.5 }]\n";
-
-    /// A scenario in `dir` whose `[population]` section is `population`.
-    fn scenario(dir: &Path, population: &str) -> Scenario {
-        let text = format!("[simulation]\nseed = 7\n[population]\n{population}");
-        let mut s = Scenario::from_toml_str(&text, "t.toml").unwrap();
-        s.path = Some(dir.join("s.toml"));
-        s
-    }
-
-    fn write(dir: &Path, name: &str, text: &str) {
-        fs::write(dir.join(name), text).unwrap();
-    }
-
-    /// Imports an edge list given as text.
-    fn edges(text: &str) -> Population {
-        let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "g.csv", text);
-        import(&scenario(dir.path(), "edges = \"g.csv\"\n")).unwrap()
-    }
-
-    fn rows(c: &Csr) -> Vec<Vec<u32>> {
-        (0..c.rows()).map(|r| c.row(r).to_vec()).collect()
-    }
-
-    fn labels(p: &Population) -> Vec<&str> {
-        p.user_labels
-            .as_ref()
-            .unwrap()
-            .iter()
-            .map(String::as_str)
-            .collect()
-    }
-
-    /// The (file name, line, reason) of a row error, or panics.
-    fn row_err(e: ImportError) -> (String, u64, String) {
-        match e {
-            ImportError::Row { file, line, reason } => (
-                file.file_name().unwrap().to_string_lossy().into_owned(),
-                line,
-                reason,
-            ),
-            other => panic!("expected a row error, got {other}"),
-        }
-    }
-
-    /// Imports files (name, text) with the given `[population]` lines; returns the error.
-    fn fails(files: &[(&str, &str)], population: &str) -> ImportError {
-        let dir = tempfile::tempdir().unwrap();
-        for (name, text) in files {
-            write(dir.path(), name, text);
-        }
-        import(&scenario(dir.path(), population)).unwrap_err()
-    }
-
-    #[test]
-    fn header_is_detected() {
-        for text in [
-            "source,target\n1,2\n2,3\n",
-            "Source,Target,weight\n1,2,0.5\n2,3,1\n",
-            "1,2\n2,3\n",
-            "x,y\n1,2\n2,3\n",
-        ] {
-            let p = edges(text);
-            assert_eq!(labels(&p), ["1", "2", "3"], "{text}");
-            assert_eq!(p.import_report.as_ref().unwrap().rows_read, 2, "{text}");
-        }
-        // Known header names are a header even before string ids...
-        assert_eq!(labels(&edges("from,to\nann,bob\n")), ["ann", "bob"]);
-        // ...but two string ids followed by string ids are an edge.
-        assert_eq!(labels(&edges("ann,bob\nbob,cy\n")), ["ann", "bob", "cy"]);
-        // A numeric first row is always an edge.
-        assert_eq!(labels(&edges("1,2\n")), ["1", "2"]);
-    }
-
-    #[test]
-    fn space_and_tab_separated_edge_lists() {
-        // networkx write_edgelist and KONECT style, with comments and a data column.
-        let p = edges("# networkx\n% konect\n1 2 {}\n2   3 {'weight': 1}\n\n");
-        assert_eq!(labels(&p), ["1", "2", "3"]);
-        assert_eq!(rows(&p.chats.members), [[0, 1], [1, 2]]);
-        let p = edges("u\tv\nNew York\tBoston\n");
-        assert_eq!(labels(&p), ["New York", "Boston"]);
-    }
-
-    #[test]
-    fn string_ids_become_direct_chats() {
-        let p = edges("alice,bob\nbob,\"carol, jr\"\n");
-        assert_eq!(labels(&p), ["alice", "bob", "carol, jr"]);
-        assert_eq!(rows(&p.chats.members), [[0, 1], [1, 2]]);
-        assert_eq!(rows(&p.user_chats), [vec![0], vec![0, 1], vec![1]]);
-        assert_eq!(p.chats.kind, [ChatKind::Direct; 2]);
-        assert_eq!(p.chats.owner, [NO_OWNER; 2]);
-        assert_eq!(p.chats.trust, [0.8; 2]);
-        assert_eq!(p.chat_labels, None);
-    }
-
-    #[test]
-    fn direct_trust_and_first_member_camp_come_from_the_scenario() {
-        let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "g.csv", "1,2\n2,3\n");
-        write(dir.path(), "u.csv", "user,camp\n1,b\n2,a\n3,a\n");
-        let s = scenario(
-            dir.path(),
-            &format!(
-                "edges = \"g.csv\"\nuser_table = \"u.csv\"\n{TWO_CAMPS}\
-                 [population.chats.direct]\ntrust = 0.25\n"
-            ),
-        );
-        let p = import(&s).unwrap();
-        assert_eq!(p.chats.trust, [0.25; 2]);
-        assert_eq!(p.chats.camp, [1, 0]);
-        assert_eq!(p.camp_names, ["a", "b"]);
-    }
-
-    #[test]
-    fn self_loops_and_duplicates_are_dropped_and_counted() {
-        let p = edges("1,2\n2,1\n1,1\n4,4\n1,2\n2,3\n3,2\n");
-        let r = p.import_report.clone().unwrap();
-        assert_eq!(r.self_loops_dropped, 2);
-        assert_eq!(r.duplicates_dropped, 3);
-        assert_eq!(r.rows_read, 7);
-        assert_eq!(rows(&p.chats.members), [[0, 1], [1, 3]]);
-        // User "4" appears only in a self-loop: kept, isolated.
-        assert_eq!(labels(&p), ["1", "2", "4", "3"]);
-        assert_eq!(p.user_chats.row_len(2), 0);
-    }
-
-    #[test]
-    fn bad_edge_rows_name_file_and_line() {
-        let e = fails(&[("g.csv", "1,2\n\n# c\n3\n")], "edges = \"g.csv\"\n");
-        assert_eq!(
-            row_err(e),
-            (
-                "g.csv".into(),
-                4,
-                "expected 2 columns (two user ids), found 1".into()
-            )
-        );
-        // More fields than the file declares are refused, never cut to two.
-        let e = fails(&[("g.csv", "1,2\n2,3\n3,4,5\n")], "edges = \"g.csv\"\n");
-        let (file, line, reason) = row_err(e);
-        assert_eq!((file.as_str(), line), ("g.csv", 3));
-        assert!(reason.starts_with("3 fields, expected 2"), "{reason}");
-        let e = fails(&[("g.csv", "1,2,7\n2,3,8\n")], "edges = \"g.csv\"\n");
-        assert_eq!(row_err(e).1, 1);
-        let e = fails(
-            &[("g.csv", "source,target,weight\n1,2,0.5\n2,3\n")],
-            "edges = \"g.csv\"\n",
-        );
-        let (_, line, reason) = row_err(e);
-        assert_eq!(
-            (line, reason.as_str()),
-            (3, "2 fields, expected 3 as in the header")
-        );
-        let e = fails(&[("g.csv", "1,2\n,5\n")], "edges = \"g.csv\"\n");
-        assert_eq!(row_err(e), ("g.csv".into(), 2, "empty user id".into()));
-        let e = fails(&[("g.csv", "1,2\n\"3,4\n")], "edges = \"g.csv\"\n");
-        assert_eq!(row_err(e).1, 2);
-    }
 
     #[test]
     fn unusable_files_and_scenarios() {
@@ -445,274 +289,6 @@ mod tests {
         assert!(e.to_string().contains("no memberships"), "{e}");
         let e = fails(&[], "");
         assert!(e.to_string().contains("names no population file"), "{e}");
-    }
-
-    #[test]
-    fn membership_table_with_chat_table() {
-        let dir = tempfile::tempdir().unwrap();
-        write(
-            dir.path(),
-            "m.csv",
-            "user,chat,kind\nu1,fam,family\nu2,fam,\nu3,fam,family\nu2,fam,\n\
-             u4,list,broadcast\nu1,list,\nu5,club,\nu3,club,\n",
-        );
-        write(
-            dir.path(),
-            "c.csv",
-            "chat,owner,trust,camp\nlist,u4,,\nempty,,0.3,b\nclub,,0.125,\n",
-        );
-        write(
-            dir.path(),
-            "u.csv",
-            "user,camp\nu1,a\nu2,b\nu3,b\nu4,a\nu5,a\n",
-        );
-        let s = scenario(
-            dir.path(),
-            &format!(
-                "members = \"m.csv\"\nchat_table = \"c.csv\"\nuser_table = \"u.csv\"\n{TWO_CAMPS}"
-            ),
-        );
-        let p = import(&s).unwrap();
-        // Chats: chat table order first, then new chats of the membership table.
-        let chats: Vec<&str> = p
-            .chat_labels
-            .as_ref()
-            .unwrap()
-            .iter()
-            .map(String::as_str)
-            .collect();
-        assert_eq!(chats, ["list", "empty", "club", "fam"]);
-        assert_eq!(labels(&p), ["u1", "u2", "u3", "u4", "u5"]);
-        assert_eq!(
-            rows(&p.chats.members),
-            [vec![3, 0], vec![], vec![4, 2], vec![0, 1, 2]]
-        );
-        use ChatKind::*;
-        assert_eq!(p.chats.kind, [Broadcast, Community, Community, Family]);
-        assert_eq!(p.chats.owner, [3, NO_OWNER, NO_OWNER, NO_OWNER]);
-        assert_eq!(p.chats.trust, [0.6, 0.3, 0.125, 0.9]);
-        // Majority camp, ties to the lowest index; the table's camp wins.
-        assert_eq!(p.chats.camp, [0, 1, 0, 1]);
-        let r = p.import_report.unwrap();
-        assert_eq!((r.duplicates_dropped, r.rows_read), (1, 16));
-    }
-
-    #[test]
-    fn bad_membership_rows() {
-        let m = "members = \"m.csv\"\n";
-        let cases = [
-            ("chat\ng1\n", 1, "no \"user\" column"),
-            (
-                "chat,usr\n",
-                1,
-                "unknown column \"usr\"; did you mean \"user\"?",
-            ),
-            (
-                "chat,user\ng1,u1\ng1\n",
-                3,
-                "expected 2 columns as in the header, found 1",
-            ),
-            ("chat,user\n,u1\n", 2, "empty chat id"),
-            (
-                "chat,user,kind\ng1,u1,grup\n",
-                2,
-                "kind \"grup\" is not a chat kind",
-            ),
-            (
-                "chat,user,kind\ng1,u1,work\ng1,u2,family\n",
-                3,
-                "kind \"family\" contradicts kind \"work\" given for chat \"g1\" on line 2",
-            ),
-        ];
-        for (text, line, reason) in cases {
-            let (file, l, r) = row_err(fails(&[("m.csv", text)], m));
-            assert_eq!((file.as_str(), l), ("m.csv", line), "{text}: {r}");
-            assert!(r.contains(reason), "{text}: {r}");
-        }
-    }
-
-    #[test]
-    fn bad_chat_table_rows() {
-        let pop = "members = \"m.csv\"\nchat_table = \"c.csv\"\n";
-        let members = "chat,user,kind\ng1,u1,work\ng1,u2,\n";
-        let cases = [
-            (
-                "chat,trust\ng1,1.5\n",
-                "c.csv",
-                2,
-                "trust \"1.5\" is outside [0, 1]",
-            ),
-            (
-                "chat,trust\ng1,high\n",
-                "c.csv",
-                2,
-                "trust \"high\" is not a number",
-            ),
-            (
-                "chat,owner\ng1,u9\n",
-                "c.csv",
-                2,
-                "owner \"u9\" is not a member of chat \"g1\"",
-            ),
-            (
-                "chat,camp\ng1,blue\n",
-                "c.csv",
-                2,
-                "camp \"blue\" is not a camp of the scenario; camps are \"all\"",
-            ),
-            (
-                "chat\ng1\ng1\n",
-                "c.csv",
-                3,
-                "chat \"g1\" is listed twice (first on line 2)",
-            ),
-            ("chat,colour\n", "c.csv", 1, "unknown column \"colour\""),
-            (
-                "chat,kind\ng1,family\n",
-                "m.csv",
-                2,
-                "contradicts kind \"family\" given for chat \"g1\" in",
-            ),
-        ];
-        for (text, file, line, reason) in cases {
-            let (f, l, r) = row_err(fails(&[("m.csv", members), ("c.csv", text)], pop));
-            assert_eq!((f.as_str(), l), (file, line), "{text}: {r}");
-            assert!(r.contains(reason), "{text}: {r}");
-        }
-    }
-
-    #[test]
-    fn bad_user_table_rows() {
-        let pop = format!("edges = \"g.csv\"\nuser_table = \"u.csv\"\n{TWO_CAMPS}");
-        let cases = [
-            (
-                "user,skepticism\n1,1.7\n",
-                2,
-                "skepticism \"1.7\" is outside [0, 1]",
-            ),
-            (
-                "user,activity\n1,NaN\n",
-                2,
-                "activity \"NaN\" is outside [0, 1]",
-            ),
-            (
-                "user,camp\n1,a\n2,blue\n",
-                3,
-                "camp \"blue\" is not a camp of the scenario; camps are \"a\", \"b\"",
-            ),
-            (
-                "user,fanout\n1,0\n",
-                2,
-                "fanout \"0\" must be a whole number from 1 to 65534, or \"all\"",
-            ),
-            (
-                "user,followers\n1,-3\n",
-                2,
-                "followers \"-3\" must be a whole number",
-            ),
-            (
-                "user\n1\n\n1\n",
-                4,
-                "user \"1\" is listed twice (first on line 2)",
-            ),
-            ("user,camp\n,a\n", 2, "empty user id"),
-            ("user\n1\n2\n5\n", 4, "user \"5\" is in no chat of"),
-            (
-                "user,isolated\n2,\n1,true\n",
-                3,
-                "user \"1\" is marked isolated",
-            ),
-            (
-                "user,isolated\n1,yes\n",
-                2,
-                "isolated \"yes\" must be true or false",
-            ),
-            ("user,skeptcism\n", 1, "did you mean \"skepticism\"?"),
-            ("user,user\n", 1, "column \"user\" appears twice"),
-        ];
-        for (text, line, reason) in cases {
-            let (f, l, r) = row_err(fails(&[("g.csv", "1,2\n"), ("u.csv", text)], &pop));
-            assert_eq!((f.as_str(), l), ("u.csv", line), "{text}: {r}");
-            assert!(r.contains(reason), "{text}: {r}");
-        }
-    }
-
-    #[test]
-    fn user_table_values_and_fallback_draws() {
-        let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "g.csv", "1,2\n2,3\n3,4\n");
-        write(
-            dir.path(),
-            "u.csv",
-            "user,skepticism,fanout,followers,isolated\n2,0.5,all,10,\n3,,7,,\nloner,1,,,true\n",
-        );
-        write(
-            dir.path(),
-            "ids.csv",
-            "user,isolated\n2,false\n3,\nloner,true\n",
-        );
-        let base = format!("edges = \"g.csv\"\n{TWO_CAMPS}");
-        let with = |table: &str| {
-            import(&scenario(
-                dir.path(),
-                &format!("{base}user_table = \"{table}\"\n"),
-            ))
-            .unwrap()
-        };
-        let (full, bare) = (with("u.csv"), with("ids.csv"));
-        // The user table comes first: its users get the first ids.
-        assert_eq!(labels(&full), ["2", "3", "loner", "1", "4"]);
-        assert_eq!(labels(&bare), labels(&full));
-        assert_eq!(full.user_chats.row_len(2), 0);
-        let (f, b) = (&full.users, &bare.users);
-        // Given values are used; empty cells, missing columns and users missing from the
-        // table fall back to draws.
-        assert_eq!(f.skepticism[0], 0.5);
-        assert_eq!(f.skepticism[1], b.skepticism[1]);
-        assert_eq!(f.skepticism[2], 1.0);
-        assert_eq!(&f.skepticism[3..], &b.skepticism[3..]);
-        assert_eq!(&f.fanout[..2], &[FANOUT_ALL, 7]);
-        assert_eq!(&f.fanout[2..], &b.fanout[2..]);
-        assert_eq!(f.followers, [10, 0, 0, 0, 0]);
-        // Attributes without a column are drawn exactly as without those columns.
-        assert_eq!((&f.camp, &f.activity), (&b.camp, &b.activity));
-        // Each draw comes from its own keyed stream.
-        let s = scenario(dir.path(), &base);
-        let p = &s.population;
-        for u in 0..5u64 {
-            let mut r = rng::stream(7, 0, DRAW_ACTIVITY, u, Purpose::Import);
-            assert_eq!(f.activity[u as usize], p.activity.sample(&mut r) as f32);
-        }
-        let mut r = rng::stream(7, 0, DRAW_SKEPTICISM, 1, Purpose::Import);
-        assert_eq!(f.skepticism[1], p.skepticism.sample(&mut r) as f32);
-        assert!(f.fanout[2..].iter().all(|&x| (1..=50).contains(&x)));
-    }
-
-    #[test]
-    fn drawn_camps_follow_the_shares() {
-        let n = 4000;
-        let text: String = (0..n).map(|i| format!("{i},{}\n", (i + 1) % n)).collect();
-        let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "g.csv", &text);
-        let s = scenario(
-            dir.path(),
-            "edges = \"g.csv\"\ncamps = [{ name = \"a\", share = 0.3 }, { name = \"b\", share = 0.7 }]\n\
-             skepticism = { dist = \"constant\", value = 0.25 }\nfanout = { dist = \"all\" }\n",
-        );
-        let p = import(&s).unwrap();
-        let b = p.users.camp.iter().filter(|&&c| c == 1).count() as f64 / n as f64;
-        let sd = (0.3f64 * 0.7 / n as f64).sqrt();
-        assert!((b - 0.7).abs() < 4.0 * sd, "share of b {b}");
-        assert!(p.users.skepticism.iter().all(|&x| x == 0.25));
-        assert!(p.users.fanout.iter().all(|&f| f == FANOUT_ALL));
-        assert_eq!(p.n_chats(), n);
-    }
-
-    #[test]
-    fn first_occurrences_keep_the_earliest() {
-        let keys = [(1, 5), (0, 2), (1, 5), (1, 4), (0, 2), (2, 0)];
-        let keep = first_occurrences(keys.len(), 3, |i| keys[i]);
-        assert_eq!(keep, [true, true, false, true, false, true]);
     }
 
     /// Loads a random edge list of 10^7 edges and prints the time and peak memory.

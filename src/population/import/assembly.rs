@@ -17,10 +17,10 @@ use crate::rng::{self, Purpose};
 use crate::scenario::{ChatKind, IntDist};
 use rand::Rng as _;
 
-/// Stream `step` index of each drawn user attribute (see [`import`]).
+/// Stream `step` index of each drawn user attribute (see [`super::import`]).
 const DRAW_CAMP: u64 = 0;
-pub(super) const DRAW_SKEPTICISM: u64 = 1;
-pub(super) const DRAW_ACTIVITY: u64 = 2;
+const DRAW_SKEPTICISM: u64 = 1;
+const DRAW_ACTIVITY: u64 = 2;
 const DRAW_FANOUT: u64 = 3;
 
 impl Importer<'_> {
@@ -38,14 +38,13 @@ impl Importer<'_> {
             }
         }
         self.report.duplicates_dropped += (chat_of.len() - kept) as u64;
-        let members = group(&lengths, kept, |f| {
+        group(&lengths, kept, |f| {
             for (i, (&c, &u)) in chat_of.iter().zip(&user_of).enumerate() {
                 if keep[i] {
                     f(c, u);
                 }
             }
-        });
-        members
+        })
     }
 
     /// Drops repeated edges (in either orientation), keeping the first, in place.
@@ -266,11 +265,7 @@ fn majority_camp(members: &[u32], camp: &[u8], counts: &mut [u32]) -> u8 {
 /// # Complexity
 /// O(n + n_groups + n log d) time for buckets of size d; 8 bytes per key plus 8 per
 /// group of scratch, and the 1-byte-per-key result. `n` must fit in a u32.
-pub(super) fn first_occurrences(
-    n: usize,
-    n_groups: usize,
-    key: impl Fn(usize) -> (u32, u32),
-) -> Vec<bool> {
+fn first_occurrences(n: usize, n_groups: usize, key: impl Fn(usize) -> (u32, u32)) -> Vec<bool> {
     let mut start = vec![0usize; n_groups + 1];
     for i in 0..n {
         start[key(i).0 as usize + 1] += 1;
@@ -321,4 +316,241 @@ fn group(lengths: &[u32], total: usize, each: impl FnOnce(&mut dyn FnMut(u32, u3
         *c += 1;
     });
     Csr::from_parts(offsets, targets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::population::import::import;
+    use crate::population::import::testkit::{
+        edges, labels, rows, scenario, src, write, TWO_CAMPS,
+    };
+    use std::path::Path;
+
+    #[test]
+    fn string_ids_become_direct_chats() {
+        let p = edges("alice,bob\nbob,\"carol, jr\"\n");
+        assert_eq!(labels(&p), ["alice", "bob", "carol, jr"]);
+        assert_eq!(rows(&p.chats.members), [[0, 1], [1, 2]]);
+        assert_eq!(rows(&p.user_chats), [vec![0], vec![0, 1], vec![1]]);
+        assert_eq!(p.chats.kind, [ChatKind::Direct; 2]);
+        assert_eq!(p.chats.owner, [NO_OWNER; 2]);
+        assert_eq!(p.chats.trust, [0.8; 2]);
+        assert_eq!(p.chat_labels, None);
+    }
+
+    #[test]
+    fn direct_trust_and_first_member_camp_come_from_the_scenario() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "g.csv", "1,2\n2,3\n");
+        write(dir.path(), "u.csv", "user,camp\n1,b\n2,a\n3,a\n");
+        let s = scenario(
+            dir.path(),
+            &format!(
+                "edges = \"g.csv\"\nuser_table = \"u.csv\"\n{TWO_CAMPS}\
+                 [population.chats.direct]\ntrust = 0.25\n"
+            ),
+        );
+        let p = import(&s).unwrap();
+        assert_eq!(p.chats.trust, [0.25; 2]);
+        assert_eq!(p.chats.camp, [1, 0]);
+        assert_eq!(p.camp_names, ["a", "b"]);
+    }
+
+    #[test]
+    fn self_loops_and_duplicates_are_dropped_and_counted() {
+        let p = edges("1,2\n2,1\n1,1\n4,4\n1,2\n2,3\n3,2\n");
+        let r = p.import_report.clone().unwrap();
+        assert_eq!(r.self_loops_dropped, 2);
+        assert_eq!(r.duplicates_dropped, 3);
+        assert_eq!(r.rows_read, 7);
+        assert_eq!(rows(&p.chats.members), [[0, 1], [1, 3]]);
+        // User "4" appears only in a self-loop: kept, isolated.
+        assert_eq!(labels(&p), ["1", "2", "4", "3"]);
+        assert_eq!(p.user_chats.row_len(2), 0);
+    }
+
+    #[test]
+    fn membership_table_with_chat_table() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "m.csv",
+            "user,chat,kind\nu1,fam,family\nu2,fam,\nu3,fam,family\nu2,fam,\n\
+             u4,list,broadcast\nu1,list,\nu5,club,\nu3,club,\n",
+        );
+        write(
+            dir.path(),
+            "c.csv",
+            "chat,owner,trust,camp\nlist,u4,,\nempty,,0.3,b\nclub,,0.125,\n",
+        );
+        write(
+            dir.path(),
+            "u.csv",
+            "user,camp\nu1,a\nu2,b\nu3,b\nu4,a\nu5,a\n",
+        );
+        let s = scenario(
+            dir.path(),
+            &format!(
+                "members = \"m.csv\"\nchat_table = \"c.csv\"\nuser_table = \"u.csv\"\n{TWO_CAMPS}"
+            ),
+        );
+        let p = import(&s).unwrap();
+        // Chats: chat table order first, then new chats of the membership table.
+        let chats: Vec<&str> = p
+            .chat_labels
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(chats, ["list", "empty", "club", "fam"]);
+        assert_eq!(labels(&p), ["u1", "u2", "u3", "u4", "u5"]);
+        assert_eq!(
+            rows(&p.chats.members),
+            [vec![3, 0], vec![], vec![4, 2], vec![0, 1, 2]]
+        );
+        use ChatKind::*;
+        assert_eq!(p.chats.kind, [Broadcast, Community, Community, Family]);
+        assert_eq!(p.chats.owner, [3, NO_OWNER, NO_OWNER, NO_OWNER]);
+        assert_eq!(p.chats.trust, [0.6, 0.3, 0.125, 0.9]);
+        // Majority camp, ties to the lowest index; the table's camp wins.
+        assert_eq!(p.chats.camp, [0, 1, 0, 1]);
+        let r = p.import_report.unwrap();
+        assert_eq!((r.duplicates_dropped, r.rows_read), (1, 16));
+    }
+
+    #[test]
+    fn user_table_values_and_fallback_draws() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "g.csv", "1,2\n2,3\n3,4\n");
+        write(
+            dir.path(),
+            "u.csv",
+            "user,skepticism,fanout,followers,isolated\n2,0.5,all,10,\n3,,7,,\nloner,1,,,true\n",
+        );
+        write(
+            dir.path(),
+            "ids.csv",
+            "user,isolated\n2,false\n3,\nloner,true\n",
+        );
+        let base = format!("edges = \"g.csv\"\n{TWO_CAMPS}");
+        let with = |table: &str| {
+            import(&scenario(
+                dir.path(),
+                &format!("{base}user_table = \"{table}\"\n"),
+            ))
+            .unwrap()
+        };
+        let (full, bare) = (with("u.csv"), with("ids.csv"));
+        // The user table comes first: its users get the first ids.
+        assert_eq!(labels(&full), ["2", "3", "loner", "1", "4"]);
+        assert_eq!(labels(&bare), labels(&full));
+        assert_eq!(full.user_chats.row_len(2), 0);
+        let (f, b) = (&full.users, &bare.users);
+        // Given values are used; empty cells, missing columns and users missing from the
+        // table fall back to draws.
+        assert_eq!(f.skepticism[0], 0.5);
+        assert_eq!(f.skepticism[1], b.skepticism[1]);
+        assert_eq!(f.skepticism[2], 1.0);
+        assert_eq!(&f.skepticism[3..], &b.skepticism[3..]);
+        assert_eq!(&f.fanout[..2], &[FANOUT_ALL, 7]);
+        assert_eq!(&f.fanout[2..], &b.fanout[2..]);
+        assert_eq!(f.followers, [10, 0, 0, 0, 0]);
+        // Attributes without a column are drawn exactly as without those columns.
+        assert_eq!((&f.camp, &f.activity), (&b.camp, &b.activity));
+        // Each draw comes from its own keyed stream.
+        let s = scenario(dir.path(), &base);
+        let p = &s.population;
+        for u in 0..5u64 {
+            let mut r = rng::stream(7, 0, DRAW_ACTIVITY, u, Purpose::Import);
+            assert_eq!(f.activity[u as usize], p.activity.sample(&mut r) as f32);
+        }
+        let mut r = rng::stream(7, 0, DRAW_SKEPTICISM, 1, Purpose::Import);
+        assert_eq!(f.skepticism[1], p.skepticism.sample(&mut r) as f32);
+        assert!(f.fanout[2..].iter().all(|&x| (1..=50).contains(&x)));
+    }
+
+    #[test]
+    fn drawn_camps_follow_the_shares() {
+        let n = 4000;
+        let text: String = (0..n).map(|i| format!("{i},{}\n", (i + 1) % n)).collect();
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "g.csv", &text);
+        let s = scenario(
+            dir.path(),
+            "edges = \"g.csv\"\ncamps = [{ name = \"a\", share = 0.3 }, { name = \"b\", share = 0.7 }]\n\
+             skepticism = { dist = \"constant\", value = 0.25 }\nfanout = { dist = \"all\" }\n",
+        );
+        let p = import(&s).unwrap();
+        let b = p.users.camp.iter().filter(|&&c| c == 1).count() as f64 / n as f64;
+        let sd = (0.3f64 * 0.7 / n as f64).sqrt();
+        assert!((b - 0.7).abs() < 4.0 * sd, "share of b {b}");
+        assert!(p.users.skepticism.iter().all(|&x| x == 0.25));
+        assert!(p.users.fanout.iter().all(|&f| f == FANOUT_ALL));
+        assert_eq!(p.n_chats(), n);
+    }
+
+    #[test]
+    fn first_occurrences_keep_the_earliest() {
+        let keys = [(1, 5), (0, 2), (1, 5), (1, 4), (0, 2), (2, 0)];
+        let keep = first_occurrences(keys.len(), 3, |i| keys[i]);
+        assert_eq!(keep, [true, true, false, true, false, true]);
+    }
+
+    #[test]
+    fn repeated_memberships_are_dropped_keeping_file_order() {
+        let s = scenario(Path::new(""), "");
+        let mut im = Importer::new(&s);
+        let text = "chat,user\ng,c\ng,a\nh,a\ng,c\ng,b\nh,a\n";
+        let m = im.read_members(&src("m.csv"), text.as_bytes()).unwrap();
+        let members = im.group_members(m.chat_of, m.user_of);
+        // Users c, a, b are 0, 1, 2; chats g, h are 0, 1.
+        assert_eq!(rows(&members), [vec![0, 1, 2], vec![1]]);
+        assert_eq!(im.report.duplicates_dropped, 2);
+    }
+
+    #[test]
+    fn repeated_edges_are_dropped_in_either_orientation_keeping_the_first() {
+        let s = scenario(Path::new(""), "");
+        let mut im = Importer::new(&s);
+        let text = "ann,bob\nbob,ann\ncy,bob\nbob,cy\nann,bob\nann,cy\n";
+        let mut pairs = im.read_edges(&src("g.csv"), text.as_bytes()).unwrap();
+        im.drop_repeated_edges(&mut pairs);
+        assert_eq!(pairs, [0, 1, 2, 1, 0, 2]);
+        assert_eq!(im.report.duplicates_dropped, 3);
+    }
+
+    #[test]
+    fn group_keeps_the_order_within_each_row() {
+        let pairs = [(1, 10), (0, 20), (1, 11), (2, 30), (1, 12)];
+        let csr = group(&[1, 3, 1, 0], pairs.len(), |f| {
+            for &(r, t) in &pairs {
+                f(r, t);
+            }
+        });
+        assert_eq!(rows(&csr), [vec![20], vec![10, 11, 12], vec![30], vec![]]);
+    }
+
+    #[test]
+    fn majority_camp_ties_to_the_lowest_index_and_clears_its_counts() {
+        let camp = [2, 1, 1, 2, 0];
+        let mut counts = [0u32; 3];
+        assert_eq!(majority_camp(&[0, 1, 2], &camp, &mut counts), 1);
+        assert_eq!(majority_camp(&[0, 1, 2, 3], &camp, &mut counts), 1);
+        assert_eq!(majority_camp(&[0, 4], &camp, &mut counts), 0);
+        assert_eq!(majority_camp(&[], &camp, &mut counts), 0);
+        assert_eq!(counts, [0, 0, 0]);
+    }
+
+    #[test]
+    fn draw_camp_never_gives_a_camp_without_a_share() {
+        let mut r = rng::from_seed(3);
+        for _ in 0..200 {
+            assert_eq!(draw_camp(&[1.0], &mut r), 0);
+            // A draw past the sum of the shares goes to the last camp with a share.
+            assert_eq!(draw_camp(&[0.0, 0.5, 0.0], &mut r), 1);
+            assert_eq!(draw_camp(&[0.0, 0.0], &mut r), 0);
+        }
+    }
 }

@@ -146,3 +146,161 @@ impl Importer<'_> {
         Ok(pairs)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::population::import::testkit::{edges, fails, labels, row_err, rows, scenario, src};
+    use std::path::Path;
+
+    #[test]
+    fn header_is_detected() {
+        for text in [
+            "source,target\n1,2\n2,3\n",
+            "Source,Target,weight\n1,2,0.5\n2,3,1\n",
+            "1,2\n2,3\n",
+            "x,y\n1,2\n2,3\n",
+        ] {
+            let p = edges(text);
+            assert_eq!(labels(&p), ["1", "2", "3"], "{text}");
+            assert_eq!(p.import_report.as_ref().unwrap().rows_read, 2, "{text}");
+        }
+        // Known header names are a header even before string ids...
+        assert_eq!(labels(&edges("from,to\nann,bob\n")), ["ann", "bob"]);
+        // ...but two string ids followed by string ids are an edge.
+        assert_eq!(labels(&edges("ann,bob\nbob,cy\n")), ["ann", "bob", "cy"]);
+        // A numeric first row is always an edge.
+        assert_eq!(labels(&edges("1,2\n")), ["1", "2"]);
+    }
+
+    #[test]
+    fn space_and_tab_separated_edge_lists() {
+        // networkx write_edgelist and KONECT style, with comments and a data column.
+        let p = edges("# networkx\n% konect\n1 2 {}\n2   3 {'weight': 1}\n\n");
+        assert_eq!(labels(&p), ["1", "2", "3"]);
+        assert_eq!(rows(&p.chats.members), [[0, 1], [1, 2]]);
+        let p = edges("u\tv\nNew York\tBoston\n");
+        assert_eq!(labels(&p), ["New York", "Boston"]);
+    }
+
+    #[test]
+    fn bad_edge_rows_name_file_and_line() {
+        let e = fails(&[("g.csv", "1,2\n\n# c\n3\n")], "edges = \"g.csv\"\n");
+        assert_eq!(
+            row_err(e),
+            (
+                "g.csv".into(),
+                4,
+                "expected 2 columns (two user ids), found 1".into()
+            )
+        );
+        // More fields than the file declares are refused, never cut to two.
+        let e = fails(&[("g.csv", "1,2\n2,3\n3,4,5\n")], "edges = \"g.csv\"\n");
+        let (file, line, reason) = row_err(e);
+        assert_eq!((file.as_str(), line), ("g.csv", 3));
+        assert!(reason.starts_with("3 fields, expected 2"), "{reason}");
+        let e = fails(&[("g.csv", "1,2,7\n2,3,8\n")], "edges = \"g.csv\"\n");
+        assert_eq!(row_err(e).1, 1);
+        let e = fails(
+            &[("g.csv", "source,target,weight\n1,2,0.5\n2,3\n")],
+            "edges = \"g.csv\"\n",
+        );
+        let (_, line, reason) = row_err(e);
+        assert_eq!(
+            (line, reason.as_str()),
+            (3, "2 fields, expected 3 as in the header")
+        );
+        let e = fails(&[("g.csv", "1,2\n,5\n")], "edges = \"g.csv\"\n");
+        assert_eq!(row_err(e), ("g.csv".into(), 2, "empty user id".into()));
+        let e = fails(&[("g.csv", "1,2\n\"3,4\n")], "edges = \"g.csv\"\n");
+        assert_eq!(row_err(e).1, 2);
+    }
+
+    /// Reads an edge list held in memory: the pairs read and the report's (rows read,
+    /// self-loops dropped), or the error.
+    fn read(text: &str) -> Result<(Vec<u32>, (u64, u64)), ImportError> {
+        let s = scenario(Path::new(""), "");
+        let mut im = Importer::new(&s);
+        let pairs = im.read_edges(&src("g.csv"), text.as_bytes())?;
+        Ok((pairs, (im.report.rows_read, im.report.self_loops_dropped)))
+    }
+
+    #[test]
+    fn edges_are_read_as_pairs_with_self_loops_dropped_and_repeats_kept() {
+        let (pairs, counts) = read("# comment\n1,2\n2,2\n2,1\n1,2\n3,1\n").unwrap();
+        // Dense ids by first appearance (1, 2, 3); repeats are left to the assembly.
+        assert_eq!(pairs, [0, 1, 1, 0, 0, 1, 2, 0]);
+        assert_eq!(counts, (5, 1));
+    }
+
+    #[test]
+    fn the_first_row_is_a_header_only_by_the_rule() {
+        let rows_read = |text: &str| read(text).unwrap().1 .0;
+        assert_eq!(rows_read("x,y\n1,2\n"), 1, "names over integers");
+        assert_eq!(rows_read("SRC,Dst\nann,bob\n"), 1, "usual names");
+        assert_eq!(rows_read("ann,bob\nbob,cy\n"), 2, "names over names");
+        assert_eq!(rows_read("1,x\n2,y\n"), 2, "an integer in the first row");
+        assert_eq!(rows_read("x,y\n"), 1, "a single row of unusual names");
+        let e = read("source,target\n").unwrap_err();
+        assert_eq!(e.to_string(), "g.csv: has no edges, only a header");
+        let e = read("\n# nothing\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "g.csv: is empty: expected one edge `source,target` per line"
+        );
+        let e = read("1,1\n2,2\n").unwrap_err();
+        assert_eq!(e.to_string(), "g.csv: has no edges besides 2 self-loop(s)");
+    }
+
+    #[test]
+    fn a_bad_row_in_memory_gives_its_physical_line() {
+        // Comment and blank lines count; a row whose quoted field spans two lines is
+        // dated from its first.
+        let cases = [
+            (
+                "# a\n% b\n\n1,2\n3\n",
+                5,
+                "expected 2 columns (two user ids), found 1",
+            ),
+            (
+                "1,2\n\"3\n\",4\n5,6,7\n",
+                4,
+                "3 fields, expected 2 (two user ids)",
+            ),
+            (
+                "source,target,weight\n1,2,3\n\n2,3\n",
+                4,
+                "2 fields, expected 3 as in the header",
+            ),
+            (
+                "1 2\n2 3 {'weight': 1}\n3\n",
+                3,
+                "expected 2 columns (two user ids), found 1",
+            ),
+            ("1\t2\n\t3\n", 2, "empty user id"),
+            ("1,2\n2,\"3\n", 2, "a quoted field is never closed"),
+        ];
+        for (text, line, reason) in cases {
+            let (file, l, r) = row_err(read(text).unwrap_err());
+            assert_eq!((file.as_str(), l), ("g.csv", line), "{text:?}: {r}");
+            assert!(r.starts_with(reason), "{text:?}: {r}");
+        }
+    }
+
+    #[test]
+    fn header_names_and_the_data_column() {
+        assert!(is_header_pair(b"Source", b"TARGET"));
+        assert!(is_header_pair(b"node_1", b"node_2"));
+        assert!(!is_header_pair(b"target", b"source"));
+        assert!(!is_header_pair(b"source", b""));
+        let text = "1 2 {'weight': 1, 'w': 3}\n1 2 x {}\n{ 2\n";
+        let mut r = Rows::new(text.as_bytes(), Sep::Space, b"");
+        let mut widths = Vec::new();
+        while r.next().unwrap().is_some() {
+            widths.push((r.len(), edge_fields(&r)));
+        }
+        // The dict is split at its spaces but counts for nothing; a `{` among the
+        // first two fields is an id.
+        assert_eq!(widths, [(6, 2), (4, 3), (2, 2)]);
+    }
+}
