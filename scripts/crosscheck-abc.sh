@@ -20,7 +20,8 @@
 # N(xbar, s^2) cut to the prior's range); and the two samplers with each other (means
 # within 4 combined standard errors, weighted Kolmogorov-Smirnov distance).
 #
-# Prints a table and PASS or FAIL; exits 0 or 1.
+# Prints a table and PASS or FAIL, writes them into the block "crosscheck" of
+# docs/calibration.md with the date and commit; exits 0 or 1.
 #
 #   scripts/crosscheck-abc.sh            # ABC_PARTICLES=2000 ABC_G=8 ABC_SEED=1
 set -euo pipefail
@@ -40,6 +41,7 @@ fi
 "$VENV/bin/python" -m pip install --quiet "pyabc==$PYABC_VERSION"
 
 cd "$REPO"
+. scripts/lib/doc-block.sh
 mkdir -p "$OUT"
 cases="centre:1.3:-5:5 edge:0.2:0:5"
 for c in $cases; do
@@ -53,7 +55,8 @@ for c in $cases; do
 done
 
 say "pyabc $PYABC_VERSION"
-"$VENV/bin/python" - "$OUT" "$cases" <<'PY'
+status=0
+"$VENV/bin/python" - "$OUT" "$cases" >"$OUT/report.txt" <<'PY' || status=$?
 import logging
 import os
 import sys
@@ -187,3 +190,19 @@ print()
 print("FAIL" if failures else "PASS")
 sys.exit(1 if failures else 0)
 PY
+cat "$OUT/report.txt"
+
+block=$OUT/crosscheck.md
+{
+    provenance scripts/crosscheck-abc.sh
+    echo
+    echo "pyabc $PYABC_VERSION, N = $ABC_PARTICLES particles, $ABC_G pyabc generations," \
+        "seed $ABC_SEED:"
+    echo
+    echo '```text'
+    sed '/^$/N;/^\n$/D' "$OUT/report.txt"
+    echo '```'
+} >"$block"
+doc_block docs/calibration.md crosscheck "$block"
+say "docs/calibration.md: block crosscheck written"
+exit $status
