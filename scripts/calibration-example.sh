@@ -103,10 +103,11 @@ block=$OUT/walkthrough.md
     echo "**3. Against the hidden truth** (which the calibration never read): rumor.appeal"
     echo "= 0.2, sharing.believer = 0.06, report = 0.01; at $HOURS h the truth's run had"
     echo "reached $(truth_at reached) users, of whom $(truth_at believers) believed the rumor."
+    echo "The posterior:"
     echo
-    python3 - "$OUT/fit" <<'PY'
+    python3 - "$OUT/fit" "$OUT/truth/timeseries.csv" <<'PY'
 import csv, json, sys
-d = sys.argv[1]
+d, series = sys.argv[1], sys.argv[2]
 truth = {"rumor.appeal": 0.2, "sharing.believer": 0.06, "observe[1].report": 0.01}
 r = json.load(open(f"{d}/result.json"))
 print("| parameter | truth | posterior median | 90% credible interval | inside |")
@@ -115,6 +116,19 @@ for m in r["parameters"]:
     t = truth[m["name"]]
     inside = "yes" if m["q05"] <= t <= m["q95"] else "no"
     print(f"| `{m['name']}` | {t} | {m['median']:.4g} | {m['q05']:.4g} .. {m['q95']:.4g} | {inside} |")
+now = json.load(open(f"{d}/nowcast.json"))
+rows = list(csv.DictReader(open(series)))
+print()
+print("The nowcast against the truth's own run, which no window saw in full:")
+print()
+print("| quantity | at | truth | nowcast median | 5-95% band | inside |")
+print("| --- | --- | --- | --- | --- | --- |")
+for at, key in ((now["last_observed_hours"], "at_last_observed"), (now["horizon_hours"], "at_horizon")):
+    row = next(r for r in rows if float(r["hours"]) == at)
+    for q, b in now[key].items():
+        t = float(row[q])
+        inside = "yes" if b["p5"] <= t <= b["p95"] else "no"
+        print(f"| `{q}` | {at:g} h | {t:.0f} | {b['median']:.0f} | {b['p5']:.0f} .. {b['p95']:.0f} | {inside} |")
 PY
     echo
     echo "The charts are in \`output/brazil-monitored-calibration/plots/\`: the posterior"

@@ -13,7 +13,7 @@ use super::population::{weighted_quantile, GenerationSummary, Population};
 use super::prior::{Parameter, Shape};
 use crate::error::OutputError;
 use crate::output::charts::time_axis;
-use crate::plot::{self, Heatmap, Marker, Panel, Series, TimeChart};
+use crate::plot::{self, format_number, Heatmap, Marker, Panel, Series, TimeChart};
 use crate::scenario::Scenario;
 use std::path::Path;
 
@@ -70,10 +70,20 @@ fn axis_label(p: &Parameter) -> String {
     }
 }
 
-/// `generations.png`: tolerance (log scale) and acceptance rate per generation.
+/// A pair chart's axis title: its cells are equal on the working scale.
+fn pair_label(p: &Parameter) -> String {
+    match p.prior.shape {
+        Shape::Uniform => p.name.clone(),
+        Shape::LogUniform => format!("{} (log scale)", p.name),
+    }
+}
+
+/// `generations.png`: tolerance (log scale) and acceptance rate per generation, against
+/// the simulations run so far: what each tolerance cost (and whole-number x ticks, which
+/// generation numbers would not get with only a few generations).
 fn generations_chart(dir: &Path, rows: &[GenerationSummary]) -> Result<(), OutputError> {
     let rows: Vec<&GenerationSummary> = rows.iter().filter(|r| r.epsilon.is_finite()).collect();
-    let x: Vec<f64> = rows.iter().map(|r| r.generation as f64).collect();
+    let x: Vec<f64> = rows.iter().map(|r| r.total_runs as f64).collect();
     let line = |label: &str, y: Vec<f64>| Series {
         label: label.into(),
         x: x.clone(),
@@ -82,8 +92,11 @@ fn generations_chart(dir: &Path, rows: &[GenerationSummary]) -> Result<(), Outpu
     };
     let chart = TimeChart {
         title: "Calibration: tolerance and acceptance by generation".into(),
-        subtitle: Some(format!("{} generations after the prior sample", rows.len())),
-        x_label: "Generation".into(),
+        subtitle: Some(format!(
+            "one point per generation: {} after the prior sample",
+            rows.len()
+        )),
+        x_label: "Simulations run so far (cumulative)".into(),
         panels: vec![
             Panel {
                 y_label: "Tolerance (distance)".into(),
@@ -197,11 +210,16 @@ fn pair_chart(
         let j = bin(charted(&params[b], q.theta[b]), blo, bhi);
         cells[j][i] += 100.0 * q.weight / total;
     }
-    let centres = |lo: f64, hi: f64| -> Vec<String> {
+    // Cells are labelled by the value at their centre, not its logarithm: a reader
+    // wants 0.0085, not -2.07.
+    let centres = |k: usize, lo: f64, hi: f64| -> Vec<String> {
         (0..PAIR_BINS)
             .map(|i| {
                 let c = lo + (i as f64 + 0.5) * (hi - lo) / PAIR_BINS as f64;
-                format!("{}", (c * 1000.0).round() / 1000.0)
+                match params[k].prior.shape {
+                    Shape::Uniform => format_number(c, 3),
+                    Shape::LogUniform => format_number(10f64.powf(c), 2),
+                }
             })
             .collect()
     };
@@ -210,11 +228,11 @@ fn pair_chart(
             "Joint posterior of {} and {}",
             params[a].name, params[b].name
         ),
-        x_label: axis_label(&params[a]),
-        y_label: axis_label(&params[b]),
+        x_label: pair_label(&params[a]),
+        y_label: pair_label(&params[b]),
         value_label: "Posterior mass (%)".into(),
-        x_values: centres(alo, ahi),
-        y_values: centres(blo, bhi),
+        x_values: centres(a, alo, ahi),
+        y_values: centres(b, blo, bhi),
         values: cells,
     };
     plot::draw_heatmap(&h, dir, stem).map(|_| ())

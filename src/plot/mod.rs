@@ -21,6 +21,7 @@ mod time_chart;
 
 pub use annotation::{Marker, Span};
 pub use heatmap::{draw_heatmap, Heatmap, MAX_CELLS_PER_AXIS};
+pub(crate) use scale::format_number;
 pub use style::palette;
 pub use time_chart::{draw_time_chart, Panel, Series, TimeChart, MAX_PANELS};
 
