@@ -56,6 +56,9 @@ pub struct StepRecord {
     pub press: u64,
     /// 1 from the step a crisis is declared.
     pub crisis: u64,
+    /// Rumor copies delivered in this step that their reader will never see (limited
+    /// attention: expired before the reader opened the app, or skimmed past).
+    pub copies_unseen: u64,
 }
 
 /// Counts of one camp after a step.

@@ -45,6 +45,8 @@ pub enum Purpose {
     Schedule = 12,
     /// Whether a reader accepts a correction, and whether they forward it.
     Correction = 13,
+    /// Whether limited attention lets a reader see a copy (one draw per copy filed).
+    Attention = 14,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer with good avalanche.

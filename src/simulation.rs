@@ -228,6 +228,7 @@ pub fn simulate_keeping(
     let ctx = summary::Context {
         users: shared.n_users() as u64,
         camps: &camps,
+        residual: scn.correction.residual,
     };
     let one = |r: u32| -> (RunOutput, summary::RunSummary) {
         let mut out = if fresh && r > 0 {

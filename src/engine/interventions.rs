@@ -12,7 +12,9 @@ use super::{Msg, Post, Run, NO_CHAT, NO_SENDER};
 use crate::population::{Population, NO_OWNER};
 use crate::record::StepRecord;
 use crate::rng::{self, Purpose};
-use crate::scenario::{Action, BanRule, Condition, CorrectionTarget, Scenario, Trigger};
+use crate::scenario::{
+    Action, BanRule, Condition, CorrectionTarget, Prebunking, Scenario, Trigger,
+};
 use std::collections::{BTreeMap, HashSet};
 
 /// Salt separating moderation's per-chat draws from other intervention draws.
@@ -346,9 +348,27 @@ fn fire(run: &mut Run, index: usize, action: &Action, t: u32) {
                 }
             }
         }
-        &Action::Prebunk { share, boost, camp } => {
-            // One boost applies to every prebunked user: the largest one fired.
-            run.rules.prebunk_boost = run.rules.prebunk_boost.max(boost as f32);
+        &Action::Prebunk {
+            share,
+            strength,
+            camp,
+        } => {
+            // The legacy boost: one applies to every prebunked user, the largest fired.
+            // An effect: each prebunked user keeps the largest of the effects that
+            // reached them, as an index into the effects fired (0: none).
+            let effect = match strength {
+                Prebunking::Boost(boost) => {
+                    run.rules.prebunk_boost = run.rules.prebunk_boost.max(boost as f32);
+                    None
+                }
+                Prebunking::Effect(e) => {
+                    run.prebunk_effects.push(e);
+                    if run.state.prebunk.is_empty() {
+                        run.state.prebunk = vec![0; run.pop.n_users()];
+                    }
+                    Some((e, run.prebunk_effects.len() as u8))
+                }
+            };
             for u in 0..run.pop.n_users() as u32 {
                 if camp.is_none_or(|c| run.pop.users.camp[u as usize] == c)
                     && rng::uniform(
@@ -360,6 +380,12 @@ fn fire(run: &mut Run, index: usize, action: &Action, t: u32) {
                     ) < share
                 {
                     run.state.flags[u as usize] |= flag::PREBUNKED;
+                    if let Some((e, mark)) = effect {
+                        let held = &mut run.state.prebunk[u as usize];
+                        if *held == 0 || run.prebunk_effects[*held as usize - 1] < e {
+                            *held = mark;
+                        }
+                    }
                 }
             }
         }

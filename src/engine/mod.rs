@@ -12,9 +12,11 @@
 //! 2. **Delivery** (`delivery.rs`): every member of a posted chat except the sender
 //!    gets a copy. First copies extend the cascade tree; a sender whose recipients
 //!    already knew the story may stop (stifling).
-//! 3. **Reading** (`reading.rs`): users with unread copies read all of them with
-//!    probability activity x rhythm; copies act one after another in posting order
-//!    ([`belief`]); new believers (and a few rejecters) become spreaders after a delay.
+//! 3. **Reading** (`reading.rs`): users with unread copies read them with probability
+//!    activity x rhythm (with limited attention, only the copies they will see are
+//!    filed); rumor copies decide belief ([`belief`]: one draw per copy, or one per
+//!    session from the most persuasive copy), the first correction copy acceptance or
+//!    correction; new believers (and a few rejecters) become spreaders after a delay.
 //!    The step at which a user will read is found when copies reach them (the first
 //!    step whose keyed draw says they open the app), and the copies wait in that step's
 //!    inbox: a step touches only the users who read in it, not every user with unread
@@ -102,6 +104,9 @@ pub(crate) struct Run<'a> {
     public: Option<public::PublicLayer>,
     /// Acceptance and efficacy of a `response` answer.
     response_effect: (f64, f64),
+    /// Logit effects of the prebunks with an `effect` fired so far, in firing order
+    /// (`State::prebunk` indexes them from 1).
+    prebunk_effects: Vec<f64>,
 }
 
 /// Runs replicate `replicate` of a scenario on a population; `on_step` is called once
@@ -129,6 +134,7 @@ pub fn run_replicate(
                 r.new_reached = 0;
                 r.deliveries = 0;
                 r.posts = 0;
+                r.copies_unseen = 0;
                 records.push(r);
                 if track_camps {
                     camp_records.push(rep.run.state.camps.clone());
@@ -261,6 +267,7 @@ impl<'a> Run<'a> {
                 )
             }),
             response_effect: (1.0, 1.0),
+            prebunk_effects: Vec::new(),
         };
         run.place_seeds();
         run
@@ -331,10 +338,11 @@ impl<'a> Run<'a> {
         self.post(t);
         let (new_copies, deliveries) = self.deliver(t, first_post);
         self.mark_reach(t, &new_copies);
-        self.file_copies(t, &new_copies);
+        let unseen = self.file_copies(t, &new_copies);
         drop(new_copies);
         self.read(t);
         let mut r = self.state.record(t);
+        r.copies_unseen = unseen;
         r.new_reached = self.state.reached - reached_before;
         r.deliveries = deliveries;
         r.posts = self.posts[first_post..]

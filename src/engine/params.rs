@@ -1,12 +1,14 @@
 //! What a replicate is run with: the platform [`Rules`] in force (which interventions
 //! change) and the [`Params`] derived once per scenario and shared by every replicate
-//! (chat choice, belief model, sharing and correction probabilities, waits in steps,
-//! the daily rhythm per step).
+//! (chat choice, belief model and exposure rule, limited attention, sharing and
+//! correction probabilities, waits in steps, the daily rhythm per step).
 
 use super::belief::BeliefModel;
 use super::choice::ChatChooser;
+use crate::population::{slot, Population};
 use crate::rng;
-use crate::scenario::{ChatKind, DelayDist, Limit, Scenario};
+use crate::scenario::attention::{self, Traffic};
+use crate::scenario::{ChatKind, Correction, DelayDist, Exposure, Limit, Scenario, Stance};
 use rand::Rng as _;
 
 /// Platform rules in force; interventions change them during a run.
@@ -16,14 +18,106 @@ pub struct Rules {
     pub labelled_limit: u32,
     pub label_hops: u32,
     pub label_penalty: f64,
-    /// Skepticism added for prebunked users.
+    /// Skepticism added for prebunked users (the legacy `boost` form of prebunking).
     pub prebunk_boost: f32,
+}
+
+/// How repeated exposure counts (`docs/model.md#repeated-exposure`).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct ExposureRule {
+    /// One draw per session from the most persuasive copy, exposures counted as
+    /// distinct senders per session (else: one draw per copy, copies counted).
+    pub sources: bool,
+    /// Logit loss for a reader who read and rejected in an earlier session (who then
+    /// gets no repetition gain); 0: none.
+    pub resistance: f64,
+    /// Exposures needed before a reader can be convinced.
+    pub threshold: u32,
+}
+
+/// Limited attention with its durations in steps (`docs/model.md#attention`); absent
+/// from [`Params`] when off.
+#[derive(Clone, Debug)]
+pub(super) struct AttentionRule {
+    /// A copy whose reader reads more than this many steps after its arrival is lost.
+    pub expiry_steps: Option<f64>,
+    /// Newer messages at which a copy's chance to be seen halves.
+    pub half_visible: Option<f64>,
+    /// Messages an app-open reads at most.
+    pub reads_per_open: Option<f64>,
+    pub traffic: Traffic,
+    /// One step in days.
+    pub step_days: f64,
+    /// Mean of the daily rhythm over the 24 hours.
+    pub mean_rhythm: f64,
+}
+
+impl AttentionRule {
+    /// Whether the filing of a copy needs a random draw (visibility or the per-open
+    /// budget is on); with expiry alone, nothing is drawn.
+    pub fn draws(&self) -> bool {
+        self.half_visible.is_some() || self.reads_per_open.is_some()
+    }
+
+    /// Background messages per day in the chat of a post of `kind` with `members`
+    /// members (`NO_CHAT` posts: `kind` None), saturating at `u16::MAX`; 0 when
+    /// visibility is off (nothing reads it).
+    #[inline]
+    pub fn chat_traffic(&self, kind: Option<ChatKind>, members: usize) -> u16 {
+        if self.half_visible.is_none() {
+            return 0;
+        }
+        let per_day = self
+            .traffic
+            .per_day(kind.unwrap_or(ChatKind::Broadcast), members);
+        per_day.round().min(u16::MAX as f64) as u16
+    }
+
+    /// The share of pending messages user `u` reads when opening the app
+    /// ([`attention::budget`]): from the background traffic of all their chats (a
+    /// broadcast list they own is not read) and their chance to open the app in a step
+    /// of average rhythm. 1 when the budget is off.
+    pub fn budget(&self, pop: &Population, u: u32) -> f64 {
+        let Some(reads) = self.reads_per_open else {
+            return 1.0;
+        };
+        let (chats, slots) = pop.chats_of(u);
+        let mut per_day = 0.0;
+        for (&c, &s) in chats.iter().zip(slots) {
+            let kind = ChatKind::from_index(s & slot::KIND);
+            if kind == ChatKind::Broadcast && s & slot::POSTABLE != 0 {
+                continue;
+            }
+            per_day += self
+                .traffic
+                .per_day(kind, pop.chats.members.row_len(c as usize));
+        }
+        let p_open = pop.users.activity[u as usize] as f64 * self.mean_rhythm;
+        attention::budget(reads, per_day * self.step_days, p_open)
+    }
+
+    /// Chance that a copy of a chat with `traffic` messages per day, read `waited`
+    /// steps after it arrived, is seen: the reader's `budget` times its visibility
+    /// under the messages posted since (half a step on average in its arrival step).
+    #[inline]
+    pub fn read_chance(&self, budget: f64, traffic: u16, waited: u32) -> f64 {
+        match self.half_visible {
+            None => budget,
+            Some(h) => {
+                let newer = traffic as f64 * (waited as f64 + 0.5) * self.step_days;
+                budget * attention::visibility(newer, h)
+            }
+        }
+    }
 }
 
 /// Parameters derived once per scenario and shared by all replicates.
 pub struct Params {
     pub(super) chooser: ChatChooser,
     pub(super) belief: BeliefModel,
+    pub(super) exposure: ExposureRule,
+    /// Limited attention; None when off.
+    pub(super) attention: Option<AttentionRule>,
     pub(super) rules: Rules,
     pub(super) p_share_believer: f64,
     pub(super) p_share_rejecter: f64,
@@ -34,6 +128,10 @@ pub struct Params {
     pub(super) delay_dist: DelayDist,
     pub(super) corr_acceptance: f64,
     pub(super) corr_efficacy: f64,
+    /// The `[correction]` section, for the efficacy by trust and stance.
+    pub(super) correction: Correction,
+    /// The rumor's stance towards each camp, by camp index.
+    pub(super) stance: Vec<Stance>,
     pub(super) corr_share: f64,
     pub(super) corr_delay_steps: f64,
     /// Trust of copies delivered outside chats (campaign mass messages).
@@ -58,6 +156,23 @@ impl Params {
                 camp_preference: sharing.camp_preference,
             },
             belief: BeliefModel::new(scn),
+            exposure: ExposureRule {
+                sources: scn.belief.exposure == Exposure::Sources,
+                resistance: scn.belief.rejecter_resistance,
+                threshold: scn.belief.threshold,
+            },
+            attention: scn.attention.is_on().then(|| {
+                let a = &scn.attention;
+                let rhythm = scn.population.rhythm.multipliers();
+                AttentionRule {
+                    expiry_steps: a.expiry.on().map(|d| d.minutes() / step),
+                    half_visible: a.half_visible.on(),
+                    reads_per_open: a.reads_per_open.on(),
+                    traffic: a.traffic,
+                    step_days: step / 1440.0,
+                    mean_rhythm: rhythm.iter().map(|&x| x as f64).sum::<f64>() / 24.0,
+                }
+            }),
             rules: Rules {
                 forward_limit: scn.platform.forward_limit.get(),
                 labelled_limit: scn.platform.labelled_forward_limit.get(),
@@ -77,6 +192,10 @@ impl Params {
             delay_dist: sharing.delay_dist,
             corr_acceptance: correction.acceptance,
             corr_efficacy: correction.efficacy,
+            correction: correction.clone(),
+            stance: (0..scn.population.camps.len().max(1))
+                .map(|c| scn.rumor.stance_of(c as u8))
+                .collect(),
             corr_share: correction.share,
             corr_delay_steps: correction.delay.minutes() / step,
             direct_trust: scn.kind_spec(ChatKind::Broadcast).trust as f32,
@@ -84,6 +203,19 @@ impl Params {
                 .map(|t| scn.rhythm_at(t) as f64)
                 .collect(),
         }
+    }
+
+    /// Chance that a believer of camp `camp` is corrected by a correction (or answer)
+    /// of base efficacy `efficacy` read through a chat of `trust`
+    /// ([`Correction::efficacy_for`]).
+    #[inline]
+    pub(super) fn efficacy(&self, efficacy: f64, trust: f32, camp: u8) -> f64 {
+        let stance = self
+            .stance
+            .get(camp as usize)
+            .copied()
+            .unwrap_or(Stance::Indifferent);
+        self.correction.efficacy_for(efficacy, trust, stance)
     }
 
     /// Steps until a share action with mean wait `mean` steps (at least one).

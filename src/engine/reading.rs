@@ -1,17 +1,20 @@
-//! Filing and reading (`docs/model.md#one-step`, `#reading`, `#belief`, `#sharing`):
-//! each recipient's new copies are filed under the step at which they will open the
-//! app (found by keyed draws against activity x rhythm when the copies arrive), and in
-//! phase 3 the users whose reading step it is read all their filed copies in posting
-//! order: rumor copies decide belief ([`super::belief`]), the first correction copy
-//! decides acceptance, and readers may decide to spread the rumor or forward the
-//! correction.
+//! Filing and reading (`docs/model.md#one-step`, `#reading`, `#attention`, `#belief`,
+//! `#repeated-exposure`, `#correction`, `#sharing`): each recipient's new copies are
+//! filed under the step at which they will open the app (found by keyed draws against
+//! activity x rhythm when the copies arrive), and with limited attention only the
+//! copies the reader will actually see are filed. In phase 3 the users whose reading
+//! step it is read their filed copies in posting order: rumor copies decide belief
+//! ([`super::belief`], one draw per copy or one per session), the first correction copy
+//! decides acceptance or correction, and readers may decide to spread the rumor or
+//! forward the correction.
 //!
 //! Each reader's session is decided in parallel from the state as it was before the
 //! phase ([`ReadOutcome`]) and applied afterwards in user order, so results do not
 //! depend on the thread count.
 
+use super::belief::Reader;
 use super::state::{flag, Belief, Role, NO_POST, NO_STEP};
-use super::{belief, Inbox, Msg, Params, Run, PAR_MIN};
+use super::{Inbox, Msg, Params, Run, PAR_MIN};
 use crate::population::Population;
 use crate::rng::{self, Purpose};
 use rand::Rng as _;
@@ -22,6 +25,8 @@ struct ReadOutcome {
     user: u32,
     /// Rumor copies read.
     copies: u32,
+    /// Exposures this session added (copies, or distinct senders).
+    exposures: u32,
     convinced_by: u32,
     first_post: u32,
     belief: Belief,
@@ -31,24 +36,67 @@ struct ReadOutcome {
     corr_share_after: Option<u32>,
 }
 
+/// What limited attention keeps of one reader's new copies.
+#[derive(Clone, Copy)]
+enum Keep {
+    All,
+    None,
+    /// Each copy with its read chance, from the reader's budget.
+    Draw(f64),
+}
+
+/// Distinct senders of the rumor copies read in one session. Sessions rarely hold more
+/// than a few copies, so the first few senders live in an array scanned linearly;
+/// more spill into a vector.
+struct Senders {
+    few: [u32; 8],
+    n: usize,
+    more: Vec<u32>,
+}
+
+impl Senders {
+    fn new() -> Senders {
+        Senders {
+            few: [0; 8],
+            n: 0,
+            more: Vec::new(),
+        }
+    }
+
+    /// Adds a sender; returns whether it is new this session.
+    fn insert(&mut self, s: u32) -> bool {
+        if self.few[..self.n].contains(&s) || self.more.contains(&s) {
+            return false;
+        }
+        if self.n < self.few.len() {
+            self.few[self.n] = s;
+            self.n += 1;
+        } else {
+            self.more.push(s);
+        }
+        true
+    }
+
+    fn len(&self) -> u32 {
+        (self.n + self.more.len()) as u32
+    }
+}
+
 impl Run<'_> {
     /// Files this step's copies (sorted by user) in the inbox of the step at which their
     /// reader reads: the one already set for a reader with unread copies, else the first
-    /// step from now whose keyed reading draw succeeds (the horizon if none does).
-    pub(super) fn file_copies(&mut self, t: u32, new_copies: &[Inbox]) {
+    /// step from now whose keyed reading draw succeeds (the horizon if none does). With
+    /// limited attention, copies the reader will not see are not filed; returns the
+    /// number of rumor copies lost so.
+    pub(super) fn file_copies(&mut self, t: u32, new_copies: &[Inbox]) -> u64 {
+        if self.params.attention.is_some() {
+            return self.file_attended(t, new_copies);
+        }
         let (pop, params, st) = (self.pop, self.params, &self.state);
         let key = rng::RunKey::new(self.seed, self.run);
         let steps = self.scn.simulation.steps;
-        let when = |group: &[Inbox]| -> u32 {
-            let u = group[0].user;
-            let at = st.read_at[u as usize];
-            if at != NO_STEP && at >= t {
-                return at;
-            }
-            (t..steps)
-                .find(|&s| opens_app(pop, params, key, s, u))
-                .unwrap_or(steps)
-        };
+        let when =
+            |group: &[Inbox]| -> u32 { read_step(pop, params, st, key, steps, t, group[0].user) };
         let groups: Vec<&[Inbox]> = new_copies.chunk_by(|a, b| a.user == b.user).collect();
         let read_steps: Vec<u32> = if groups.len() >= PAR_MIN / 8 {
             groups.par_iter().map(|g| when(g)).collect()
@@ -70,8 +118,69 @@ impl Run<'_> {
             filed += len;
         }
         self.unread += new_copies.len() as u64;
+        0
     }
 
+    /// [`Run::file_copies`] with limited attention (`docs/model.md#attention`). For a
+    /// reader who will read at step s (before the horizon), every copy of the group is
+    /// lost if s - t exceeds the expiry; otherwise each copy is seen with probability
+    /// budget(reader) x visibility(newer messages above it), one draw per copy in
+    /// posting order from the stream (t, reader, Attention). Copies whose reader does
+    /// not read before the horizon are filed there as without attention.
+    fn file_attended<'c>(&mut self, t: u32, new_copies: &'c [Inbox]) -> u64 {
+        let (pop, params, st) = (self.pop, self.params, &self.state);
+        let Some(att) = &params.attention else {
+            unreachable!("called with attention on")
+        };
+        let key = rng::RunKey::new(self.seed, self.run);
+        let steps = self.scn.simulation.steps;
+        let seen = |group: &'c [Inbox]| {
+            let u = group[0].user;
+            let s = read_step(pop, params, st, key, steps, t, u);
+            let waited = s.saturating_sub(t);
+            let keep = if s >= steps {
+                Keep::All
+            } else if att.expiry_steps.is_some_and(|e| waited as f64 > e) {
+                Keep::None
+            } else if att.draws() {
+                Keep::Draw(att.budget(pop, u))
+            } else {
+                Keep::All
+            };
+            let mut draws = matches!(keep, Keep::Draw(_))
+                .then(|| key.stream(t as u64, u as u64, Purpose::Attention));
+            group
+                .iter()
+                .filter(move |c| match (keep, draws.as_mut()) {
+                    (Keep::Draw(budget), Some(r)) => {
+                        r.random::<f64>() < att.read_chance(budget, c.traffic, waited)
+                    }
+                    (Keep::None, _) => false,
+                    _ => true,
+                })
+                .map(move |c| (s, *c))
+        };
+        let filed: Vec<(u32, Inbox)> = if new_copies.len() >= PAR_MIN / 8 {
+            new_copies
+                .par_chunk_by(|a, b| a.user == b.user)
+                .flat_map_iter(seen)
+                .collect()
+        } else {
+            new_copies
+                .chunk_by(|a, b| a.user == b.user)
+                .flat_map(seen)
+                .collect()
+        };
+        let rumor = |c: &Inbox| c.msg == Msg::Rumor;
+        let lost = new_copies.iter().filter(|c| rumor(c)).count() as u64
+            - filed.iter().filter(|(_, c)| rumor(c)).count() as u64;
+        for &(at, c) in &filed {
+            self.state.read_at[c.user as usize] = at;
+            self.inbox[at as usize].push(c);
+        }
+        self.unread += filed.len() as u64;
+        lost
+    }
     /// Phase 3: users whose reading step this is read their unread copies.
     pub(super) fn read(&mut self, t: u32) {
         let mut merged = std::mem::take(&mut self.inbox[t as usize]);
@@ -93,23 +202,49 @@ impl Run<'_> {
         });
         let response = self.response_effect;
         let (pop, params, rules) = (self.pop, self.params, self.rules);
+        let (posts, effects, rule) = (&self.posts, &self.prebunk_effects, params.exposure);
         let key = rng::RunKey::new(self.seed, self.run);
         let decide = |group: &[Inbox]| -> ReadOutcome {
             let u = group[0].user;
             debug_assert!(opens_app(pop, params, key, t, u));
             let mut rb = key.stream(t as u64, u as u64, Purpose::Belief);
             let mut rc = key.stream(t as u64, u as u64, Purpose::Correction);
-            let prior = st.copies_read[u as usize] as u32;
+            let prior = st.exposures[u as usize] as u32;
             let boost = if st.has(u, flag::PREBUNKED) {
                 rules.prebunk_boost
             } else {
                 0.0
             };
-            let reader = belief::Reader::of(pop, u, boost);
+            let mut reader = Reader::of(pop, u, boost);
+            if let Some(&k) = st.prebunk.get(u as usize).filter(|&&k| k > 0) {
+                reader.prebunk = effects[k as usize - 1];
+            }
             let was = st.belief[u as usize];
+            // A reader who rejected the rumor in an earlier session, having had enough
+            // exposures then to be judged, resists it.
+            let resist =
+                rule.resistance > 0.0 && was == Belief::Rejecter && prior >= rule.threshold;
             let mut cur = was;
             let (mut convinced_by, mut first_post, mut copies) = (NO_POST, NO_POST, 0u32);
             let (mut corr_post, mut accepted) = (NO_POST, false);
+            // With exposure by sources: the senders read this session, and the most
+            // persuasive copy read since the last draw (its logit and post).
+            let mut senders = Senders::new();
+            let (mut best, mut best_post) = (None::<f64>, NO_POST);
+            // One draw for the copies read since the last: from the most persuasive, with
+            // the exposures so far (`seen` senders this session); below the threshold
+            // nobody is convinced.
+            let session_draw = |rb: &mut rng::Rng, best: Option<f64>, seen: u32| -> bool {
+                prior + seen >= rule.threshold && {
+                    let (earlier, resistance) = if resist {
+                        (0, rule.resistance)
+                    } else {
+                        (prior + seen - 1, 0.0)
+                    };
+                    rb.random::<f64>()
+                        < params.belief.session_probability(best, earlier, resistance)
+                }
+            };
             for post in group {
                 let pid = post.post;
                 match post.msg {
@@ -117,31 +252,66 @@ impl Run<'_> {
                         if first_post == NO_POST {
                             first_post = pid;
                         }
-                        if matches!(cur, Belief::Exposed | Belief::Rejecter) {
-                            let p = params.belief.probability(
-                                reader,
-                                post.trust,
-                                post.labelled,
-                                prior + copies,
-                                &rules,
-                            );
-                            if rb.random::<f64>() < p {
-                                cur = Belief::Believer;
-                                convinced_by = pid;
-                            } else {
-                                cur = Belief::Rejecter;
+                        let open = matches!(cur, Belief::Exposed | Belief::Rejecter);
+                        if rule.sources {
+                            senders.insert(posts[pid as usize].sender);
+                            if open {
+                                let x =
+                                    params
+                                        .belief
+                                        .logit(reader, post.trust, post.labelled, &rules);
+                                // The first of the most persuasive copies.
+                                if best_post == NO_POST || x > best {
+                                    (best, best_post) = (x, pid);
+                                }
                             }
+                        } else if open {
+                            cur = if prior + copies + 1 < rule.threshold {
+                                Belief::Rejecter
+                            } else {
+                                let (earlier, resistance) = if resist {
+                                    (0, rule.resistance)
+                                } else {
+                                    (prior + copies, 0.0)
+                                };
+                                let p = params.belief.probability(
+                                    reader,
+                                    post.trust,
+                                    post.labelled,
+                                    earlier,
+                                    resistance,
+                                    &rules,
+                                );
+                                if rb.random::<f64>() < p {
+                                    convinced_by = pid;
+                                    Belief::Believer
+                                } else {
+                                    Belief::Rejecter
+                                }
+                            };
                         }
                         copies += 1;
                     }
                     Msg::Correction | Msg::Response if corr_post == NO_POST => {
+                        // The rumor copies read before the correction decide first.
+                        if best_post != NO_POST {
+                            (cur, convinced_by) = if session_draw(&mut rb, best, senders.len()) {
+                                (Belief::Believer, best_post)
+                            } else {
+                                (Belief::Rejecter, convinced_by)
+                            };
+                            (best, best_post) = (None, NO_POST);
+                        }
                         corr_post = pid;
                         let (acceptance, efficacy) = match post.msg {
                             Msg::Response => response,
                             _ => (params.corr_acceptance, params.corr_efficacy),
                         };
                         let (p, after) = match cur {
-                            Belief::Believer => (efficacy, Belief::Corrected),
+                            Belief::Believer => (
+                                params.efficacy(efficacy, post.trust, reader.camp),
+                                Belief::Corrected,
+                            ),
                             Belief::Unaware | Belief::Exposed | Belief::Rejecter => {
                                 (acceptance, Belief::Immune)
                             }
@@ -154,6 +324,13 @@ impl Run<'_> {
                     }
                     Msg::Correction | Msg::Response => {}
                 }
+            }
+            if best_post != NO_POST {
+                (cur, convinced_by) = if session_draw(&mut rb, best, senders.len()) {
+                    (Belief::Believer, best_post)
+                } else {
+                    (Belief::Rejecter, convinced_by)
+                };
             }
             let p_share = if cur == Belief::Believer && convinced_by != NO_POST {
                 params.p_share_believer
@@ -174,6 +351,7 @@ impl Run<'_> {
             ReadOutcome {
                 user: u,
                 copies,
+                exposures: if rule.sources { senders.len() } else { copies },
                 convinced_by,
                 first_post,
                 belief: cur,
@@ -203,8 +381,8 @@ impl Run<'_> {
         let s = &mut self.state;
         if o.copies > 0 {
             s.mark_read(u);
-            s.copies_read[u as usize] =
-                s.copies_read[u as usize].saturating_add(o.copies.min(u16::MAX as u32) as u16);
+            s.exposures[u as usize] =
+                s.exposures[u as usize].saturating_add(o.exposures.min(u16::MAX as u32) as u16);
         }
         if o.corr_post != NO_POST {
             s.mark_corr_read(u);
@@ -237,6 +415,28 @@ impl Run<'_> {
             self.note_believer(u, t);
         }
     }
+}
+
+/// The step at which user `u`, receiving copies at step `t`, reads them: the one
+/// already set if they have unread copies waiting, else the first step from `t` whose
+/// keyed reading draw succeeds (`steps`, the horizon, if none does).
+#[inline]
+fn read_step(
+    pop: &Population,
+    params: &Params,
+    st: &super::state::State,
+    key: rng::RunKey,
+    steps: u32,
+    t: u32,
+    u: u32,
+) -> u32 {
+    let at = st.read_at[u as usize];
+    if at != NO_STEP && at >= t {
+        return at;
+    }
+    (t..steps)
+        .find(|&s| opens_app(pop, params, key, s, u))
+        .unwrap_or(steps)
 }
 
 /// Whether user `u` opens the app (and reads everything unread) at step `t`: a keyed
@@ -292,7 +492,7 @@ mod tests {
         assert_eq!((run.inbox[2].len(), run.unread), (4, 4));
         run.read(2);
         assert!(run.inbox[2].is_empty() && run.unread == 0);
-        assert_eq!(run.state.copies_read[1..3], [2, 2]);
+        assert_eq!(run.state.exposures[1..3], [2, 2]);
         assert!(run.state.has(1, flag::READ) && run.state.has(2, flag::READ));
         assert_eq!(run.state.read, 2);
     }
@@ -327,7 +527,7 @@ mod tests {
         run.read(1);
         for u in [1, 2] {
             assert_eq!(run.state.belief[u], Belief::Rejecter);
-            assert_eq!(run.state.copies_read[u], 3);
+            assert_eq!(run.state.exposures[u], 3);
             assert_eq!(
                 (run.state.role[u], run.state.source_post[u]),
                 (Role::None, NO_POST)
@@ -361,7 +561,7 @@ mod tests {
         deliver_and_file(&mut run, 0, &[(0, 0)]);
         run.state.set_belief(1, Belief::Believer);
         run.read(0);
-        assert_eq!(run.state.copies_read[1..3], [0, 1]);
+        assert_eq!(run.state.exposures[1..3], [0, 1]);
         assert_eq!(run.state.role[1], Role::None);
     }
 

@@ -57,8 +57,10 @@ pub struct State<'a> {
     pub belief: Vec<Belief>,
     pub role: Vec<Role>,
     pub flags: Vec<u8>,
-    /// Rumor copies read so far (for the repetition effect), saturating.
-    pub copies_read: Vec<u16>,
+    /// Exposures to the rumor so far (for the repetition effect and the complex
+    /// contagion threshold), saturating: exposure events (distinct senders per
+    /// session) with `belief.exposure = "sources"`, copies read with `"copies"`.
+    pub exposures: Vec<u16>,
     /// Share actions left for a spreader.
     pub shares_left: Vec<u16>,
     /// The post whose copy this user forwards (the one that convinced them).
@@ -70,6 +72,10 @@ pub struct State<'a> {
     pub read_at: Vec<u32>,
     /// The correction post a user forwards; allocated when the first correction appears.
     pub corr_source: Vec<u32>,
+    /// Per user, 1 + the index (among the prebunks with an `effect` fired so far) of the
+    /// strongest prebunk that reached them, 0 for none; allocated when the first such
+    /// prebunk fires.
+    pub prebunk: Vec<u8>,
     /// Running counts by belief state, indexed by `Belief as usize`.
     pub belief_counts: [u64; 6],
     pub spreaders: u64,
@@ -91,12 +97,13 @@ impl<'a> State<'a> {
             belief: vec![Belief::Unaware; n],
             role: vec![Role::None; n],
             flags: vec![0; n],
-            copies_read: vec![0; n],
+            exposures: vec![0; n],
             shares_left: vec![0; n],
             source_post: vec![NO_POST; n],
             posts_made: vec![0; n],
             read_at: vec![NO_STEP; n],
             corr_source: Vec::new(),
+            prebunk: Vec::new(),
             belief_counts: [n as u64, 0, 0, 0, 0, 0],
             spreaders: 0,
             stiflers: 0,
@@ -109,7 +116,7 @@ impl<'a> State<'a> {
     }
 
     /// Bytes per user held by a replicate's state (the correction source adds 4 once a
-    /// correction circulates).
+    /// correction circulates, prebunking by `effect` 1 once such a prebunk fires).
     pub const BYTES_PER_USER: u64 = 1 + 1 + 1 + 2 + 2 + 4 + 2 + 4;
 
     /// Moves user `u` to belief state `b`, keeping counts.

@@ -50,6 +50,9 @@ pub struct RunSummary {
     pub final_immune: u64,
     /// Users corrected at the end.
     pub final_corrected: u64,
+    /// The belief index at the end: believers + residual x corrected.
+    #[serde(default)]
+    pub final_belief_index: f64,
     /// Hours at which each intervention fired (None if it never did).
     pub interventions_fired_hours: Vec<Option<f64>>,
     /// Per camp (with more than one camp): final reach and belief.
@@ -89,6 +92,8 @@ pub struct Context<'a> {
     pub users: u64,
     /// (name, users) of each camp.
     pub camps: &'a [(String, u64)],
+    /// `correction.residual`, for the belief index.
+    pub residual: f64,
 }
 
 /// Computes a run's figures from its output.
@@ -145,6 +150,7 @@ pub fn summarize(
         final_correction_reached: last.correction_reached,
         final_immune: last.immune,
         final_corrected: last.corrected,
+        final_belief_index: super::timeseries::belief_index(&last, ctx.residual),
         interventions_fired_hours: run.fired.iter().map(|f| f.map(&hours_at)).collect(),
         hours_to_first_public_post: run.stages.first_public_post.map(&hours_at),
         hours_to_press: run.stages.press.map(&hours_at),
@@ -346,6 +352,13 @@ pub const FIGURES: &[Figure] = &[
         meaning: "hours of the crisis step",
         value: |s| opt(s.hours_to_crisis),
     },
+    Figure {
+        name: "final_belief_index",
+        unit: "users",
+        meaning: "`belief_index` at the last step: believers + `correction.residual` × \
+                  corrected",
+        value: |s| s.final_belief_index,
+    },
 ];
 
 /// Names and values of a summary's figures, in [`FIGURES`] order.
@@ -389,6 +402,7 @@ mod tests {
             &Context {
                 users: 100,
                 camps: &[],
+                residual: 0.0,
             },
             &run,
             |st| st as f64 + 1.0,

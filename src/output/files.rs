@@ -9,7 +9,7 @@ use super::dir::write_atomic;
 use crate::error::OutputError;
 use crate::metrics::bands::{step_bands, Band, BAND_COLUMNS};
 use crate::metrics::summary::{aggregate, RunSummary};
-use crate::metrics::timeseries::{Value, CAMP_COLUMNS, TIMESERIES};
+use crate::metrics::timeseries::{belief_index, Value, CAMP_COLUMNS, TIMESERIES};
 use crate::metrics::StepRecord;
 use crate::population::{ImportReport, Population};
 use crate::record::RunOutput;
@@ -48,6 +48,9 @@ pub fn write_timeseries(
                         Value::Replicate => write!(w, "{sep}{rep}")?,
                         Value::Hours => write!(w, "{sep}{}", scn.hours_at(r.step))?,
                         Value::Count(f) => write!(w, "{sep}{}", f(r))?,
+                        Value::BeliefIndex => {
+                            write!(w, "{sep}{}", belief_index(r, scn.correction.residual))?
+                        }
                     }
                 }
                 if let Some(per_camp) = run.camp_records.get(i).filter(|_| !camps.is_empty()) {

@@ -5,18 +5,21 @@
 //! default. Values are checked afterwards, section by section, by
 //! [`super::Scenario::check`], which reports every violation at once; nothing
 //! downstream reads this raw form. Sections whose written and checked forms coincide
-//! (`[belief]`, `[correction]`, `[public]`, camps, markers) are defined once, in their
+//! (`[belief]`, `[attention]`, `[correction]`, `[public]`, camps, markers) are defined once, in their
 //! section's module, and used here.
 
+use super::attention::Attention;
 use super::belief::BeliefSpec;
 use super::correction::Correction;
 use super::dist::{IntDist, RealDist};
 use super::kind::ChatKind;
 use super::population::Camp;
 use super::public::PublicSpec;
+use super::rumor::Stance;
 use super::simulation::Marker;
 use crate::duration::{self, Duration};
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
+use std::collections::BTreeMap;
 
 /// The whole scenario file.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -41,6 +44,9 @@ pub struct ScenarioConfig {
     pub rumor: RumorConfig,
     #[serde(default)]
     pub belief: BeliefSpec,
+    /// Limited attention: which pending copies a reader actually reads.
+    #[serde(default)]
+    pub attention: Attention,
     #[serde(default)]
     pub sharing: SharingConfig,
     #[serde(default = "default_seeds")]
@@ -134,13 +140,15 @@ pub enum InterventionConfig {
         /// Share by which a public answer cuts the public conversation's excitation.
         public_damping: Option<f64>,
     },
-    /// Before the rumor starts, a share of users (optionally of one camp) become more
-    /// skeptical by `boost` (added, capped at 1).
+    /// Before the rumor starts, a share of users (optionally of one camp) become less
+    /// likely to believe it: by `effect` in logit (default 0.5), or, the legacy form,
+    /// more skeptical by `boost` (added, capped at 1).
     Prebunk {
         at: Option<Duration>,
         when: Option<String>,
         share: f64,
-        boost: f64,
+        effect: Option<f64>,
+        boost: Option<f64>,
         camp: Option<String>,
     },
 }
@@ -461,8 +469,12 @@ pub struct RumorConfig {
     pub appeal: f64,
     /// Multiplier on the share probabilities (>= 0).
     pub virality: f64,
-    /// The camp the rumor attacks: believed less there, more elsewhere.
+    /// The camp the rumor attacks: believed less there, more elsewhere (the legacy
+    /// shorthand of `stance`).
     pub target_camp: Option<String>,
+    /// The rumor's stance per camp name ("for", "against", "indifferent"); camps not
+    /// listed are indifferent.
+    pub stance: Option<BTreeMap<String, Stance>>,
 }
 
 impl Default for RumorConfig {
@@ -471,6 +483,7 @@ impl Default for RumorConfig {
             appeal: 0.25,
             virality: 1.0,
             target_camp: None,
+            stance: None,
         }
     }
 }
