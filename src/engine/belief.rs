@@ -221,6 +221,28 @@ mod tests {
         }
     }
 
+    /// A stance table gives +camp_weight, 0 and -camp_weight; the legacy target camp
+    /// -camp_weight in the target and +camp_weight everywhere else, neutrals included.
+    #[test]
+    fn camp_terms_from_the_scenario() {
+        let camps = "[population]\nusers = 10\ncamps = [{name = \"l\", share = 0.4}, \
+                     {name = \"r\", share = 0.4}, {name = \"n\", share = 0.2}]\n\
+                     [belief]\ncamp_weight = 0.7\n[rumor]\n";
+        let terms = |rumor: &str| {
+            let scn = Scenario::from_toml_str(&format!("{camps}{rumor}"), "t").unwrap();
+            match BeliefModel::new(&scn) {
+                BeliefModel::Logistic { camp_term, .. } => camp_term,
+                BeliefModel::Constant(_) => unreachable!(),
+            }
+        };
+        assert_eq!(
+            terms("stance = { r = \"for\", l = \"against\" }"),
+            [-0.7, 0.7, 0.0]
+        );
+        assert_eq!(terms("target_camp = \"l\""), [-0.7, 0.7, 0.7]);
+        assert_eq!(terms(""), [0.0, 0.0, 0.0]);
+    }
+
     /// Label penalty, prebunking effect and resistance subtract; repetition adds
     /// 0.4 ln(1 + n).
     #[test]

@@ -564,6 +564,39 @@ mod tests {
         assert_eq!(out.fired, [Some(1), Some(2), Some(2)]);
     }
 
+    /// Prebunking by effect on a hand-built population of four: a prebunk of 0.3 on
+    /// everyone at step 0 and one of 0.8 on camp b (users 2 and 3) at step 1 (both with
+    /// share 1): users 0 and 1 keep 0.3, users 2 and 3 the larger 0.8; a third, weaker
+    /// prebunk (0.1) on everyone changes nobody's. The legacy boost stays untouched.
+    #[test]
+    fn each_prebunked_user_keeps_the_largest_effect() {
+        use super::super::testkit::World;
+        use crate::scenario::ChatKind;
+        let mut w = World::with(
+            "[population]\ncamps = [{ name = \"a\", share = 0.5 }, { name = \"b\", share = 0.5 }]\n\
+             [[interventions]]\nkind = \"prebunk\"\nat = \"0m\"\nshare = 1.0\neffect = 0.3\n\
+             [[interventions]]\nkind = \"prebunk\"\nat = \"10m\"\nshare = 1.0\neffect = 0.8\ncamp = \"b\"\n\
+             [[interventions]]\nkind = \"prebunk\"\nat = \"20m\"\nshare = 1.0\n",
+            4,
+            &[(ChatKind::Family, &[0, 1, 2, 3])],
+        );
+        w.pop.camp_names = vec!["a".into(), "b".into()];
+        w.pop.users.camp[2..].fill(1);
+        w.scn.interventions[2].action = crate::scenario::Action::Prebunk {
+            share: 1.0,
+            strength: crate::scenario::Prebunking::Effect(0.1),
+            camp: None,
+        };
+        let mut run = w.run();
+        for t in 0..3 {
+            super::act(&mut run, t);
+        }
+        assert_eq!(run.prebunk_effects, [0.3, 0.8, 0.1]);
+        assert_eq!(run.state.prebunk, [1, 1, 2, 2]);
+        assert!((0..4).all(|u| run.state.has(u, super::flag::PREBUNKED)));
+        assert_eq!(run.rules.prebunk_boost, 0.0);
+    }
+
     #[test]
     fn never_firing_interventions_change_nothing() {
         let base = outputs("");

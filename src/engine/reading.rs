@@ -458,6 +458,12 @@ mod tests {
     use super::super::{Msg, Post, Run};
     use crate::scenario::ChatKind;
 
+    /// Deterministic settings with limited attention: expiry 20 minutes (two steps),
+    /// the other parts as given.
+    fn attention(extra: &str) -> String {
+        format!("[attention]\nenabled = true\nexpiry = \"20m\"\n{extra}")
+    }
+
     /// Users 0 and 3 each post once into a chat with users 1 and 2, who therefore hold
     /// two copies each (posts 0 and 1).
     fn two_chats() -> World {
@@ -585,5 +591,222 @@ mod tests {
             (Role::Stifler, 0)
         );
         assert_eq!(run.state.corr_read, 2);
+    }
+
+    /// A copy whose reader opens the app three steps (30 minutes) after it arrived is
+    /// lost under an expiry of 20 minutes; at two steps it is kept. With expiry alone
+    /// nothing is drawn and nothing else is lost.
+    #[test]
+    fn expired_copies_are_lost() {
+        let w = World::with(
+            &attention("half_visible = \"off\"\nreads_per_open = \"off\""),
+            5,
+            &[(ChatKind::Family, &[0, 1, 2, 3])],
+        );
+        let mut run = w.run();
+        run.state.read_at[1] = 3;
+        run.state.read_at[2] = 2;
+        let first = run.posts.len();
+        run.add_post(Post::original(run.pop, 0, 0, Msg::Rumor));
+        let (copies, _) = run.deliver(0, first);
+        run.mark_reach(0, &copies);
+        assert_eq!(run.file_copies(0, &copies), 1);
+        assert_eq!(
+            (run.inbox[0].len(), run.inbox[2].len(), run.inbox[3].len()),
+            (1, 1, 0)
+        );
+        assert_eq!(run.unread, 2);
+        // Reached, never to read it: user 1 stays exposed.
+        run.read(0);
+        assert_eq!(run.state.belief[1], Belief::Exposed);
+    }
+
+    /// The per-open budget by hand: user 1 is in a family chat of 3 (48 messages per
+    /// member per day: 144 a day, one per ten-minute step), receives a broadcast list
+    /// (2 x 72 a day: one more per step) and owns one (not read); reading at most half a
+    /// message per open with activity 1 and a flat rhythm gives 0.5 / 2 = 0.25.
+    #[test]
+    fn the_budget_by_hand() {
+        let traffic = "[attention.traffic]\nfamily = 48\nbroadcast = 72\npolitical = 0\n";
+        let w = World::with(
+            &format!("{}\nreads_per_open = 0.5\n{traffic}", attention("")),
+            5,
+            &[
+                (ChatKind::Family, &[0, 1, 2]),
+                (ChatKind::Broadcast, &[3, 1, 4]),
+                (ChatKind::Broadcast, &[1, 2, 4]),
+            ],
+        );
+        let mut pop = w.pop.clone();
+        pop.chats.owner[1] = 3;
+        pop.chats.owner[2] = 1;
+        pop.index_user_chats();
+        let att = w.params.attention.as_ref().unwrap();
+        assert!((att.budget(&pop, 1) - 0.25).abs() < 1e-12);
+        // User 0 only has the family chat: one message per step, budget 0.5.
+        assert!((att.budget(&pop, 0) - 0.5).abs() < 1e-12);
+        // Visibility: 144 messages a day, read one step after arrival (1.5 steps of
+        // newer messages), half_visible 30: 1 / (1 + 1.5 / 30).
+        assert!((att.read_chance(1.0, 144, 1) - 1.0 / 1.05).abs() < 1e-12);
+        assert!((att.read_chance(0.5, 144, 0) - 0.5 / (1.0 + 0.5 / 30.0)).abs() < 1e-12);
+    }
+
+    /// Copies are seen with their read chance: 2,000 readers each get one copy seen
+    /// with probability 1/2 (budget 1, visibility 1/2), so about 1,000 are filed
+    /// (binomial SE 22.4; 4 SE allowed), and the others are counted unseen.
+    #[test]
+    fn half_the_copies_are_seen_at_a_read_chance_of_one_half() {
+        let n = 2000u32;
+        let members: Vec<u32> = (0..=n).collect();
+        // A group of 2,001: 1.4 x 2,001 messages a day, read in the arrival step (half
+        // a step of newer messages): newer = 2801.4 x 0.5 / 144, so half_visible =
+        // newer gives visibility 1/2.
+        let newer = (1.4f64 * 2001.0).round() * 0.5 / 144.0;
+        let w = World::with(
+            &attention(&format!(
+                "half_visible = {newer}\nreads_per_open = \"off\"\n"
+            )),
+            n as usize + 1,
+            &[(ChatKind::Political, &members)],
+        );
+        let mut run = w.run();
+        run.add_post(Post::original(run.pop, 0, 0, Msg::Rumor));
+        let (copies, _) = run.deliver(0, 0);
+        assert!(copies.iter().all(|c| c.traffic == 2801));
+        run.mark_reach(0, &copies);
+        let lost = run.file_copies(0, &copies);
+        let seen = run.inbox[0].len() as f64;
+        assert_eq!(lost + seen as u64, n as u64);
+        assert!((seen - 1000.0).abs() <= 4.0 * 22.37, "{seen}");
+    }
+
+    /// Exposure by sources: two copies from one sender in one session are one exposure,
+    /// a copy from another sender a second; by copies, every copy counts.
+    #[test]
+    fn exposures_count_distinct_senders_per_session() {
+        for (exposure, counts) in [("sources", [2, 1]), ("copies", [3, 2])] {
+            let mut w = World::with(
+                &format!("[belief]\nexposure = \"{exposure}\"\n"),
+                5,
+                &[
+                    (ChatKind::Family, &[0, 1, 2]),
+                    (ChatKind::Friends, &[0, 1, 2]),
+                    (ChatKind::Work, &[3, 1]),
+                ],
+            );
+            w.params.belief = BeliefModel::Constant(0.0);
+            let mut run = w.run();
+            deliver_and_file(&mut run, 0, &[(0, 0), (0, 1), (3, 2)]);
+            run.read(0);
+            assert_eq!(run.state.exposures[1..3], counts, "{exposure}");
+            // A later session from the same sender counts again.
+            deliver_and_file(&mut run, 1, &[(0, 0)]);
+            run.read(1);
+            assert_eq!(run.state.exposures[1], counts[0] + 1, "{exposure}");
+        }
+    }
+
+    /// Complex contagion with a threshold of 2: a certain copy does not convince a
+    /// reader with one exposure (two copies of one sender), who becomes a rejecter; a
+    /// later copy from a second sender does. Two senders in one session convince at
+    /// once.
+    #[test]
+    fn the_threshold_waits_for_a_second_sender() {
+        let mut w = World::with(
+            "[belief]\nexposure = \"sources\"\nthreshold = 2\n",
+            6,
+            &[
+                (ChatKind::Family, &[0, 1]),
+                (ChatKind::Friends, &[0, 1]),
+                (ChatKind::Work, &[3, 1]),
+                (ChatKind::Family, &[0, 2]),
+                (ChatKind::Work, &[3, 2]),
+            ],
+        );
+        w.params.p_share_believer = 0.0;
+        let mut run = w.run();
+        deliver_and_file(&mut run, 0, &[(0, 0), (0, 1), (0, 3), (3, 4)]);
+        run.read(0);
+        assert_eq!(run.state.belief[1..3], [Belief::Rejecter, Belief::Believer]);
+        // Convinced by the first (equally persuasive) copy of the session.
+        assert_eq!(run.state.source_post[2], 2);
+        deliver_and_file(&mut run, 1, &[(3, 2)]);
+        run.read(1);
+        assert_eq!(run.state.belief[1], Belief::Believer);
+        assert_eq!(run.state.exposures[1], 2);
+    }
+
+    /// One draw per session, from the most persuasive copy: a reader gets a work copy
+    /// (trust 0.5) and then a family copy (trust 0.9); with an appeal of 1 - 1e-12 both
+    /// convince, and the family copy, the more persuasive, is the one forwarded.
+    #[test]
+    fn the_most_persuasive_copy_convinces() {
+        let w = World::with(
+            "[belief]\nmodel = \"logistic\"\nexposure = \"sources\"\n[rumor]\nappeal = 0.999999999999\n",
+            4,
+            &[(ChatKind::Work, &[0, 1]), (ChatKind::Family, &[2, 1])],
+        );
+        let mut run = w.run();
+        deliver_and_file(&mut run, 0, &[(0, 0), (2, 1)]);
+        run.read(0);
+        assert_eq!(run.state.belief[1], Belief::Believer);
+        assert_eq!(run.state.source_post[1], 1);
+    }
+
+    /// A reader who rejected the rumor in an earlier session resists it: with a
+    /// resistance of 50 logit a certain-looking copy (appeal 1 - 1e-12, logit 27.6)
+    /// does not convince them; a reader exposed for the first time is convinced.
+    #[test]
+    fn rejecters_resist_later_copies() {
+        for exposure in ["sources", "copies"] {
+            let w = World::with(
+                &format!(
+                    "[belief]\nmodel = \"logistic\"\nexposure = \"{exposure}\"\n\
+                     rejecter_resistance = 50\n[rumor]\nappeal = 0.999999999999\n"
+                ),
+                4,
+                &[(ChatKind::Work, &[0, 1, 2])],
+            );
+            let mut run = w.run();
+            run.state.mark_reached(1);
+            run.state.mark_read(1);
+            run.state.set_belief(1, Belief::Rejecter);
+            run.state.exposures[1] = 1;
+            deliver_and_file(&mut run, 0, &[(0, 0)]);
+            run.read(0);
+            assert_eq!(
+                run.state.belief[1..3],
+                [Belief::Rejecter, Belief::Believer],
+                "{exposure}"
+            );
+        }
+    }
+
+    /// Corrections by reader: with efficacy 1 a believer whose camp the rumor flatters
+    /// (factor 0) is never corrected and one whose camp it attacks (factor 1) always is,
+    /// whatever the chat's trust (logit of 1 is infinite).
+    #[test]
+    fn the_correction_depends_on_the_readers_camp() {
+        let mut w = World::with(
+            "[population]\ncamps = [{ name = \"a\", share = 0.5 }, { name = \"b\", share = 0.5 }]\n\
+             [rumor]\nstance = { a = \"for\", b = \"against\" }\n\
+             [correction]\nefficacy = 1.0\nstance_factor = { for = 0.0, against = 1.0 }\n",
+            3,
+            &[(ChatKind::Work, &[0, 1, 2])],
+        );
+        w.pop.camp_names = vec!["a".into(), "b".into()];
+        w.pop.users.camp[2] = 1;
+        let mut run = w.run();
+        run.make_spreader(1, 4, NO_POST);
+        run.make_spreader(2, 4, NO_POST);
+        run.add_post(Post::original(&w.pop, 0, 0, Msg::Correction));
+        let (copies, _) = run.deliver(0, 0);
+        run.mark_reach(0, &copies);
+        run.file_copies(0, &copies);
+        run.read(0);
+        assert_eq!(
+            run.state.belief[1..3],
+            [Belief::Believer, Belief::Corrected]
+        );
     }
 }

@@ -557,3 +557,62 @@ fn check_action(i: usize, iv: &InterventionConfig, camps: &[Camp], v: &mut Viola
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::Scenario;
+    use super::*;
+
+    fn prebunks(entries: &[&str]) -> Result<Vec<Prebunking>, String> {
+        let text: String = entries
+            .iter()
+            .map(|e| {
+                format!("[[interventions]]\nkind = \"prebunk\"\nat = \"0h\"\nshare = 0.5\n{e}\n")
+            })
+            .collect();
+        let scn = Scenario::from_toml_str(&text, "t").map_err(|e| e.to_string())?;
+        Ok(scn
+            .interventions
+            .iter()
+            .map(|iv| match iv.action {
+                Action::Prebunk { strength, .. } => strength,
+                _ => unreachable!(),
+            })
+            .collect())
+    }
+
+    /// A prebunk gives an effect (default 0.5 logit) or the legacy boost, and a
+    /// scenario uses one form only.
+    #[test]
+    fn prebunk_effect_or_legacy_boost() {
+        assert_eq!(
+            prebunks(&["", "effect = 0.3"]).unwrap(),
+            [
+                Prebunking::Effect(DEFAULT_PREBUNK_EFFECT),
+                Prebunking::Effect(0.3)
+            ]
+        );
+        assert_eq!(
+            prebunks(&["boost = 0.4"]).unwrap(),
+            [Prebunking::Boost(0.4)]
+        );
+        let e = prebunks(&["effect = 0.3\nboost = 0.1"]).unwrap_err();
+        assert!(e.contains("not both"), "{e}");
+        let e = prebunks(&["effect = 0.3", "boost = 0.1"]).unwrap_err();
+        assert!(e.contains("do not mix"), "{e}");
+        let e = prebunks(&["effect = -1"]).unwrap_err();
+        assert!(e.contains("effect"), "{e}");
+    }
+
+    /// Written back and checked again, a prebunk keeps its form.
+    #[test]
+    fn prebunk_round_trips() {
+        for e in ["effect = 0.7", "boost = 0.2"] {
+            let text =
+                format!("[[interventions]]\nkind = \"prebunk\"\nat = \"0h\"\nshare = 0.5\n{e}\n");
+            let scn = Scenario::from_toml_str(&text, "t").unwrap();
+            let again = Scenario::check(scn.to_config(), None, "t").unwrap();
+            assert_eq!(again.interventions, scn.interventions);
+        }
+    }
+}
