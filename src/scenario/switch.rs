@@ -39,9 +39,13 @@ impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Switch<T> {
             return Ok(Switch::Off);
         }
         let shown = v.to_string();
-        T::deserialize(v)
-            .map(Switch::On)
-            .map_err(|e| de::Error::custom(format!("{shown} is not valid ({e}); or write \"off\"")))
+        T::deserialize(v).map(Switch::On).map_err(|e| {
+            let e = e.to_string();
+            de::Error::custom(format!(
+                "{shown} is not valid ({}); or write \"off\"",
+                e.trim_end()
+            ))
+        })
     }
 }
 
