@@ -8,7 +8,8 @@ use serde_json::Value;
 use std::collections::HashMap;
 
 const TIMESERIES_HEADER: &str = "replicate,step,hours,reached,read,unaware,exposed,rejecters,\
-believers,immune,corrected,spreaders,stiflers,new_reached,deliveries,posts,max_hops,correction_reached,correction_read,public_posts,public_reach,press,crisis";
+believers,immune,corrected,spreaders,stiflers,new_reached,deliveries,posts,max_hops,correction_reached,correction_read,public_posts,public_reach,press,crisis,\
+copies_unseen,belief_index";
 
 const BANDS_HEADER: &str = "step,hours,reached_median,reached_p5,reached_p95,\
 believers_median,believers_p5,believers_p95,spreaders_median,spreaders_p5,spreaders_p95";

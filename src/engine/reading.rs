@@ -420,7 +420,7 @@ impl Run<'_> {
 /// The step at which user `u`, receiving copies at step `t`, reads them: the one
 /// already set if they have unread copies waiting, else the first step from `t` whose
 /// keyed reading draw succeeds (`steps`, the horizon, if none does).
-#[inline]
+#[inline(always)]
 fn read_step(
     pop: &Population,
     params: &Params,
