@@ -68,6 +68,8 @@ pub fn estimate_memory(
             (e.users, e.chats, e.memberships, e.bytes())
         }
     };
+    // Shared by the replicates, with the population: limited attention's budgets.
+    let population_bytes = population_bytes + users * Params::bytes_per_user(scn);
     let concurrent = (threads.max(1) as u64).min(scn.simulation.replicates as u64);
     // State arrays, plus unread copies and posts: bounded in practice by a few bytes per
     // membership while a rumor is at its peak.
@@ -218,7 +220,7 @@ pub fn simulate_keeping(
     keep_cascades: bool,
     on_step: &(dyn Fn() + Sync),
 ) -> Results {
-    let params = Params::new(scn);
+    let params = Params::new(scn).with_population(shared);
     let fresh = scn.simulation.fresh_population && !scn.is_imported();
     let mut camp_sizes = vec![0u64; shared.camp_names.len()];
     for &c in &shared.users.camp {
@@ -233,6 +235,7 @@ pub fn simulate_keeping(
     let one = |r: u32| -> (RunOutput, summary::RunSummary) {
         let mut out = if fresh && r > 0 {
             let pop = generate::generate_seeded(scn, generate::population_seed(scn, r));
+            let params = Params::new(scn).with_population(&pop);
             engine::run_replicate(&pop, scn, &params, r, on_step)
         } else {
             engine::run_replicate(shared, scn, &params, r, on_step)

@@ -10,6 +10,7 @@ use crate::rng;
 use crate::scenario::attention::{self, Traffic};
 use crate::scenario::{ChatKind, Correction, DelayDist, Exposure, Limit, Scenario, Stance};
 use rand::Rng as _;
+use rayon::prelude::*;
 
 /// Platform rules in force; interventions change them during a run.
 #[derive(Clone, Copy, Debug)]
@@ -50,6 +51,12 @@ pub(super) struct AttentionRule {
     pub step_days: f64,
     /// Mean of the daily rhythm over the 24 hours.
     pub mean_rhythm: f64,
+    /// Each user's [`AttentionRule::budget`], computed once for the population at
+    /// `budgets_of` ([`Params::with_population`]); empty until then.
+    budgets: Vec<f32>,
+    /// Address of the population `budgets` belongs to: another population (a fresh one
+    /// per replicate) computes its budgets as it goes.
+    budgets_of: usize,
 }
 
 impl AttentionRule {
@@ -76,8 +83,21 @@ impl AttentionRule {
     /// The share of pending messages user `u` reads when opening the app
     /// ([`attention::budget`]): from the background traffic of all their chats (a
     /// broadcast list they own is not read) and their chance to open the app in a step
-    /// of average rhythm. 1 when the budget is off.
+    /// of average rhythm, held as an f32. 1 when the budget is off. Looked up when the
+    /// budgets of `pop` were computed ([`Params::with_population`]), else computed.
+    #[inline]
     pub fn budget(&self, pop: &Population, u: u32) -> f64 {
+        if self.budgets_of == pop as *const Population as usize {
+            return self.budgets[u as usize] as f64;
+        }
+        self.compute_budget(pop, u) as f64
+    }
+
+    /// [`AttentionRule::budget`] from the population.
+    ///
+    /// # Complexity
+    /// O(chats of `u`), one chat-size lookup each.
+    fn compute_budget(&self, pop: &Population, u: u32) -> f32 {
         let Some(reads) = self.reads_per_open else {
             return 1.0;
         };
@@ -93,7 +113,7 @@ impl AttentionRule {
                 .per_day(kind, pop.chats.members.row_len(c as usize));
         }
         let p_open = pop.users.activity[u as usize] as f64 * self.mean_rhythm;
-        attention::budget(reads, per_day * self.step_days, p_open)
+        attention::budget(reads, per_day * self.step_days, p_open) as f32
     }
 
     /// Chance that a copy of a chat with `traffic` messages per day, read `waited`
@@ -171,6 +191,8 @@ impl Params {
                     traffic: a.traffic,
                     step_days: step / 1440.0,
                     mean_rhythm: rhythm.iter().map(|&x| x as f64).sum::<f64>() / 24.0,
+                    budgets: Vec::new(),
+                    budgets_of: 0,
                 }
             }),
             rules: Rules {
@@ -202,6 +224,40 @@ impl Params {
             rhythm: (0..scn.simulation.steps)
                 .map(|t| scn.rhythm_at(t) as f64)
                 .collect(),
+        }
+    }
+
+    /// These parameters with what depends on the population computed once for `pop`
+    /// (each user's attention budget, 4 bytes per user, only when limited attention
+    /// bounds the reads per app-open). Replicates run on `pop` then look the budgets up
+    /// instead of summing over each reader's chats; on any other population they are
+    /// computed as before, with the same result.
+    ///
+    /// # Complexity
+    /// O(memberships), in parallel.
+    pub fn with_population(mut self, pop: &Population) -> Params {
+        if let Some(a) = self.attention.as_mut() {
+            if a.reads_per_open.is_some() {
+                let budgets: Vec<f32> = {
+                    let a: &AttentionRule = a;
+                    (0..pop.n_users() as u32)
+                        .into_par_iter()
+                        .map(|u| a.compute_budget(pop, u))
+                        .collect()
+                };
+                a.budgets = budgets;
+                a.budgets_of = pop as *const Population as usize;
+            }
+        }
+        self
+    }
+
+    /// Bytes per user that [`Params::with_population`] keeps for a scenario.
+    pub fn bytes_per_user(scn: &Scenario) -> u64 {
+        if scn.attention.is_on() && scn.attention.reads_per_open.on().is_some() {
+            4
+        } else {
+            0
         }
     }
 

@@ -645,6 +645,12 @@ mod tests {
         assert!((att.budget(&pop, 1) - 0.25).abs() < 1e-12);
         // User 0 only has the family chat: one message per step, budget 0.5.
         assert!((att.budget(&pop, 0) - 0.5).abs() < 1e-12);
+        // Computed once for the population, the same budgets are looked up.
+        let params = super::super::Params::new(&w.scn).with_population(&pop);
+        let cached = params.attention.as_ref().unwrap();
+        for u in 0..5 {
+            assert_eq!(cached.budget(&pop, u), att.budget(&pop, u), "user {u}");
+        }
         // Visibility: 144 messages a day, read one step after arrival (1.5 steps of
         // newer messages), half_visible 30: 1 / (1 + 1.5 / 30).
         assert!((att.read_chance(1.0, 144, 1) - 1.0 / 1.05).abs() < 1e-12);
