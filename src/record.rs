@@ -56,6 +56,15 @@ pub struct StepRecord {
     pub press: u64,
     /// 1 from the step a crisis is declared.
     pub crisis: u64,
+    /// Rumor posts at hop 0 (originals) in this step.
+    pub posts_original: u64,
+    /// Rumor posts at hop 1 or more without the "forwarded many times" label.
+    pub posts_forwarded: u64,
+    /// Rumor posts carrying the "forwarded many times" label.
+    pub posts_labelled: u64,
+    /// Forward actions (share actions forwarding a received copy) that posted the
+    /// rumor at least once in this step.
+    pub share_actions: u64,
 }
 
 /// Counts of one camp after a step.
@@ -89,8 +98,12 @@ pub struct RunOutput {
     pub records: Vec<StepRecord>,
     /// Per step, per camp: reached and believers (empty with a single camp).
     pub camp_records: Vec<Vec<CampCounts>>,
-    /// One entry per user reached, in the order they were reached.
+    /// One entry per user reached, in the order they were reached (the reach tree).
     pub cascade: Vec<CascadeEntry>,
+    /// The sharers' tree: one entry per user who posted the rumor, in order of first
+    /// post; parent = sender of the copy they forwarded (none for an original), hops =
+    /// hop of their first post, step = its step, chat = the chat of the forwarded copy.
+    pub sharers: Vec<CascadeEntry>,
     /// Step at which each intervention fired (None if it never did).
     pub fired: Vec<Option<u32>>,
     /// Steps of the first public post, press pickup and crisis (None if never).

@@ -98,6 +98,11 @@ pub(crate) struct Run<'a> {
     max_hops: u32,
     /// Users who made at least one rumor post, in order of their first post.
     posters: Vec<u32>,
+    /// The sharers' tree: one entry per user who posted the rumor (seeds, chat posters
+    /// and mass-messaging accounts included), in order of their first post.
+    sharers: Vec<CascadeEntry>,
+    /// Step of the rumor's first post (fading interest counts age from it).
+    first_rumor: Option<u32>,
     /// The public layer, if the scenario has `[public]`.
     public: Option<public::PublicLayer>,
     /// Acceptance and efficacy of a `response` answer.
@@ -129,6 +134,10 @@ pub fn run_replicate(
                 r.new_reached = 0;
                 r.deliveries = 0;
                 r.posts = 0;
+                r.posts_original = 0;
+                r.posts_forwarded = 0;
+                r.posts_labelled = 0;
+                r.share_actions = 0;
                 records.push(r);
                 if track_camps {
                     camp_records.push(rep.run.state.camps.clone());
@@ -156,6 +165,7 @@ pub fn run_replicate(
         records,
         camp_records,
         cascade: run.cascade,
+        sharers: run.sharers,
         fired: run.interventions.fired(),
         stages,
     }
@@ -243,6 +253,8 @@ impl<'a> Run<'a> {
             cascade: Vec::new(),
             max_hops: 0,
             posters: Vec::new(),
+            sharers: Vec::new(),
+            first_rumor: None,
             public: scn.public.as_ref().map(|cfg| {
                 let (sum, count) = pop
                     .users
@@ -262,6 +274,9 @@ impl<'a> Run<'a> {
             }),
             response_effect: (1.0, 1.0),
         };
+        if params.persistence.is_some() {
+            run.state.ranked = vec![0; pop.n_users()];
+        }
         run.place_seeds();
         run
     }
@@ -337,10 +352,28 @@ impl<'a> Run<'a> {
         let mut r = self.state.record(t);
         r.new_reached = self.state.reached - reached_before;
         r.deliveries = deliveries;
-        r.posts = self.posts[first_post..]
+        // Rumor posts by hop, and forward actions (a spreader's forwards in one step are
+        // contiguous: one action per run of posts by one sender).
+        let mut last_sender = NO_SENDER;
+        for p in self.posts[first_post..]
             .iter()
             .filter(|p| p.msg == Msg::Rumor)
-            .count() as u64;
+        {
+            r.posts += 1;
+            if p.hop == 0 {
+                r.posts_original += 1;
+            } else {
+                if p.labelled {
+                    r.posts_labelled += 1;
+                } else {
+                    r.posts_forwarded += 1;
+                }
+                if p.sender != last_sender {
+                    r.share_actions += 1;
+                }
+            }
+            last_sender = p.sender;
+        }
         r.max_hops = self.max_hops;
         self.public_step(t, &mut r);
         r

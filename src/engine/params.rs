@@ -1,12 +1,12 @@
 //! What a replicate is run with: the platform [`Rules`] in force (which interventions
 //! change) and the [`Params`] derived once per scenario and shared by every replicate
 //! (chat choice, belief model, sharing and correction probabilities, waits in steps,
-//! the daily rhythm per step).
+//! the daily rhythm per step, persistence, fading interest and the share multipliers).
 
 use super::belief::BeliefModel;
 use super::choice::ChatChooser;
 use crate::rng;
-use crate::scenario::{ChatKind, DelayDist, Limit, Scenario};
+use crate::scenario::{ChatKind, DelayDist, Limit, Novelty, Scenario, Stance};
 use rand::Rng as _;
 
 /// Platform rules in force; interventions change them during a run.
@@ -16,6 +16,9 @@ pub struct Rules {
     pub labelled_limit: u32,
     pub label_hops: u32,
     pub label_penalty: f64,
+    /// Most group chats in one forward of an already-forwarded copy (hop >= 1);
+    /// `u32::MAX`: no such rule.
+    pub forwarded_group_limit: u32,
     /// Skepticism added for prebunked users.
     pub prebunk_boost: f32,
 }
@@ -25,8 +28,18 @@ pub struct Params {
     pub(super) chooser: ChatChooser,
     pub(super) belief: BeliefModel,
     pub(super) rules: Rules,
-    pub(super) p_share_believer: f64,
+    /// Believer share probability by the reader's camp byte: min(1, believer x
+    /// virality x the stance factor of the rumor's stance towards the camp).
+    pub(super) p_share_by_camp: Vec<f64>,
     pub(super) p_share_rejecter: f64,
+    /// Share multiplier when the convincing copy was labelled (1: no effect).
+    pub(super) label_factor: f64,
+    /// Chance of the next share action when a limit left intended chats (None: off).
+    pub(super) persistence: Option<f64>,
+    /// Fading interest (None: off).
+    pub(super) novelty: Option<Novelty>,
+    /// Step length in minutes.
+    pub(super) step_minutes: f64,
     pub(super) stifling: f64,
     pub(super) actions: u16,
     pub(super) delay_steps: f64,
@@ -63,10 +76,27 @@ impl Params {
                 labelled_limit: scn.platform.labelled_forward_limit.get(),
                 label_hops: scn.platform.label_hops,
                 label_penalty: scn.belief.label_penalty,
+                forwarded_group_limit: scn.platform.forwarded_group_limit.get(),
                 prebunk_boost: 0.0,
             },
-            p_share_believer: (sharing.believer * scn.rumor.virality).min(1.0),
+            // Indexed by camp byte: every possible camp has an entry.
+            p_share_by_camp: (0..=u8::MAX as usize)
+                .map(|c| {
+                    let f = &sharing.stance_factor;
+                    let factor = match scn.rumor.stance_of(c as u8) {
+                        Stance::For => f.for_,
+                        Stance::Indifferent => f.indifferent,
+                        Stance::Against => f.against,
+                    };
+                    // A factor of 1 leaves the product exactly as without it.
+                    (sharing.believer * scn.rumor.virality * factor).min(1.0)
+                })
+                .collect(),
             p_share_rejecter: (sharing.rejecter * scn.rumor.virality).min(1.0),
+            label_factor: sharing.label_factor,
+            persistence: sharing.persistence,
+            novelty: sharing.novelty,
+            step_minutes: step,
             stifling: sharing.stifling,
             actions: match sharing.actions {
                 Limit::Unlimited => UNLIMITED_SHARES,
@@ -83,6 +113,15 @@ impl Params {
             rhythm: (0..scn.simulation.steps)
                 .map(|t| scn.rhythm_at(t) as f64)
                 .collect(),
+        }
+    }
+
+    /// The novelty factor r(age) at step `t` for a rumor first posted at step `first`
+    /// (1 when fading interest is off or the rumor has not been posted yet).
+    pub(super) fn novelty_at(&self, t: u32, first: Option<u32>) -> f64 {
+        match (self.novelty, first) {
+            (Some(n), Some(t0)) => n.factor(t.saturating_sub(t0) as f64 * self.step_minutes),
+            _ => 1.0,
         }
     }
 

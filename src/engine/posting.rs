@@ -6,13 +6,21 @@
 //! stops). Rumor posts into chats an admin closed are dropped, and every rumor post is
 //! counted for moderation and bans.
 //!
+//! With persistence on (`sharing.persistence`), a due spreader's action follows its
+//! ranking of chats ([`super::choice::ChatChooser::walk`]); an action cut short by a
+//! limit is followed by another with probability persistence x novelty (a keyed
+//! `Persistence` draw), and an intention ends when its chats are posted or the spreader
+//! gives up.
+//!
 //! Chat choice runs in parallel over blocks of users, each with its own keyed stream;
 //! the posts are appended in user order, so the order of posts (which is the order
 //! copies are read in) does not depend on the thread count.
 
+use super::choice::Progress;
 use super::params::UNLIMITED_SHARES;
 use super::state::{flag, Role, NO_POST};
 use super::{Msg, Post, Run, NO_CHAT, PAR_MIN};
+use crate::record::CascadeEntry;
 use crate::rng::{self, Purpose};
 use rayon::prelude::*;
 
@@ -45,8 +53,8 @@ impl Run<'_> {
         due.retain(|&u| st.role[u as usize] == Role::Spreader && !st.has(u, flag::BANNED));
         corr_due.retain(|&u| !st.has(u, flag::BANNED));
 
-        let rumor_posts = self.choose_posts(t, &due, Msg::Rumor);
-        let corr_posts = self.choose_posts(t, &corr_due, Msg::Correction);
+        let (rumor_posts, progress) = self.choose_posts(t, &due, Msg::Rumor);
+        let (corr_posts, _) = self.choose_posts(t, &corr_due, Msg::Correction);
         let n_posts = |parts: &[Vec<Post>]| parts.iter().map(Vec::len).sum::<usize>();
         self.posts.reserve(
             n_posts(&rumor_posts) + n_posts(&corr_posts) + seeds.chats.len() + seeds.direct.len(),
@@ -66,6 +74,7 @@ impl Run<'_> {
             };
             if made > 0 {
                 self.count_posts(group[0].sender, made, t);
+                self.note_sharer(group[0].sender, t);
             }
         }
         for part in &corr_posts {
@@ -73,12 +82,19 @@ impl Run<'_> {
         }
         for &(chat, poster) in &seeds.chats {
             self.become_seed(poster, t, Role::None);
-            self.publish_rumor(Post::original(self.pop, poster, chat, Msg::Rumor), t);
+            if self.publish_rumor(Post::original(self.pop, poster, chat, Msg::Rumor), t) {
+                self.note_sharer(poster, t);
+            }
         }
         for (account, to) in seeds.direct {
             self.become_seed(account, t, Role::None);
             let pid = self.add_post(Post::original(self.pop, account, NO_CHAT, Msg::Rumor));
             self.direct.push((pid, to));
+            self.note_sharer(account, t);
+        }
+        if self.params.persistence.is_some() {
+            self.book_persistent(t, due, progress);
+            return;
         }
         // Book-keeping of the share actions themselves.
         let (seed, run, params) = (self.seed, self.run, self.params);
@@ -95,6 +111,63 @@ impl Run<'_> {
                 self.schedule(u, at, Msg::Rumor);
             }
         }
+    }
+
+    /// Book-keeping of share actions under persistence: each due spreader's ranking
+    /// position moves on; an action cut short by a limit is followed by another with
+    /// probability persistence x novelty, else the spreader gives up the rest of that
+    /// intention; a finished (or abandoned) intention uses one action, and a spreader
+    /// with no action or no chat left stops.
+    fn book_persistent(&mut self, t: u32, due: Vec<u32>, progress: Vec<Vec<Progress>>) {
+        let (seed, run, params) = (self.seed, self.run, self.params);
+        let q = params.persistence.unwrap_or(0.0) * params.novelty_at(t, self.first_rumor);
+        for (u, p) in due.into_iter().zip(progress.into_iter().flatten()) {
+            let mut pos = p.next;
+            let mut r = rng::stream(seed, run, t as u64, u as u64, Purpose::Schedule);
+            if p.next < p.end {
+                let go_on = q > 0.0
+                    && rng::uniform(seed, run, t as u64, u as u64, Purpose::Persistence) < q;
+                if go_on {
+                    self.state.ranked[u as usize] = pos;
+                    let at = t as u64 + params.wait(params.interval_steps, &mut r) as u64;
+                    self.schedule(u, at, Msg::Rumor);
+                    continue;
+                }
+                pos = p.end;
+            }
+            self.state.ranked[u as usize] = pos;
+            let left = &mut self.state.shares_left[u as usize];
+            if *left != UNLIMITED_SHARES {
+                *left = left.saturating_sub(1);
+            }
+            if *left == 0 || pos >= p.eligible {
+                self.state.set_role(u, Role::Stifler);
+            } else {
+                let at = t as u64 + params.wait(params.interval_steps, &mut r) as u64;
+                self.schedule(u, at, Msg::Rumor);
+            }
+        }
+    }
+
+    /// Records `u`'s first rumor post (at step `t`) as a node of the sharers' tree, its
+    /// parent the sender of the copy `u` forwards (none for an original).
+    fn note_sharer(&mut self, u: u32, t: u32) {
+        if self.state.has(u, flag::SHARED) {
+            return;
+        }
+        self.state.flags[u as usize] |= flag::SHARED;
+        if self.first_rumor.is_none() {
+            self.first_rumor = Some(t);
+        }
+        let src = self.state.source_post[u as usize];
+        let source = (src != NO_POST).then(|| self.posts[src as usize]);
+        self.sharers.push(CascadeEntry {
+            user: u,
+            parent: source.map(|p| p.sender),
+            hops: source.map_or(0, |p| p.hop + 1),
+            step: t,
+            chat: source.and_then(|p| (p.chat != NO_CHAT).then_some(p.chat)),
+        });
     }
 
     /// Adds a rumor post unless its chat's admin deletes it (a closed chat); an active
@@ -122,8 +195,15 @@ impl Run<'_> {
     }
 
     /// The posts that `users` make in a share action of message `msg`, in user order,
-    /// in parts (one per block of users, so they are not copied once more to be joined).
-    fn choose_posts(&self, t: u32, users: &[u32], msg: Msg) -> Vec<Vec<Post>> {
+    /// in parts (one per block of users, so they are not copied once more to be joined);
+    /// with persistence on, for the rumor, also each user's [`Progress`] in user order.
+    #[allow(clippy::type_complexity)]
+    fn choose_posts(
+        &self,
+        t: u32,
+        users: &[u32],
+        msg: Msg,
+    ) -> (Vec<Vec<Post>>, Vec<Vec<Progress>>) {
         let (pop, params, posts, st, rules) =
             (self.pop, self.params, &self.posts, &self.state, self.rules);
         let key = rng::RunKey::new(self.seed, self.run);
@@ -131,9 +211,11 @@ impl Run<'_> {
             Msg::Rumor => Purpose::ChatChoice,
             Msg::Correction | Msg::Response => Purpose::Correction,
         };
+        let persistent = msg == Msg::Rumor && params.persistence.is_some();
         // One output and one pair of scratch buffers per block of users, not per user.
-        let block = |users: &[u32]| -> Vec<Post> {
+        let block = |users: &[u32]| -> (Vec<Post>, Vec<Progress>) {
             let (mut out, mut chats, mut keyed) = (Vec::new(), Vec::new(), Vec::new());
+            let mut progress = Vec::new();
             // The posts being forwarded, looked up at random: in a pass of their own so
             // that the loads overlap.
             let sources: Vec<Option<Post>> = users
@@ -158,17 +240,49 @@ impl Run<'_> {
                     Some(p) if p.labelled => rules.labelled_limit,
                     Some(_) => rules.forward_limit,
                 };
-                let mut r = key.stream(t as u64, u as u64, purpose);
+                // WhatsApp's 2022 rule: a copy that was itself forwarded goes to few groups.
+                let groups = match src {
+                    Some(p) if p.hop >= 1 => rules.forwarded_group_limit,
+                    _ => u32::MAX,
+                };
                 chats.clear();
-                params.chooser.choose(
-                    pop,
-                    u,
-                    src.map(|p| p.chat),
-                    limit,
-                    &mut r,
-                    &mut chats,
-                    &mut keyed,
-                );
+                if persistent {
+                    let mut r = key.stream(0, u as u64, Purpose::ChatRanking);
+                    progress.push(params.chooser.walk(
+                        pop,
+                        u,
+                        src.map(|p| p.chat),
+                        st.ranked[u as usize],
+                        limit,
+                        groups,
+                        &mut r,
+                        &mut chats,
+                        &mut keyed,
+                    ));
+                } else if groups == u32::MAX {
+                    let mut r = key.stream(t as u64, u as u64, purpose);
+                    params.chooser.choose(
+                        pop,
+                        u,
+                        src.map(|p| p.chat),
+                        limit,
+                        &mut r,
+                        &mut chats,
+                        &mut keyed,
+                    );
+                } else {
+                    let mut r = key.stream(t as u64, u as u64, purpose);
+                    params.chooser.choose_grouped(
+                        pop,
+                        u,
+                        src.map(|p| p.chat),
+                        limit,
+                        groups,
+                        &mut r,
+                        &mut chats,
+                        &mut keyed,
+                    );
+                }
                 out.extend(chats.iter().map(|&(chat, kind)| Post {
                     sender: u,
                     chat,
@@ -178,12 +292,13 @@ impl Run<'_> {
                     kind,
                 }));
             }
-            out
+            (out, progress)
         };
         if users.len() < PAR_MIN / 8 {
-            return vec![block(users)];
+            let (posts, progress) = block(users);
+            return (vec![posts], vec![progress]);
         }
-        users.par_chunks(PAR_MIN / 8).map(block).collect()
+        users.par_chunks(PAR_MIN / 8).map(block).unzip()
     }
 }
 

@@ -92,6 +92,8 @@ impl Run<'_> {
             Msg::Correction | Msg::Response => !st.has(c.user, flag::CORR_READ),
         });
         let response = self.response_effect;
+        // Fading interest: the same factor for every share decision of this step.
+        let novelty = self.params.novelty_at(t, self.first_rumor);
         let (pop, params, rules) = (self.pop, self.params, self.rules);
         let key = rng::RunKey::new(self.seed, self.run);
         let decide = |group: &[Inbox]| -> ReadOutcome {
@@ -109,6 +111,7 @@ impl Run<'_> {
             let was = st.belief[u as usize];
             let mut cur = was;
             let (mut convinced_by, mut first_post, mut copies) = (NO_POST, NO_POST, 0u32);
+            let mut convinced_labelled = false;
             let (mut corr_post, mut accepted) = (NO_POST, false);
             for post in group {
                 let pid = post.post;
@@ -128,6 +131,7 @@ impl Run<'_> {
                             if rb.random::<f64>() < p {
                                 cur = Belief::Believer;
                                 convinced_by = pid;
+                                convinced_labelled = post.labelled;
                             } else {
                                 cur = Belief::Rejecter;
                             }
@@ -155,10 +159,18 @@ impl Run<'_> {
                     Msg::Correction | Msg::Response => {}
                 }
             }
+            // The stance and label factors are exactly 1 when off, and so is the
+            // novelty factor: the products then equal today's probabilities.
             let p_share = if cur == Belief::Believer && convinced_by != NO_POST {
-                params.p_share_believer
+                let p = params.p_share_by_camp[pop.users.camp[u as usize] as usize];
+                let p = if convinced_labelled {
+                    p * params.label_factor
+                } else {
+                    p
+                };
+                p * novelty
             } else if was == Belief::Exposed && cur == Belief::Rejecter {
-                params.p_share_rejecter
+                params.p_share_rejecter * novelty
             } else {
                 0.0
             };

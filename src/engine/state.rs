@@ -42,6 +42,8 @@ pub mod flag {
     /// Believes, is immune or corrected: a rumor copy can no longer change the belief.
     /// Mirrors [`super::State::belief`] so that delivery reads one byte per recipient.
     pub const CLOSED: u8 = 64;
+    /// Posted the rumor at least once (a node of the sharers' tree).
+    pub const SHARED: u8 = 128;
 }
 
 /// No post (a user not convinced by any copy yet, or a seed).
@@ -70,6 +72,9 @@ pub struct State<'a> {
     pub read_at: Vec<u32>,
     /// The correction post a user forwards; allocated when the first correction appears.
     pub corr_source: Vec<u32>,
+    /// With persistence on: each spreader's position in its ranking of chats (chats
+    /// already posted into or given up); empty when persistence is off.
+    pub ranked: Vec<u16>,
     /// Running counts by belief state, indexed by `Belief as usize`.
     pub belief_counts: [u64; 6],
     pub spreaders: u64,
@@ -97,6 +102,7 @@ impl<'a> State<'a> {
             posts_made: vec![0; n],
             read_at: vec![NO_STEP; n],
             corr_source: Vec::new(),
+            ranked: Vec::new(),
             belief_counts: [n as u64, 0, 0, 0, 0, 0],
             spreaders: 0,
             stiflers: 0,
@@ -109,8 +115,11 @@ impl<'a> State<'a> {
     }
 
     /// Bytes per user held by a replicate's state (the correction source adds 4 once a
-    /// correction circulates).
+    /// correction circulates, persistence [`State::PERSISTENCE_BYTES`]).
     pub const BYTES_PER_USER: u64 = 1 + 1 + 1 + 2 + 2 + 4 + 2 + 4;
+
+    /// Bytes per user of the ranking position, held only with persistence on.
+    pub const PERSISTENCE_BYTES: u64 = 2;
 
     /// Moves user `u` to belief state `b`, keeping counts.
     #[inline]

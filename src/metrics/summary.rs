@@ -1,4 +1,5 @@
-//! Per-run figures (final reach and belief, timing, cascade shape) and their
+//! Per-run figures (final reach and belief, timing, the sharers' and the reach tree's
+//! shapes, posts by hop) and their
 //! aggregation across replicates. The figures written to files are declared once, in
 //! [`FIGURES`], which the run-figure table of `docs/model.md` is generated from.
 
@@ -42,8 +43,20 @@ pub struct RunSummary {
     pub posts: u64,
     /// Largest hop of a delivered rumor post.
     pub max_hops: u32,
-    /// Shape of the reach forest.
+    /// Shape of the sharers' forest: seeds and users who posted the rumor, each linked
+    /// to the sender of the copy they forwarded (the literature's cascade tree).
     pub cascade: CascadeShape,
+    /// Shape of the reach forest: every user reached, linked to the sender of their
+    /// first copy.
+    pub reach_tree: CascadeShape,
+    /// Rumor posts at hop 0 over the run.
+    pub posts_original: u64,
+    /// Unlabelled rumor posts at hop 1 or more over the run.
+    pub posts_forwarded: u64,
+    /// Labelled rumor posts over the run.
+    pub posts_labelled: u64,
+    /// Forward actions over the run.
+    pub share_actions: u64,
     /// Users the correction reached by the end.
     pub final_correction_reached: u64,
     /// Users immune at the end.
@@ -141,7 +154,12 @@ pub fn summarize(
         deliveries: records.iter().map(|r| r.deliveries).sum(),
         posts: records.iter().map(|r| r.posts).sum(),
         max_hops: last.max_hops,
-        cascade: cascade::shape(cascade_entries),
+        cascade: cascade::shape(&run.sharers),
+        reach_tree: cascade::shape(cascade_entries),
+        posts_original: records.iter().map(|r| r.posts_original).sum(),
+        posts_forwarded: records.iter().map(|r| r.posts_forwarded).sum(),
+        posts_labelled: records.iter().map(|r| r.posts_labelled).sum(),
+        share_actions: records.iter().map(|r| r.share_actions).sum(),
         final_correction_reached: last.correction_reached,
         final_immune: last.immune,
         final_corrected: last.corrected,
@@ -271,32 +289,41 @@ pub const FIGURES: &[Figure] = &[
     Figure {
         name: "cascade_depth",
         unit: "edges",
-        meaning: "largest depth in the reach forest ([cascade shape](#cascade-shape))",
+        meaning: "largest depth in the sharers' forest ([cascade shape](#cascade-shape)): \
+                  the longest chain of forwards",
         value: |s| s.cascade.depth as f64,
     },
     Figure {
-        name: "max_breadth",
+        name: "cascade_max_breadth",
         unit: "users",
-        meaning: "largest number of nodes at one depth, summed over trees",
+        meaning: "largest number of sharers at one depth, summed over trees",
         value: |s| s.cascade.max_breadth as f64,
     },
     Figure {
         name: "structural_virality",
         unit: "edges",
-        meaning: "structural virality of the largest tree",
+        meaning: "structural virality of the largest tree of the sharers' forest",
         value: |s| s.cascade.structural_virality,
     },
     Figure {
         name: "structural_virality_mean",
         unit: "edges",
-        meaning: "size-weighted mean structural virality over trees of two or more nodes",
+        meaning: "size-weighted mean structural virality over the sharers' trees of two or \
+                  more nodes",
         value: |s| s.cascade.structural_virality_mean,
     },
     Figure {
         name: "cascade_trees",
         unit: "trees",
-        meaning: "number of trees (roots)",
+        meaning: "number of trees (roots) of the sharers' forest: users who posted an \
+                  original",
         value: |s| s.cascade.trees as f64,
+    },
+    Figure {
+        name: "cascade_size",
+        unit: "users",
+        meaning: "sharers: users who posted the rumor at least once, seeds included",
+        value: |s| s.cascade.size as f64,
     },
     Figure {
         name: "final_correction_reached",
@@ -345,6 +372,56 @@ pub const FIGURES: &[Figure] = &[
         unit: "hours",
         meaning: "hours of the crisis step",
         value: |s| opt(s.hours_to_crisis),
+    },
+    Figure {
+        name: "reach_tree_depth",
+        unit: "edges",
+        meaning: "largest depth in the reach forest ([cascade shape](#cascade-shape))",
+        value: |s| s.reach_tree.depth as f64,
+    },
+    Figure {
+        name: "reach_tree_max_breadth",
+        unit: "users",
+        meaning: "largest number of users reached at one depth of the reach forest, summed \
+                  over trees",
+        value: |s| s.reach_tree.max_breadth as f64,
+    },
+    Figure {
+        name: "reach_tree_virality",
+        unit: "edges",
+        meaning: "structural virality of the largest tree of the reach forest",
+        value: |s| s.reach_tree.structural_virality,
+    },
+    Figure {
+        name: "reach_tree_virality_mean",
+        unit: "edges",
+        meaning: "size-weighted mean structural virality over the reach forest's trees of \
+                  two or more nodes",
+        value: |s| s.reach_tree.structural_virality_mean,
+    },
+    Figure {
+        name: "posts_original",
+        unit: "posts",
+        meaning: "sum of `posts_original` over steps",
+        value: |s| s.posts_original as f64,
+    },
+    Figure {
+        name: "posts_forwarded",
+        unit: "posts",
+        meaning: "sum of `posts_forwarded` over steps",
+        value: |s| s.posts_forwarded as f64,
+    },
+    Figure {
+        name: "posts_labelled",
+        unit: "posts",
+        meaning: "sum of `posts_labelled` over steps",
+        value: |s| s.posts_labelled as f64,
+    },
+    Figure {
+        name: "share_actions",
+        unit: "actions",
+        meaning: "sum of `share_actions` over steps",
+        value: |s| s.share_actions as f64,
     },
 ];
 

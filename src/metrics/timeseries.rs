@@ -281,6 +281,37 @@ pub const TIMESERIES: &[Column] = &[
         meaning: "1 from the step a crisis is declared",
         value: Value::Count(|r| r.crisis),
     },
+    Column {
+        name: "posts_original",
+        kind: Kind::PerStep,
+        unit: "posts",
+        meaning: "`posts` at hop 0: seeds' own posts, chat seeds' posts, mass messages \
+                  ([posts by hop](#posts-by-hop))",
+        value: Value::Count(|r| r.posts_original),
+    },
+    Column {
+        name: "posts_forwarded",
+        kind: Kind::PerStep,
+        unit: "posts",
+        meaning: "`posts` at hop 1 or more without the \"forwarded many times\" label",
+        value: Value::Count(|r| r.posts_forwarded),
+    },
+    Column {
+        name: "posts_labelled",
+        kind: Kind::PerStep,
+        unit: "posts",
+        meaning: "`posts` carrying the \"forwarded many times\" label; \
+                  `posts_original + posts_forwarded + posts_labelled = posts`",
+        value: Value::Count(|r| r.posts_labelled),
+    },
+    Column {
+        name: "share_actions",
+        kind: Kind::PerStep,
+        unit: "actions",
+        meaning: "forward actions: spreaders who forwarded a received rumor copy into at \
+                  least one chat in this step (one use of the forward button each)",
+        value: Value::Count(|r| r.share_actions),
+    },
 ];
 
 /// One column written per camp, named `<prefix>_<camp>`.
@@ -362,6 +393,10 @@ mod tests {
             public_reach: 19,
             press: 20,
             crisis: 21,
+            posts_original: 22,
+            posts_forwarded: 23,
+            posts_labelled: 24,
+            share_actions: 25,
         };
         let fields = serde_json::to_value(r).unwrap();
         let fields = fields.as_object().unwrap();

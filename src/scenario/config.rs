@@ -404,6 +404,9 @@ pub struct PlatformConfig {
     pub label_hops: Option<u32>,
     /// Forward limit for a copy that carries the label.
     pub labelled_forward_limit: Option<Limit>,
+    /// Most group chats (every kind but direct) one forward of an already-forwarded
+    /// copy (hop >= 1) may target; direct chats still count against `forward_limit`.
+    pub forwarded_group_limit: Option<Limit>,
 }
 
 /// A limit that may be a count or "unlimited".
@@ -505,6 +508,21 @@ pub struct SharingConfig {
     pub stifling: f64,
     /// Weight multiplier for chats whose dominant camp is the spreader's own (>= 0).
     pub camp_preference: f64,
+    /// Chance that a spreader held back by a forward limit makes the next share action
+    /// towards the chats it intended (each chat at most once), or "off" (one action of
+    /// `min(fanout, limit)` chats chosen afresh, no memory).
+    pub persistence: Switch<f64>,
+    /// Age of the rumor (since its first post) at which the share probability has
+    /// halved (novelty decay), or "off".
+    pub novelty_half_life: Switch<Duration>,
+    /// Stretching exponent of the novelty decay exp(-(age / tau)^exponent), in (0, 2].
+    pub novelty_exponent: f64,
+    /// Multipliers of the believer share probability by the rumor's stance towards the
+    /// reader's camp.
+    pub stance_factor: StanceFactors,
+    /// Multiplier of the believer share probability when the convincing copy carried
+    /// the "forwarded many times" label, in [0, 1].
+    pub label_factor: f64,
 }
 
 impl Default for SharingConfig {
@@ -518,6 +536,86 @@ impl Default for SharingConfig {
             interval: None,
             stifling: 0.5,
             camp_preference: 2.0,
+            persistence: Switch::On(0.5),
+            novelty_half_life: Switch::On(Duration::from_hours(6.0)),
+            novelty_exponent: 0.4,
+            stance_factor: StanceFactors::default(),
+            label_factor: 0.85,
+        }
+    }
+}
+
+/// A setting that is a value or the word "off", which switches its mechanism off.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Switch<T> {
+    /// The mechanism is on, with this value.
+    On(T),
+    /// The mechanism is off: today's behaviour.
+    Off,
+}
+
+impl<T: Copy> Switch<T> {
+    /// The value, None when off.
+    pub fn on(self) -> Option<T> {
+        match self {
+            Switch::On(v) => Some(v),
+            Switch::Off => None,
+        }
+    }
+}
+
+impl<T: Serialize> Serialize for Switch<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Switch::On(v) => v.serialize(s),
+            Switch::Off => s.serialize_str("off"),
+        }
+    }
+}
+
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Switch<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = toml::Value::deserialize(d)?;
+        if v.as_str() == Some("off") {
+            return Ok(Switch::Off);
+        }
+        let shown = v.to_string();
+        T::deserialize(v)
+            .map(Switch::On)
+            .map_err(|e| de::Error::custom(format!("{shown} is not valid ({e}); or write \"off\"")))
+    }
+}
+
+/// Multipliers by the rumor's stance towards a camp (`for`, `indifferent`, `against`).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StanceFactors {
+    /// Camps the rumor flatters.
+    #[serde(rename = "for")]
+    pub for_: f64,
+    /// Camps the rumor neither flatters nor attacks.
+    pub indifferent: f64,
+    /// Camps the rumor attacks.
+    pub against: f64,
+}
+
+impl StanceFactors {
+    /// Every factor 1: no effect.
+    pub const NONE: StanceFactors = StanceFactors {
+        for_: 1.0,
+        indifferent: 1.0,
+        against: 1.0,
+    };
+}
+
+impl Default for StanceFactors {
+    /// The sharing defaults: partisans share congenial false news more (direction:
+    /// Osmundsen et al. 2021, Pennycook et al. 2021; sizes an assumption).
+    fn default() -> Self {
+        StanceFactors {
+            for_: 2.0,
+            indifferent: 1.0,
+            against: 0.3,
         }
     }
 }

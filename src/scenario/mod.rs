@@ -30,7 +30,9 @@ mod violations;
 
 pub use belief::{BeliefModel, BeliefSpec};
 pub use condition::Condition;
-pub use config::{DelayDist, Limit, NetworkModel, Posting, ScenarioConfig, MODERATED_KINDS};
+pub use config::{
+    DelayDist, Limit, NetworkModel, Posting, ScenarioConfig, StanceFactors, Switch, MODERATED_KINDS,
+};
 pub use correction::Correction;
 pub use dist::{IntDist, RealDist};
 pub use interventions::{Action, BanRule, CorrectionTarget, Intervention, Trigger};
@@ -42,9 +44,9 @@ pub use population::{
     DEFAULT_RHYTHM,
 };
 pub use public::{Crisis, Press, PublicSpec};
-pub use rumor::Rumor;
+pub use rumor::{Rumor, Stance};
 pub use seeds::{Seed, SeedTarget};
-pub use sharing::Sharing;
+pub use sharing::{Novelty, Sharing};
 pub use simulation::{Marker, Simulation};
 
 use crate::duration::Duration;

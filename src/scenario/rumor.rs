@@ -15,7 +15,29 @@ pub struct Rumor {
     pub target_camp: Option<u8>,
 }
 
+/// The rumor's stance towards a camp.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stance {
+    /// The rumor flatters the camp (congenial).
+    For,
+    /// The rumor neither flatters nor attacks the camp.
+    Indifferent,
+    /// The rumor attacks the camp.
+    Against,
+}
+
 impl Rumor {
+    /// The rumor's stance towards camp `camp` (an index into the population's camps).
+    /// With `target_camp` (the legacy rule): the target is attacked and every other camp
+    /// is flattered; without one, every camp is indifferent.
+    pub fn stance_of(&self, camp: u8) -> Stance {
+        match self.target_camp {
+            None => Stance::Indifferent,
+            Some(t) if t == camp => Stance::Against,
+            Some(_) => Stance::For,
+        }
+    }
+
     /// Checks the section against the population's camps.
     pub(super) fn check(raw: &RumorConfig, camps: &[Camp], v: &mut Violations) -> Rumor {
         if !(raw.appeal > 0.0 && raw.appeal < 1.0) {
