@@ -71,8 +71,12 @@ pub fn estimate_memory(
     let concurrent = (threads.max(1) as u64).min(scn.simulation.replicates as u64);
     // State arrays, plus unread copies and posts: bounded in practice by a few bytes per
     // membership while a rumor is at its peak.
-    let per_replicate =
-        users * State::BYTES_PER_USER + memberships * 2 + scn.simulation.steps as u64 * 128;
+    let state = State::BYTES_PER_USER
+        + match scn.sharing.persistence {
+            Some(_) => State::PERSISTENCE_BYTES,
+            None => 0,
+        };
+    let per_replicate = users * state + memberships * 2 + scn.simulation.steps as u64 * 128;
     MemoryEstimate {
         users,
         chats,

@@ -479,4 +479,40 @@ mod tests {
         assert!(rep.step().is_none());
         assert_eq!(rep.next_step(), 2);
     }
+    /// The bridge run again, for the sharers' tree and the posts by hop: only the seed
+    /// (an original at step 0) and the bridge (a forward at step 1, parent the seed)
+    /// posted; user 1 had nowhere to forward and users 3 and 4 neither.
+    #[test]
+    fn the_sharers_tree_and_posts_by_hop_of_the_bridge() {
+        let mut w = World::new(
+            5,
+            &[
+                (ChatKind::Friends, &[0, 1, 2]),
+                (ChatKind::Friends, &[2, 3, 4]),
+            ],
+        );
+        w.seed(0.0, SeedTarget::Ids(vec!["0".into()]));
+        let out = run_replicate(&w.pop, &w.scn, &w.params, 0, &|| {});
+        let sharers: Vec<_> = out
+            .sharers
+            .iter()
+            .map(|e| (e.user, e.parent, e.hops, e.step, e.chat))
+            .collect();
+        assert_eq!(
+            sharers,
+            [(0, None, 0, 0, None), (2, Some(0), 1, 1, Some(0))]
+        );
+        let by_hop: Vec<_> = out.records[..3]
+            .iter()
+            .map(|r| {
+                (
+                    r.posts_original,
+                    r.posts_forwarded,
+                    r.posts_labelled,
+                    r.share_actions,
+                )
+            })
+            .collect();
+        assert_eq!(by_hop, [(1, 0, 0, 0), (0, 1, 0, 1), (0, 0, 0, 0)]);
+    }
 }

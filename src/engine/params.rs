@@ -176,4 +176,55 @@ mod tests {
         );
         assert_eq!(Params::new(&scenario("actions = 3")).actions, 3);
     }
+    /// The stance factor multiplies the believer share probability by the rumor's
+    /// stance towards each camp (legacy `target_camp`: the target is attacked, the
+    /// others flattered), capped at 1; factors of 1 leave it as it was.
+    #[test]
+    fn share_probability_by_stance() {
+        let text = "[simulation]\nstep = \"10m\"\nhorizon = \"1h\"\n[population]\nusers = 10\n\
+                    camps = [{ name = \"a\", share = 0.5 }, { name = \"b\", share = 0.5 }]\n\
+                    [rumor]\ntarget_camp = \"b\"\n[sharing]\nbeliever = 0.4\n[[seeds]]\nusers = 1\n";
+        let p = Params::new(&Scenario::from_toml_str(text, "t").unwrap());
+        assert_eq!(p.p_share_by_camp[0], 0.8);
+        assert!((p.p_share_by_camp[1] - 0.12).abs() < 1e-15);
+        let off = text.replace(
+            "believer = 0.4",
+            "believer = 0.4\nstance_factor = { for = 1.0, indifferent = 1.0, against = 1.0 }",
+        );
+        let p = Params::new(&Scenario::from_toml_str(&off, "t").unwrap());
+        assert_eq!(p.p_share_by_camp[..2], [0.4, 0.4]);
+        let strong = text.replace("believer = 0.4", "believer = 0.7");
+        let p = Params::new(&Scenario::from_toml_str(&strong, "t").unwrap());
+        assert_eq!(p.p_share_by_camp[0], 1.0);
+    }
+
+    /// The novelty factor is 1 at age 0, 1/2 at the half-life and, with the defaults
+    /// (6 h, exponent 0.4), about 0.30 at one day and 0.20 at two days.
+    #[test]
+    fn novelty_factor_halves_at_the_half_life() {
+        let n = crate::scenario::Novelty {
+            half_life: crate::duration::Duration::from_hours(6.0),
+            exponent: 0.4,
+        };
+        assert_eq!(n.factor(0.0), 1.0);
+        assert!((n.factor(360.0) - 0.5).abs() < 1e-12);
+        assert!(
+            (n.factor(1440.0) - 0.30).abs() < 0.01,
+            "{}",
+            n.factor(1440.0)
+        );
+        assert!(
+            (n.factor(2880.0) - 0.20).abs() < 0.01,
+            "{}",
+            n.factor(2880.0)
+        );
+        let params = Params::new(&scenario(""));
+        assert_eq!(params.novelty_at(5, None), 1.0);
+        assert!(
+            (params.novelty_at(36, Some(0)) - 0.5).abs() < 1e-12,
+            "6 h of 10 min"
+        );
+        let off = Params::new(&scenario("novelty_half_life = \"off\""));
+        assert_eq!(off.novelty_at(1000, Some(0)), 1.0);
+    }
 }

@@ -307,7 +307,7 @@ mod tests {
     //! Phase 1 on hand-built populations: who posts where, worked out by hand.
     use super::super::state::{flag, Role, NO_POST};
     use super::super::testkit::World;
-    use super::super::{Msg, Post, NO_CHAT};
+    use super::super::{Msg, Post, Run, NO_CHAT};
     use crate::scenario::ChatKind;
 
     /// An original post (no copy forwarded) goes into every chat the user may forward
@@ -412,5 +412,137 @@ mod tests {
         run.post(0);
         assert_eq!(run.posts_since(0), [(0, 0, 0)]);
         assert_eq!(run.outstanding, 0);
+    }
+    /// User 0 alone with one other member in each of five chats (direct chats, so the
+    /// one-group rule never bites), and a copy of hop `hop` from outside every chat that
+    /// user 0 forwards from step 0.
+    fn five_chats_spreader(w: &World, hop: u32) -> Run<'_> {
+        let mut run = w.run();
+        let mut copy = Post::original(&w.pop, 5, NO_CHAT, Msg::Rumor);
+        copy.hop = hop;
+        let src = run.add_post(copy);
+        run.make_spreader(0, 0, src);
+        run
+    }
+
+    fn direct_chats(n: u32) -> Vec<(ChatKind, Vec<u32>)> {
+        (1..=n).map(|m| (ChatKind::Direct, vec![0, m])).collect()
+    }
+
+    fn world(users: usize, chats: &[(ChatKind, Vec<u32>)]) -> World {
+        let chats: Vec<(ChatKind, &[u32])> = chats.iter().map(|(k, m)| (*k, &m[..])).collect();
+        World::new(users, &chats)
+    }
+
+    /// Persistence 1 under a forward limit of 2: a spreader who intends all five of its
+    /// chats posts into 2, then 2, then 1 of them in three actions one step apart, never
+    /// into the same chat twice, and then stops.
+    #[test]
+    fn a_persistent_spreader_reaches_every_chat_over_several_actions() {
+        let mut w = world(6, &direct_chats(5));
+        w.params.rules.forward_limit = 2;
+        w.params.persistence = Some(1.0);
+        let mut run = five_chats_spreader(&w, 0);
+        let mut chats = Vec::new();
+        for (t, expected) in [2, 2, 1].into_iter().enumerate() {
+            let first = run.posts.len();
+            run.post(t as u32);
+            let posts = run.posts_since(first);
+            assert_eq!(posts.len(), expected, "action at step {t}");
+            chats.extend(posts.iter().map(|p| p.1));
+        }
+        chats.sort_unstable();
+        assert_eq!(chats, [0, 1, 2, 3, 4]);
+        assert_eq!((run.state.role[0], run.state.ranked[0]), (Role::Stifler, 5));
+        assert_eq!(run.outstanding, 0);
+    }
+
+    /// Persistence 0: the spreader gives up after the first action cut short by the
+    /// limit, exactly as without persistence (two chats, then a stifler).
+    #[test]
+    fn a_spreader_without_persistence_gives_up_after_one_action() {
+        let mut w = world(6, &direct_chats(5));
+        w.params.rules.forward_limit = 2;
+        w.params.persistence = Some(0.0);
+        let mut run = five_chats_spreader(&w, 0);
+        run.post(0);
+        assert_eq!(run.posts_since(1).len(), 2);
+        assert_eq!((run.state.role[0], run.state.ranked[0]), (Role::Stifler, 5));
+        assert_eq!(run.outstanding, 0);
+    }
+
+    /// With two intentions (`actions = 2`) of fanout 2 and no binding limit, the
+    /// second action takes the next two chats of the same ranking: four distinct chats.
+    #[test]
+    fn each_intention_takes_the_next_chats_of_the_ranking() {
+        let mut w = world(6, &direct_chats(5));
+        w.pop.users.fanout[0] = 2;
+        w.params.actions = 2;
+        w.params.persistence = Some(1.0);
+        let mut run = five_chats_spreader(&w, 0);
+        run.post(0);
+        run.post(1);
+        let mut chats: Vec<u32> = run.posts_since(1).iter().map(|p| p.1).collect();
+        assert_eq!(chats.len(), 4);
+        chats.sort_unstable();
+        chats.dedup();
+        assert_eq!(chats.len(), 4, "no chat twice");
+        assert_eq!((run.state.role[0], run.state.ranked[0]), (Role::Stifler, 4));
+    }
+
+    /// When the limit does not bind, persistence changes nothing: the same posts, in the
+    /// same order, as the rule without memory.
+    #[test]
+    fn persistence_without_a_binding_limit_posts_as_before() {
+        let mut w = world(6, &direct_chats(5));
+        let posts = |w: &World| {
+            let mut run = five_chats_spreader(w, 1);
+            run.post(0);
+            (run.posts_since(1), run.state.role[0])
+        };
+        let before = posts(&w);
+        w.params.persistence = Some(0.5);
+        assert_eq!(posts(&w), before);
+        assert_eq!(before.0.len(), 5);
+    }
+
+    /// Three groups and two direct chats (hop-1 copy: the one-group rule applies):
+    /// one action posts into one group and both direct chats; a copy of hop 0 (not
+    /// itself forwarded) goes to all five.
+    #[test]
+    fn an_already_forwarded_copy_goes_to_one_group() {
+        let chats = vec![
+            (ChatKind::Family, vec![0, 1, 2]),
+            (ChatKind::Friends, vec![0, 3, 4]),
+            (ChatKind::Work, vec![0, 6, 7]),
+            (ChatKind::Direct, vec![0, 5]),
+            (ChatKind::Direct, vec![0, 8]),
+        ];
+        let mut w = world(9, &chats);
+        w.params.rules.forwarded_group_limit = 1;
+        let groups = |posts: &[(u32, u32, u32)]| posts.iter().filter(|p| p.1 < 3).count();
+        let mut run = five_chats_spreader(&w, 1);
+        run.post(0);
+        let posts = run.posts_since(1);
+        assert_eq!((posts.len(), groups(&posts)), (3, 1));
+        assert!(posts.iter().any(|p| p.1 == 3) && posts.iter().any(|p| p.1 == 4));
+        let mut run = five_chats_spreader(&w, 0);
+        run.post(0);
+        assert_eq!(run.posts_since(1).len(), 5);
+
+        // With persistence 1, one group per action until every chat has the copy.
+        w.params.persistence = Some(1.0);
+        let mut run = five_chats_spreader(&w, 1);
+        let mut all = Vec::new();
+        for t in 0..5 {
+            let first = run.posts.len();
+            run.post(t);
+            let posts = run.posts_since(first);
+            assert!(groups(&posts) <= 1, "step {t}: {posts:?}");
+            all.extend(posts.iter().map(|p| p.1));
+        }
+        all.sort_unstable();
+        assert_eq!(all, [0, 1, 2, 3, 4]);
+        assert_eq!(run.state.role[0], Role::Stifler);
     }
 }

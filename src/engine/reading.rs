@@ -398,4 +398,66 @@ mod tests {
         );
         assert_eq!(run.state.corr_read, 2);
     }
+    /// The believer share probability follows the reader's camp: with probability 1
+    /// in camp 0 and 0 in camp 1 (as a stance factor of 0 for an attacked camp gives),
+    /// of two readers convinced by the same copy only the first spreads.
+    #[test]
+    fn the_share_probability_follows_the_readers_camp() {
+        let mut w = two_chats();
+        w.pop.users.camp[2] = 1;
+        w.pop.camp_names.push("b".into());
+        w.params.p_share_by_camp[1] = 0.0;
+        let mut run = w.run();
+        deliver_and_file(&mut run, 0, &[(0, 0)]);
+        run.read(0);
+        assert_eq!(run.state.belief[1..3], [Belief::Believer, Belief::Believer]);
+        assert_eq!(run.state.role[1..3], [Role::Spreader, Role::None]);
+    }
+
+    /// A label factor of 0 stops believers convinced by a labelled copy from sharing,
+    /// and only them.
+    #[test]
+    fn a_labelled_convincing_copy_is_shared_by_label_factor() {
+        let mut w = two_chats();
+        w.params.label_factor = 0.0;
+        let mut run = w.run();
+        let mut labelled = Post::original(run.pop, 0, 0, Msg::Rumor);
+        labelled.labelled = true;
+        run.add_post(labelled);
+        let (copies, _) = run.deliver(0, 0);
+        run.mark_reach(0, &copies);
+        run.file_copies(0, &copies);
+        run.read(0);
+        assert_eq!(run.state.belief[1], Belief::Believer);
+        assert_eq!(run.state.role[1..3], [Role::None, Role::None]);
+        let mut w = two_chats();
+        w.params.label_factor = 0.0;
+        let mut run = w.run();
+        deliver_and_file(&mut run, 0, &[(0, 0)]);
+        run.read(0);
+        assert_eq!(run.state.role[1..3], [Role::Spreader, Role::Spreader]);
+    }
+
+    /// Fading interest: a reader convinced in the step of the rumor's first post shares
+    /// (r(0) = 1); with a half-life of one minute and exponent 2, r is about 1e-300
+    /// thirty minutes later, and nobody shares.
+    #[test]
+    fn fading_interest_ends_sharing_once_the_rumor_is_old() {
+        let mut w = two_chats();
+        w.params.novelty = Some(crate::scenario::Novelty {
+            half_life: crate::duration::Duration::from_minutes(1.0),
+            exponent: 2.0,
+        });
+        let mut run = w.run();
+        run.first_rumor = Some(0);
+        deliver_and_file(&mut run, 0, &[(0, 0)]);
+        run.read(0);
+        assert_eq!(run.state.role[1..3], [Role::Spreader, Role::Spreader]);
+        let mut run = w.run();
+        run.first_rumor = Some(0);
+        deliver_and_file(&mut run, 3, &[(0, 0)]);
+        run.read(3);
+        assert_eq!(run.state.belief[1..3], [Belief::Believer, Belief::Believer]);
+        assert_eq!(run.state.role[1..3], [Role::None, Role::None]);
+    }
 }
