@@ -14,7 +14,9 @@ use super::dist::{IntDist, RealDist};
 use super::kind::ChatKind;
 use super::population::Camp;
 use super::public::PublicSpec;
+use super::sharing::StanceFactors;
 use super::simulation::Marker;
+use super::switch::Switch;
 use crate::duration::{self, Duration};
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
@@ -541,81 +543,6 @@ impl Default for SharingConfig {
             novelty_exponent: 0.4,
             stance_factor: StanceFactors::default(),
             label_factor: 0.85,
-        }
-    }
-}
-
-/// A setting that is a value or the word "off", which switches its mechanism off.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Switch<T> {
-    /// The mechanism is on, with this value.
-    On(T),
-    /// The mechanism is off: today's behaviour.
-    Off,
-}
-
-impl<T: Copy> Switch<T> {
-    /// The value, None when off.
-    pub fn on(self) -> Option<T> {
-        match self {
-            Switch::On(v) => Some(v),
-            Switch::Off => None,
-        }
-    }
-}
-
-impl<T: Serialize> Serialize for Switch<T> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Switch::On(v) => v.serialize(s),
-            Switch::Off => s.serialize_str("off"),
-        }
-    }
-}
-
-impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Switch<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v = toml::Value::deserialize(d)?;
-        if v.as_str() == Some("off") {
-            return Ok(Switch::Off);
-        }
-        let shown = v.to_string();
-        T::deserialize(v)
-            .map(Switch::On)
-            .map_err(|e| de::Error::custom(format!("{shown} is not valid ({e}); or write \"off\"")))
-    }
-}
-
-/// Multipliers by the rumor's stance towards a camp (`for`, `indifferent`, `against`).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct StanceFactors {
-    /// Camps the rumor flatters.
-    #[serde(rename = "for")]
-    pub for_: f64,
-    /// Camps the rumor neither flatters nor attacks.
-    pub indifferent: f64,
-    /// Camps the rumor attacks.
-    pub against: f64,
-}
-
-impl StanceFactors {
-    /// Every factor 1: no effect.
-    pub const NONE: StanceFactors = StanceFactors {
-        for_: 1.0,
-        indifferent: 1.0,
-        against: 1.0,
-    };
-}
-
-impl Default for StanceFactors {
-    /// The sharing defaults: partisans share congenial false news more (direction:
-    /// Osmundsen et al. 2021, Pennycook et al. 2021; sizes an assumption).
-    fn default() -> Self {
-        StanceFactors {
-            for_: 2.0,
-            indifferent: 1.0,
-            against: 0.3,
         }
     }
 }

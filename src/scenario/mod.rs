@@ -26,13 +26,12 @@ pub mod rumor;
 pub mod seeds;
 pub mod sharing;
 pub mod simulation;
+pub mod switch;
 mod violations;
 
 pub use belief::{BeliefModel, BeliefSpec};
 pub use condition::Condition;
-pub use config::{
-    DelayDist, Limit, NetworkModel, Posting, ScenarioConfig, StanceFactors, Switch, MODERATED_KINDS,
-};
+pub use config::{DelayDist, Limit, NetworkModel, Posting, ScenarioConfig, MODERATED_KINDS};
 pub use correction::Correction;
 pub use dist::{IntDist, RealDist};
 pub use interventions::{Action, BanRule, CorrectionTarget, Intervention, Trigger};
@@ -46,7 +45,7 @@ pub use population::{
 pub use public::{Crisis, Press, PublicSpec};
 pub use rumor::{Rumor, Stance};
 pub use seeds::{Seed, SeedTarget};
-pub use sharing::{Novelty, Sharing};
+pub use sharing::{Novelty, Sharing, StanceFactors};
 pub use simulation::{Marker, Simulation};
 
 use crate::duration::Duration;

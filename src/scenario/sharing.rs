@@ -2,9 +2,11 @@
 //! persistence under forward limits, fading interest, and the share multipliers by
 //! stance and label.
 
-use super::config::{DelayDist, Limit, SharingConfig, StanceFactors, Switch};
+use super::config::{DelayDist, Limit, SharingConfig};
+use super::switch::Switch;
 use super::violations::Violations;
 use crate::duration::Duration;
+use serde::{Deserialize, Serialize};
 
 /// Sharing behaviour with every default resolved.
 #[derive(Clone, Debug, PartialEq)]
@@ -150,6 +152,40 @@ impl Sharing {
                 .map_or(SharingConfig::default().novelty_exponent, |n| n.exponent),
             stance_factor: self.stance_factor,
             label_factor: self.label_factor,
+        }
+    }
+}
+
+/// Multipliers by the rumor's stance towards a camp (`for`, `indifferent`, `against`).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StanceFactors {
+    /// Camps the rumor flatters.
+    #[serde(rename = "for")]
+    pub for_: f64,
+    /// Camps the rumor neither flatters nor attacks.
+    pub indifferent: f64,
+    /// Camps the rumor attacks.
+    pub against: f64,
+}
+
+impl StanceFactors {
+    /// Every factor 1: no effect.
+    pub const NONE: StanceFactors = StanceFactors {
+        for_: 1.0,
+        indifferent: 1.0,
+        against: 1.0,
+    };
+}
+
+impl Default for StanceFactors {
+    /// The sharing defaults: partisans share congenial false news more (direction:
+    /// Osmundsen et al. 2021, Pennycook et al. 2021; sizes an assumption).
+    fn default() -> Self {
+        StanceFactors {
+            for_: 2.0,
+            indifferent: 1.0,
+            against: 0.3,
         }
     }
 }
