@@ -211,9 +211,10 @@ pub fn simulate(
     simulate_keeping(shared, scn, replicates, threads, true, on_step)
 }
 
-/// As [`simulate`]; without `keep_cascades`, each replicate's cascade is dropped as
-/// soon as its summary is computed, so memory does not grow with the number of
-/// replicates by the size of their cascades (28 bytes per user reached).
+/// As [`simulate`]; without `keep_cascades`, each replicate's cascades (reach and
+/// sharers) are dropped as soon as its summary is computed, so memory does not grow
+/// with the number of replicates by the size of their cascades (28 bytes per user
+/// reached, and per sharer).
 pub fn simulate_keeping(
     shared: &Population,
     scn: &Scenario,
@@ -243,6 +244,7 @@ pub fn simulate_keeping(
         let s = summary::summarize(r, &ctx, &out, |s| scn.hours_at(s));
         if !keep_cascades {
             out.cascade = Vec::new();
+            out.sharers = Vec::new();
         }
         (out, s)
     };
