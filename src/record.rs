@@ -91,6 +91,16 @@ pub struct CascadeEntry {
     pub chat: Option<u32>,
 }
 
+/// A node of the sharers' tree: a user who posted the rumor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Sharer {
+    /// The user who posted.
+    pub user: u32,
+    /// The sender of the copy they forwarded at their first post; `None` for an
+    /// original (a root).
+    pub parent: Option<u32>,
+}
+
 /// Everything one replicate produced.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RunOutput {
@@ -101,9 +111,8 @@ pub struct RunOutput {
     /// One entry per user reached, in the order they were reached (the reach tree).
     pub cascade: Vec<CascadeEntry>,
     /// The sharers' tree: one entry per user who posted the rumor, in order of first
-    /// post; parent = sender of the copy they forwarded (none for an original), hops =
-    /// hop of their first post, step = its step, chat = the chat of the forwarded copy.
-    pub sharers: Vec<CascadeEntry>,
+    /// post.
+    pub sharers: Vec<Sharer>,
     /// Step at which each intervention fired (None if it never did).
     pub fired: Vec<Option<u32>>,
     /// Steps of the first public post, press pickup and crisis (None if never).

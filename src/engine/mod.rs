@@ -52,7 +52,7 @@ pub mod state;
 mod testkit;
 
 use crate::population::Population;
-use crate::record::{CascadeEntry, StepRecord};
+use crate::record::{CascadeEntry, Sharer, StepRecord};
 pub use crate::record::{RunOutput, Stages};
 use crate::rng::{self, Purpose};
 use crate::scenario::Scenario;
@@ -100,9 +100,11 @@ pub(crate) struct Run<'a> {
     posters: Vec<u32>,
     /// The sharers' tree: one entry per user who posted the rumor (seeds, chat posters
     /// and mass-messaging accounts included), in order of their first post.
-    sharers: Vec<CascadeEntry>,
+    sharers: Vec<Sharer>,
     /// Step of the rumor's first post (fading interest counts age from it).
     first_rumor: Option<u32>,
+    /// This step's rumor posts by hop and forward actions, counted while posting.
+    by_hop: posting::ByHop,
     /// The public layer, if the scenario has `[public]`.
     public: Option<public::PublicLayer>,
     /// Acceptance and efficacy of a `response` answer.
@@ -255,6 +257,7 @@ impl<'a> Run<'a> {
             posters: Vec::new(),
             sharers: Vec::new(),
             first_rumor: None,
+            by_hop: Default::default(),
             public: scn.public.as_ref().map(|cfg| {
                 let (sum, count) = pop
                     .users
@@ -352,28 +355,16 @@ impl<'a> Run<'a> {
         let mut r = self.state.record(t);
         r.new_reached = self.state.reached - reached_before;
         r.deliveries = deliveries;
-        // Rumor posts by hop, and forward actions (a spreader's forwards in one step are
-        // contiguous: one action per run of posts by one sender).
-        let mut last_sender = NO_SENDER;
-        for p in self.posts[first_post..]
+        r.posts = self.posts[first_post..]
             .iter()
             .filter(|p| p.msg == Msg::Rumor)
-        {
-            r.posts += 1;
-            if p.hop == 0 {
-                r.posts_original += 1;
-            } else {
-                if p.labelled {
-                    r.posts_labelled += 1;
-                } else {
-                    r.posts_forwarded += 1;
-                }
-                if p.sender != last_sender {
-                    r.share_actions += 1;
-                }
-            }
-            last_sender = p.sender;
-        }
+            .count() as u64;
+        // Rumor posts by hop and forward actions, counted per share action while posting.
+        let by_hop = std::mem::take(&mut self.by_hop);
+        r.posts_original = by_hop.original;
+        r.posts_forwarded = by_hop.forwarded;
+        r.posts_labelled = by_hop.labelled;
+        r.share_actions = by_hop.actions;
         r.max_hops = self.max_hops;
         self.public_step(t, &mut r);
         r
@@ -493,15 +484,8 @@ mod tests {
         );
         w.seed(0.0, SeedTarget::Ids(vec!["0".into()]));
         let out = run_replicate(&w.pop, &w.scn, &w.params, 0, &|| {});
-        let sharers: Vec<_> = out
-            .sharers
-            .iter()
-            .map(|e| (e.user, e.parent, e.hops, e.step, e.chat))
-            .collect();
-        assert_eq!(
-            sharers,
-            [(0, None, 0, 0, None), (2, Some(0), 1, 1, Some(0))]
-        );
+        let sharers: Vec<_> = out.sharers.iter().map(|e| (e.user, e.parent)).collect();
+        assert_eq!(sharers, [(0, None), (2, Some(0))]);
         let by_hop: Vec<_> = out.records[..3]
             .iter()
             .map(|r| {

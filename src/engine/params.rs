@@ -31,6 +31,8 @@ pub struct Params {
     /// Believer share probability by the reader's camp byte: min(1, believer x
     /// virality x the stance factor of the rumor's stance towards the camp).
     pub(super) p_share_by_camp: Vec<f64>,
+    /// The believer share probability when it is the same in every camp.
+    pub(super) p_share_uniform: Option<f64>,
     pub(super) p_share_rejecter: f64,
     /// Share multiplier when the convincing copy was labelled (1: no effect).
     pub(super) label_factor: f64,
@@ -61,6 +63,13 @@ pub(super) const UNLIMITED_SHARES: u16 = u16::MAX;
 impl Params {
     /// Derives engine parameters from a checked scenario.
     pub fn new(scn: &Scenario) -> Params {
+        let mut params = Params::derive(scn);
+        params.p_share_uniform = Some(params.p_share_by_camp[0])
+            .filter(|&p| params.p_share_by_camp.iter().all(|&q| q == p));
+        params
+    }
+
+    fn derive(scn: &Scenario) -> Params {
         let (sharing, correction) = (&scn.sharing, &scn.correction);
         let kind_weight =
             std::array::from_fn(|k| scn.kind_spec(ChatKind::from_index(k as u8)).share_weight);
@@ -92,6 +101,7 @@ impl Params {
                     (sharing.believer * scn.rumor.virality * factor).min(1.0)
                 })
                 .collect(),
+            p_share_uniform: None,
             p_share_rejecter: (sharing.rejecter * scn.rumor.virality).min(1.0),
             label_factor: sharing.label_factor,
             persistence: sharing.persistence,

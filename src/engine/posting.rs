@@ -20,9 +20,34 @@ use super::choice::Progress;
 use super::params::UNLIMITED_SHARES;
 use super::state::{flag, Role, NO_POST};
 use super::{Msg, Post, Run, NO_CHAT, PAR_MIN};
-use crate::record::CascadeEntry;
+use crate::record::Sharer;
 use crate::rng::{self, Purpose};
 use rayon::prelude::*;
+
+/// Rumor posts of one step by hop, and forward actions.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct ByHop {
+    pub original: u64,
+    pub forwarded: u64,
+    pub labelled: u64,
+    pub actions: u64,
+}
+
+impl ByHop {
+    /// Counts `made` posts of one share action, which all share `p`'s hop and label.
+    fn add(&mut self, p: &Post, made: u64) {
+        if p.hop == 0 {
+            self.original += made;
+        } else {
+            self.actions += 1;
+            if p.labelled {
+                self.labelled += made;
+            } else {
+                self.forwarded += made;
+            }
+        }
+    }
+}
 
 impl Run<'_> {
     /// Adds a post and returns its id.
@@ -73,6 +98,8 @@ impl Run<'_> {
                 group.len() as u32
             };
             if made > 0 {
+                // One action's posts share their hop and label.
+                self.by_hop.add(&group[0], made as u64);
                 self.count_posts(group[0].sender, made, t);
                 self.note_sharer(group[0].sender, t);
             }
@@ -83,6 +110,7 @@ impl Run<'_> {
         for &(chat, poster) in &seeds.chats {
             self.become_seed(poster, t, Role::None);
             if self.publish_rumor(Post::original(self.pop, poster, chat, Msg::Rumor), t) {
+                self.by_hop.original += 1;
                 self.note_sharer(poster, t);
             }
         }
@@ -90,6 +118,7 @@ impl Run<'_> {
             self.become_seed(account, t, Role::None);
             let pid = self.add_post(Post::original(self.pop, account, NO_CHAT, Msg::Rumor));
             self.direct.push((pid, to));
+            self.by_hop.original += 1;
             self.note_sharer(account, t);
         }
         if self.params.persistence.is_some() {
@@ -160,13 +189,9 @@ impl Run<'_> {
             self.first_rumor = Some(t);
         }
         let src = self.state.source_post[u as usize];
-        let source = (src != NO_POST).then(|| self.posts[src as usize]);
-        self.sharers.push(CascadeEntry {
+        self.sharers.push(Sharer {
             user: u,
-            parent: source.map(|p| p.sender),
-            hops: source.map_or(0, |p| p.hop + 1),
-            step: t,
-            chat: source.and_then(|p| (p.chat != NO_CHAT).then_some(p.chat)),
+            parent: (src != NO_POST).then(|| self.posts[src as usize].sender),
         });
     }
 

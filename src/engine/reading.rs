@@ -162,7 +162,11 @@ impl Run<'_> {
             // The stance and label factors are exactly 1 when off, and so is the
             // novelty factor: the products then equal today's probabilities.
             let p_share = if cur == Belief::Believer && convinced_by != NO_POST {
-                let p = params.p_share_by_camp[pop.users.camp[u as usize] as usize];
+                // The reader's camp is looked up only when the stance factors differ.
+                let p = match params.p_share_uniform {
+                    Some(p) => p,
+                    None => params.p_share_by_camp[pop.users.camp[u as usize] as usize],
+                };
                 let p = if convinced_labelled {
                     p * params.label_factor
                 } else {
@@ -407,6 +411,7 @@ mod tests {
         w.pop.users.camp[2] = 1;
         w.pop.camp_names.push("b".into());
         w.params.p_share_by_camp[1] = 0.0;
+        w.params.p_share_uniform = None;
         let mut run = w.run();
         deliver_and_file(&mut run, 0, &[(0, 0)]);
         run.read(0);

@@ -154,7 +154,7 @@ pub fn summarize(
         deliveries: records.iter().map(|r| r.deliveries).sum(),
         posts: records.iter().map(|r| r.posts).sum(),
         max_hops: last.max_hops,
-        cascade: cascade::shape(&run.sharers),
+        cascade: cascade::sharers_shape(&run.sharers),
         reach_tree: cascade::shape(cascade_entries),
         posts_original: records.iter().map(|r| r.posts_original).sum(),
         posts_forwarded: records.iter().map(|r| r.posts_forwarded).sum(),
