@@ -23,6 +23,7 @@
 pub mod duration;
 pub mod engine;
 pub mod error;
+pub mod limits;
 pub mod metrics;
 pub mod output;
 pub mod plot;

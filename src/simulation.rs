@@ -12,6 +12,7 @@ use crate::metrics::summary::{self, RunSummary};
 use crate::population::{self, generate, Population};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Results of all replicates of a scenario.
 pub struct Results {
@@ -21,15 +22,51 @@ pub struct Results {
     pub summaries: Vec<RunSummary>,
 }
 
-/// Estimated memory of a run before anything is allocated.
+/// Memory of the program before any population: code, allocator, thread stacks and
+/// the chart font (measured: 13.4 MiB peak for a 1,000-user run).
+pub const PROGRAM_BYTES: u64 = 14 << 20;
+
+/// Bytes per entry in the partition buffer of the user -> chats transpose, a
+/// `(u32, u32, u8)`; the buffer holds at most [`crate::population::csr`]'s chunk of
+/// entries.
+const TRANSPOSE_ENTRY_BYTES: u64 = std::mem::size_of::<(u32, u32, u8)>() as u64;
+
+/// Bytes kept per step of every replicate until the result files are written: the
+/// step record, and per camp its counts.
+const RECORD_BYTES: u64 = std::mem::size_of::<crate::record::StepRecord>() as u64 + 24;
+const CAMP_RECORD_BYTES: u64 = 16;
+
+/// Estimated peak memory of a run before anything is allocated.
+///
+/// The peak is the larger of two moments: building the population (the finished
+/// population plus the transpose that indexes user -> chats: a cursor per user and a
+/// partition buffer of 12 bytes per membership, at most 2^25 of them at a time), and
+/// simulating (the population, one state per replicate running at once, and the time
+/// series of every replicate kept for the result files), plus [`PROGRAM_BYTES`].
+/// Measured against the peak resident memory of `scenarios/baseline.toml` at 10^5,
+/// 10^6 and 10^7 users (`benches/memory.sh`, docs/performance.md): within 10%.
 #[derive(Clone, Copy, Debug, serde::Serialize)]
 pub struct MemoryEstimate {
+    /// Users of the population.
     pub users: u64,
+    /// Chats of the population.
     pub chats: u64,
+    /// Memberships (user in chat) of the population.
     pub memberships: u64,
+    /// The finished population.
     pub population_bytes: u64,
+    /// Held on top of the population while it is built (0 for one already built).
+    pub building_bytes: u64,
+    /// One replicate's state, posts and unread copies (and, with
+    /// `fresh_population`, its own population while it is built).
     pub per_replicate_bytes: u64,
+    /// Replicates that run at once (the threads, at most the replicates).
     pub concurrent_replicates: u64,
+    /// Time series of every replicate, kept until the result files are written.
+    pub kept_bytes: u64,
+    /// Worker threads (the allocator reserves address space per thread).
+    pub threads: u64,
+    /// Everything together: what the run is checked against.
     pub total_bytes: u64,
 }
 
@@ -37,20 +74,24 @@ impl std::fmt::Display for MemoryEstimate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} users, {} chats, {} memberships; population {}, {} per replicate x {} at once; about {} in all",
+            "{} users, {} chats, {} memberships; population {} (+{} while building), \
+             {} per replicate x {} at once, {} of time series; about {} in all",
             self.users,
             self.chats,
             self.memberships,
             human_bytes(self.population_bytes),
+            human_bytes(self.building_bytes),
             human_bytes(self.per_replicate_bytes),
             self.concurrent_replicates,
+            human_bytes(self.kept_bytes),
             human_bytes(self.total_bytes)
         )
     }
 }
 
 /// Estimates the memory a scenario needs with `threads` replicates at once.
-/// For imported populations, `known` gives the sizes once the files are read.
+/// For imported populations, `known` gives the sizes once the files are read (the
+/// population is then already built: nothing more for building it).
 pub fn estimate_memory(
     scn: &Scenario,
     threads: usize,
@@ -68,7 +109,11 @@ pub fn estimate_memory(
             (e.users, e.chats, e.memberships, e.bytes())
         }
     };
-    let concurrent = (threads.max(1) as u64).min(scn.simulation.replicates as u64);
+    let building = users * 8
+        + TRANSPOSE_ENTRY_BYTES * memberships.min(crate::population::csr::TRANSPOSE_CHUNK);
+    let building_bytes = if known.is_some() { 0 } else { building };
+    let replicates = scn.simulation.replicates as u64;
+    let concurrent = (threads.max(1) as u64).min(replicates);
     // State arrays, plus unread copies and posts: bounded in practice by a few bytes per
     // membership while a rumor is at its peak.
     let state = State::BYTES_PER_USER
@@ -76,32 +121,49 @@ pub fn estimate_memory(
             Some(_) => State::PERSISTENCE_BYTES,
             None => 0,
         };
-    let per_replicate = users * state + memberships * 2 + scn.simulation.steps as u64 * 128;
+    let mut per_replicate = users * state + memberships * 2;
+    if scn.simulation.fresh_population && !scn.is_imported() {
+        per_replicate += population_bytes + building;
+    }
+    let camps = scn.population.camps.len() as u64;
+    let per_step = RECORD_BYTES
+        + if camps > 1 {
+            camps * CAMP_RECORD_BYTES
+        } else {
+            0
+        };
+    let kept_bytes = replicates * scn.simulation.steps as u64 * per_step;
+    let simulating = population_bytes + per_replicate * concurrent + kept_bytes;
+    let built = population_bytes + building_bytes;
     MemoryEstimate {
         users,
         chats,
         memberships,
         population_bytes,
+        building_bytes,
         per_replicate_bytes: per_replicate,
         concurrent_replicates: concurrent,
-        total_bytes: population_bytes + per_replicate * concurrent,
+        kept_bytes,
+        threads: threads.max(1) as u64,
+        total_bytes: PROGRAM_BYTES + simulating.max(built),
     }
 }
 
-/// Memory the system reports as available (Linux `MemAvailable`), if known.
-pub fn available_memory() -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
+/// Memory this process may still use with `threads` threads: the smallest of the
+/// system's available memory, its control group's room and its address-space limit
+/// (see [`crate::limits`]); `None` if nothing is known.
+pub fn available_memory(threads: usize) -> Option<crate::limits::Bound> {
+    crate::limits::available(threads)
 }
 
-/// Refuses a run whose estimate exceeds the available memory.
+/// Refuses a run whose estimate exceeds the memory this process may use, naming the
+/// bound that refuses it.
 pub fn check_capacity(estimate: &MemoryEstimate) -> Result<(), CapacityError> {
-    match available_memory() {
-        Some(avail) if estimate.total_bytes > avail => Err(CapacityError::TooLarge {
+    match available_memory(estimate.threads as usize) {
+        Some(b) if estimate.total_bytes > b.bytes => Err(CapacityError::TooLarge {
             needed: estimate.total_bytes,
-            available: avail,
+            available: b.bytes,
+            limit: b.source,
         }),
         _ => Ok(()),
     }
@@ -154,12 +216,14 @@ pub fn warnings(pop: &Population) -> Vec<String> {
     out
 }
 
-/// Builds the scenario's population: generated, or imported from its files.
-pub fn build_population(scn: &Scenario) -> Result<Population, crate::error::ImportError> {
+/// Builds the scenario's population: generated, or imported from its files. A
+/// generated population whose large arrays the system refuses is
+/// [`CapacityError::Allocation`], not an abort.
+pub fn build_population(scn: &Scenario) -> Result<Population, PrepareError> {
     if scn.is_imported() {
-        population::import::import(scn)
+        Ok(population::import::import(scn)?)
     } else {
-        Ok(generate(scn))
+        Ok(generate::try_generate(scn)?)
     }
 }
 
@@ -208,13 +272,17 @@ pub fn simulate(
     threads: usize,
     on_step: &(dyn Fn() + Sync),
 ) -> Results {
-    simulate_keeping(shared, scn, replicates, threads, true, on_step)
+    let never = AtomicBool::new(false);
+    simulate_keeping(shared, scn, replicates, threads, true, on_step, &never)
 }
 
 /// As [`simulate`]; without `keep_cascades`, each replicate's cascades (reach and
 /// sharers) are dropped as soon as its summary is computed, so memory does not grow
 /// with the number of replicates by the size of their cascades (28 bytes per user
-/// reached, and per sharer).
+/// reached, 12 per sharer).
+///
+/// Once `stop` is set (Ctrl-C), no new wave of replicates starts: the replicates under
+/// way finish and the results hold fewer than `replicates` runs.
 pub fn simulate_keeping(
     shared: &Population,
     scn: &Scenario,
@@ -222,6 +290,7 @@ pub fn simulate_keeping(
     threads: usize,
     keep_cascades: bool,
     on_step: &(dyn Fn() + Sync),
+    stop: &AtomicBool,
 ) -> Results {
     let params = Params::new(scn);
     let fresh = scn.simulation.fresh_population && !scn.is_imported();
@@ -252,6 +321,9 @@ pub fn simulate_keeping(
     let mut runs = Vec::with_capacity(replicates as usize);
     let mut summaries = Vec::with_capacity(replicates as usize);
     for wave in ids.chunks(threads.max(1)) {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
         let outs: Vec<(RunOutput, summary::RunSummary)> =
             wave.par_iter().map(|&r| one(r)).collect();
         for (o, s) in outs {

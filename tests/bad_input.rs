@@ -276,3 +276,312 @@ fn scenario_name_cannot_escape_the_output_folder() {
         assert_mentions(&stderr, &["esc.toml", "name"]);
     }
 }
+
+#[test]
+fn conflicting_flags_are_usage_errors() {
+    let h = Harness::new();
+    h.write("tiny.toml", ScenarioBuilder::tiny("tiny").toml());
+    let err = fails(&h, &["sweep", "s.toml", "--resume", "--force", "--quiet"]);
+    assert_mentions(&err, &["--resume", "--force"]);
+    let err = fails(&h, &["run", "tiny.toml", "--run", "p00000-r0000"]);
+    assert_mentions(&err, &["--from-sweep"]);
+    assert_eq!(entries(&h), ["tiny.toml"]);
+}
+
+#[test]
+fn extends_problems_name_the_file() {
+    let h = Harness::new();
+    h.write("variant.toml", "extends = \"no-base.toml\"\n");
+    let err = fails(&h, &["check", "variant.toml"]);
+    assert_mentions(&err, &["cannot read scenario", "no-base.toml"]);
+    h.write("a.toml", "extends = \"b.toml\"\n");
+    h.write("b.toml", "extends = \"a.toml\"\n");
+    let err = fails(&h, &["run", "a.toml", "--quiet"]);
+    assert_mentions(&err, &["extends", "a cycle?"]);
+    assert!(!h.join("output").exists());
+}
+
+#[test]
+fn ids_not_in_the_population_are_refused() {
+    let h = Harness::new();
+    let mut s = ScenarioBuilder::tiny("ids").replicates(1);
+    s.extra = "\n[[seeds]]\nids = [\"99999\"]\n".into();
+    h.write("ids.toml", s.toml());
+    let err = fails(&h, &["run", "ids.toml", "--out", "res", "--quiet"]);
+    assert_mentions(
+        &err,
+        &[
+            "ids.toml",
+            "seeds[1].ids",
+            "user \"99999\" is not in the population",
+        ],
+    );
+    assert_eq!(entries(&h), ["ids.toml"], "a refused run wrote something");
+}
+
+#[test]
+fn unusable_population_files_are_named() {
+    let h = Harness::new();
+    for (file, text, message) in [
+        ("empty.csv", "", "empty.csv: is empty"),
+        (
+            "header.csv",
+            "source,target\n",
+            "header.csv: has no edges, only a header",
+        ),
+        (
+            "loops.csv",
+            "1,1\n2,2\n",
+            "loops.csv: has no edges besides 2 self-loop(s)",
+        ),
+    ] {
+        h.write(file, text);
+        h.write("s.toml", format!("[population]\nedges = \"{file}\"\n"));
+        let err = fails(&h, &["check", "s.toml"]);
+        assert_mentions(&err, &[message]);
+    }
+    h.write("m.csv", "chat,user\n");
+    h.write("s.toml", "[population]\nmembers = \"m.csv\"\n");
+    assert_mentions(
+        &fails(&h, &["check", "s.toml"]),
+        &["m.csv: has no memberships"],
+    );
+    h.write(
+        "s.toml",
+        "[population]\nmembers = \"m.csv\"\nedges = \"header.csv\"\n",
+    );
+    let err = fails(&h, &["check", "s.toml"]);
+    assert_mentions(&err, &["population.edges", "either `edges` or `members`"]);
+}
+
+/// A file of the user's in a results folder that has the name of a new result is
+/// neither replaced nor lost: the run is refused and nothing changes.
+#[test]
+fn foreign_file_with_the_name_of_a_result_is_refused() {
+    let h = Harness::new();
+    h.write(
+        "tiny.toml",
+        ScenarioBuilder::tiny("tiny").replicates(1).toml(),
+    );
+    h.run_ok("tiny.toml", "res", &[]);
+    h.write("res/cascade.csv", "my own cascade\n");
+    let before = snapshot(&h.join("res"));
+    let err = fails(
+        &h,
+        &["run", "tiny.toml", "--out", "res", "--quiet", "--cascade"],
+    );
+    assert_mentions(
+        &err,
+        &["res", "did not write", "cascade.csv", "nothing was changed"],
+    );
+    assert_eq!(snapshot(&h.join("res")), before);
+    assert_eq!(entries(&h), ["res", "tiny.toml"]);
+}
+
+/// A base scenario and a sweep of 2 points x 2 replicates over it.
+fn sweep_files(h: &Harness) {
+    h.write(
+        "base.toml",
+        ScenarioBuilder::tiny("base")
+            .users(300)
+            .horizon("6h")
+            .replicates(1)
+            .toml(),
+    );
+    h.write(
+        "sw.toml",
+        "scenario = \"base.toml\"\nname = \"sw\"\nreplicates = 2\nseed = 3\n\
+         [parameters]\nplatform.forward_limit = [1, 2]\n",
+    );
+}
+
+fn sweep_ok(h: &Harness, args: &[&str]) {
+    let out = h.cmd().args(args).output().unwrap();
+    crate::util::assert_success(&out);
+}
+
+#[test]
+fn bad_sweep_files_are_refused_before_any_run() {
+    let h = Harness::new();
+    sweep_files(&h);
+    let err = fails(&h, &["sweep", "none.toml", "--quiet"]);
+    assert_mentions(&err, &["cannot read none.toml"]);
+    for (body, needles) in [
+        (
+            "replicates = 2\n[parameters]\nplatform.forward_limit = [1, 2\n",
+            &["bad.toml", "line 4", "invalid array"][..],
+        ),
+        (
+            "replicates = 0\n[parameters]\nplatform.forward_limit = [1, 2]\n",
+            &[
+                "bad.toml",
+                "1 invalid value",
+                "replicates: 0 is out of range",
+            ][..],
+        ),
+        (
+            "replicates = 1\n[parameters]\nplatform.forwrd_limit = [1, 2]\n",
+            &[
+                "parameters.platform.forwrd_limit",
+                "did you mean `forward_limit`",
+            ][..],
+        ),
+    ] {
+        h.write("bad.toml", format!("scenario = \"base.toml\"\n{body}"));
+        let err = fails(&h, &["sweep", "bad.toml", "--quiet"]);
+        assert_mentions(&err, needles);
+    }
+    h.write("broken.toml", "[rumor\n");
+    h.write(
+        "bad.toml",
+        "scenario = \"broken.toml\"\nreplicates = 1\n[parameters]\nrumor.appeal = [0.5]\n",
+    );
+    let err = fails(&h, &["sweep", "bad.toml", "--quiet"]);
+    assert_mentions(&err, &["base scenario: broken.toml", "line 1"]);
+    assert!(!h.join("output").exists());
+}
+
+#[test]
+fn sweep_folder_problems_are_refused() {
+    let h = Harness::new();
+    sweep_files(&h);
+    sweep_ok(&h, &["sweep", "sw.toml", "--out", "s", "--quiet"]);
+    let err = fails(&h, &["sweep", "sw.toml", "--out", "s", "--quiet"]);
+    assert_mentions(&err, &["s already holds a sweep", "--resume", "--force"]);
+    let runs = h.read("s/runs.csv");
+
+    // Another sweep in the folder.
+    h.write(
+        "sw2.toml",
+        h.read("sw.toml").replace("seed = 3", "seed = 4"),
+    );
+    let err = fails(
+        &h,
+        &["sweep", "sw2.toml", "--out", "s", "--quiet", "--resume"],
+    );
+    assert_mentions(&err, &["s: holds a different sweep"]);
+
+    // A shard's folder resumed as another shard (folders renamed by hand).
+    sweep_ok(
+        &h,
+        &[
+            "sweep", "sw.toml", "--out", "t", "--quiet", "--shard", "0/2",
+        ],
+    );
+    std::fs::rename(h.join("t/shard-0-of-2"), h.join("t/shard-1-of-2")).unwrap();
+    let err = fails(
+        &h,
+        &[
+            "sweep", "sw.toml", "--out", "t", "--quiet", "--resume", "--shard", "1/2",
+        ],
+    );
+    assert_mentions(&err, &["shard-1-of-2: holds shard 0/2, not shard 1/2"]);
+
+    // A runs.csv of other columns, and a run twice with different figures.
+    h.write("s/runs.csv", runs.replacen("run,point", "id,point", 1));
+    let err = fails(
+        &h,
+        &["sweep", "sw.toml", "--out", "s", "--quiet", "--resume"],
+    );
+    assert_mentions(&err, &["runs.csv", "header does not match"]);
+    let mut lines: Vec<&str> = runs.lines().collect();
+    // Same run, another (valid) figure: the last column, a time, set to 1.
+    let mut fields: Vec<&str> = lines[1].split(',').collect();
+    let n = fields.len();
+    fields[n - 1] = "1";
+    let changed = fields.join(",");
+    lines.push(&changed);
+    h.write("s/runs.csv", format!("{}\n", lines.join("\n")));
+    let err = fails(
+        &h,
+        &["sweep", "sw.toml", "--out", "s", "--quiet", "--resume"],
+    );
+    assert_mentions(&err, &["appears twice with different figures"]);
+    let out = h
+        .cmd()
+        .args(["merge", "s", "--out", "m", "--quiet", "--no-plots"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "a conflicting merge exits 1");
+}
+
+#[test]
+fn sweep_requests_that_do_not_fit_are_usage_errors() {
+    let h = Harness::new();
+    sweep_files(&h);
+    let err = fails(&h, &["sweep", "sw.toml", "--quiet", "--shard", "5/2"]);
+    assert_mentions(&err, &["shard 5/2 does not exist"]);
+    let out = h
+        .cmd()
+        .env("SLURM_ARRAY_TASK_ID", "x")
+        .args(["sweep", "sw.toml", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_mentions(
+        &String::from_utf8_lossy(&out.stderr),
+        &["SLURM_ARRAY_TASK_ID=x is not a whole number"],
+    );
+    sweep_ok(
+        &h,
+        &["sweep", "sw.toml", "--out", "s", "--quiet", "--no-plots"],
+    );
+    let err = fails(&h, &["run", "--from-sweep", "s", "--run", "p00009-r0000"]);
+    assert_mentions(
+        &err,
+        &["\"p00009-r0000\" is not a run of this sweep", "2 points"],
+    );
+    let err = fails(&h, &["run", "--from-sweep", "s", "--run", "zzz"]);
+    assert_mentions(&err, &["run ids look like p00000-r0000"]);
+    let err = fails(&h, &["plot", "s", "--x", "nothing"]);
+    assert_mentions(&err, &["\"nothing\" is not a parameter of this sweep"]);
+    let err = fails(
+        &h,
+        &["plot", "s", "--x", "platform.forward_limit", "--y", "fame"],
+    );
+    assert_mentions(&err, &["fame"]);
+}
+
+#[test]
+fn a_failed_run_stops_the_sweep_and_names_it() {
+    let h = Harness::new();
+    h.write(
+        "base.toml",
+        "[population]\nedges = \"gone.csv\"\n[[seeds]]\nusers = 1\n",
+    );
+    h.write(
+        "sw.toml",
+        "scenario = \"base.toml\"\nreplicates = 1\n[parameters]\nrumor.appeal = [0.5]\n",
+    );
+    let err = fails(&h, &["sweep", "sw.toml", "--out", "s", "--quiet"]);
+    assert_mentions(
+        &err,
+        &[
+            "sweep results so far are in s",
+            "run p00000-r0000",
+            "gone.csv",
+        ],
+    );
+}
+
+#[test]
+fn merge_refuses_requests_it_cannot_do() {
+    let h = Harness::new();
+    sweep_files(&h);
+    sweep_ok(
+        &h,
+        &["sweep", "sw.toml", "--out", "s", "--quiet", "--no-plots"],
+    );
+    let err = fails(&h, &["merge", "s", "--out", "s", "--quiet"]);
+    assert_mentions(&err, &["s is one of the inputs"]);
+    let err = fails(&h, &["merge", "nowhere", "--out", "m", "--quiet"]);
+    assert_mentions(&err, &["cannot read nowhere/sweep.json"]);
+    std::fs::create_dir_all(h.join("deeper")).unwrap();
+    std::fs::rename(h.join("s"), h.join("deeper/s")).unwrap();
+    sweep_ok(
+        &h,
+        &["sweep", "sw.toml", "--out", "t", "--quiet", "--no-plots"],
+    );
+    let err = fails(&h, &["merge", "deeper/s", "t", "--quiet"]);
+    assert_mentions(&err, &["the inputs are in different folders: give --out"]);
+}

@@ -4,7 +4,8 @@
 //! - `cli_run`: `grapevine run`/`check` on a tiny scenario, every output file checked.
 //! - `compare`: `grapevine compare` end to end (table, CSV, chart, `--reuse`), and the
 //!   common-random-numbers property that pairs its replicates.
-//! - `bad_input`: each class of bad input exits 2 with a precise message, no panic.
+//! - `bad_input`: each class of bad input exits 2 with a precise message, no panic
+//!   (docs/errors.md names the test of every class).
 //! - `golden`: the exact output files of three tiny seeded scenarios, pinned in
 //!   `tests/golden/` (`GRAPEVINE_UPDATE_GOLDEN=1` rewrites them, for a reviewed change).
 //! - `invariants`: property tests of the engine's accounting on random small scenarios.
@@ -21,6 +22,7 @@
 //!   analysis; the (ignored) dump for the SALib cross-check.
 //! - `sweep`: `grapevine sweep`/`merge`/`plot`/`run --from-sweep`: resume after kill,
 //!   shards and merge, invalid points.
+//! - `regression`: one test per finding of issue 16 (reliability), named after it.
 
 mod util;
 
@@ -33,6 +35,7 @@ mod effects_sharing;
 mod golden;
 mod import;
 mod invariants;
+mod regression;
 mod regression_input;
 mod scenarios;
 mod sensitivity;

@@ -1,6 +1,6 @@
 //! `grapevine check`: validate a scenario and estimate its size and memory.
 
-use super::{load_scenario, say};
+use super::{load_scenario, note, say};
 use anyhow::{Context, Result};
 use clap::Args;
 use grapevine::error::human_bytes;
@@ -28,7 +28,7 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
         let pop = simulation::build_population(&scn)?;
         simulation::check_against_population(&scn, &pop)?;
         for w in simulation::warnings(&pop) {
-            eprintln!("warning: {w}");
+            note!("warning: {w}");
         }
         simulation::estimate_memory(&scn, threads, Some(&pop))
     } else {
@@ -61,8 +61,12 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
         est.memberships
     );
     say!("  memory: {est}");
-    if let Some(avail) = simulation::available_memory() {
-        say!("  available: {}", human_bytes(avail));
+    if let Some(avail) = simulation::available_memory(threads) {
+        say!(
+            "  available: {} ({})",
+            human_bytes(avail.bytes),
+            avail.source
+        );
     }
     capacity?;
     Ok(ExitCode::SUCCESS)

@@ -9,7 +9,7 @@
 //! ([`grapevine::output::results`]), whether just written or reused.
 
 use super::run::{execute, Execute};
-use super::{init_threads, load_scenario, say, ExecArgs};
+use super::{init_threads, load_scenario, note, say, ExecArgs};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use grapevine::metrics::comparison::{compare as compare_arms, Arm};
@@ -80,7 +80,7 @@ pub fn compare(a: CompareArgs) -> Result<ExitCode> {
                 Ok(s) => Some(s),
                 Err(why) => {
                     if !quiet {
-                        eprintln!("[{}/{n}] {}: {why}", i + 1, scn.name);
+                        note!("[{}/{n}] {}: {why}", i + 1, scn.name);
                     }
                     None
                 }
@@ -91,13 +91,13 @@ pub fn compare(a: CompareArgs) -> Result<ExitCode> {
         let run = match reused {
             Some(s) => {
                 if !quiet {
-                    eprintln!("[{}/{n}] {}: reusing {}", i + 1, scn.name, folder.display());
+                    note!("[{}/{n}] {}: reusing {}", i + 1, scn.name, folder.display());
                 }
                 s
             }
             None => {
                 if !quiet {
-                    eprintln!(
+                    note!(
                         "[{}/{n}] {}: running {} replicates",
                         i + 1,
                         scn.name,
@@ -139,7 +139,7 @@ pub fn compare(a: CompareArgs) -> Result<ExitCode> {
         .collect();
     comparison_chart(&out, &scns[0], &curves)?;
     if !quiet {
-        eprintln!(
+        note!(
             "compared {n} scenarios in {:.1} s",
             started.elapsed().as_secs_f64()
         );

@@ -1,7 +1,7 @@
 //! `grapevine generate`: write a scenario's generated population as CSV tables that
 //! a scenario can import back (`members`, `chat_table`, `user_table`).
 
-use super::{init_threads, say, ExecArgs};
+use super::{init_threads, note, report_saved, say, ExecArgs};
 use anyhow::Result;
 use clap::Args;
 use grapevine::population::export;
@@ -27,9 +27,11 @@ pub fn generate(a: GenerateArgs) -> Result<ExitCode> {
     let threads = init_threads(a.exec.threads)?;
     let (staging, pop) = super::run::prepare(&scn, &a.scenario, &out, threads)?;
     export::write_population(&pop, staging.path())?;
-    let out = staging.commit()?;
+    let done = staging.commit()?;
+    report_saved(&done);
+    let out = done.path;
     if !a.exec.quiet {
-        eprintln!(
+        note!(
             "{} users, {} chats, {} memberships; import them with\n  [population]\n  members = \"members.csv\"\n  chat_table = \"chats.csv\"\n  user_table = \"users.csv\"\n(paths relative to the scenario file, camps as in this scenario)",
             pop.n_users(),
             pop.n_chats(),

@@ -14,6 +14,8 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use grapevine::scenario::Scenario;
 
@@ -25,7 +27,37 @@ macro_rules! say {
     }};
 }
 
+/// Prints a line on stderr; a closed pipe (`grapevine run x 2>&1 | head -1`) is not
+/// an error, and never a panic as with `eprintln!`.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
+pub(crate) use note;
 pub(crate) use say;
+
+/// Reports a finished swap of a result folder: a warning if the old results could not
+/// be removed (the new ones are saved: not an error, exit code 0).
+pub(crate) fn report_saved(done: &grapevine::output::dir::Committed) {
+    if let Some((old, e)) = &done.old_copy_left {
+        note!(
+            "warning: results saved in {}, but the old copy could not be removed: {}: {e}; \
+             delete it by hand",
+            done.path.display(),
+            old.display()
+        );
+    }
+}
+
+/// Prints what was recovered from interrupted runs.
+pub(crate) fn report_notes(notes: &[String]) {
+    for n in notes {
+        note!("note: {n}");
+    }
+}
 
 /// Grapevine: simulate how misinformation travels through closed messaging groups.
 #[derive(Parser, Debug)]
@@ -76,9 +108,58 @@ pub struct ExecArgs {
     pub quiet: bool,
 }
 
+/// Ctrl-C (SIGINT) and SIGTERM: the first one sets `stop`, and records its number in
+/// `which`; long work checks `stop` between replicates (between runs in a sweep),
+/// removes its staging folder and ends with exit code 128 + the number (130, 143). A
+/// second one stops the process at once (what a killed process leaves is cleaned by
+/// the next run).
+struct Signals {
+    stop: Arc<AtomicBool>,
+    which: Arc<AtomicUsize>,
+}
+
+static SIGNALS: OnceLock<Signals> = OnceLock::new();
+
+fn signals() -> &'static Signals {
+    SIGNALS.get_or_init(|| {
+        let s = Signals {
+            stop: Arc::new(AtomicBool::new(false)),
+            which: Arc::new(AtomicUsize::new(0)),
+        };
+        #[cfg(unix)]
+        {
+            use signal_hook::consts::{SIGINT, SIGTERM, SIGXFSZ};
+            use signal_hook::flag;
+            for sig in [SIGINT, SIGTERM] {
+                // Registered first, so it sees the flag as the previous signal left it.
+                let _ = flag::register_conditional_default(sig, Arc::clone(&s.stop));
+                let _ = flag::register_usize(sig, Arc::clone(&s.which), sig as usize);
+                let _ = flag::register(sig, Arc::clone(&s.stop));
+            }
+            // Over a file-size limit, let the write fail (and the staging folder be
+            // removed) instead of being killed by the signal.
+            let _ = flag::register(SIGXFSZ, Arc::new(AtomicBool::new(false)));
+        }
+        s
+    })
+}
+
+/// The flag Ctrl-C and SIGTERM set.
+pub(crate) fn stop_flag() -> &'static AtomicBool {
+    &signals().stop
+}
+
+/// The exit code of a command that failed after Ctrl-C or SIGTERM: 128 + the signal
+/// number (130, 143); `None` if no such signal came.
+pub fn signal_exit_code() -> Option<u8> {
+    let sig = SIGNALS.get()?.which.load(Ordering::Relaxed);
+    (sig != 0).then(|| 128u8.saturating_add(sig as u8))
+}
+
 /// Entry point used by `main.rs`.
 pub fn main() -> Result<ExitCode> {
     let cli = Cli::parse();
+    signals();
     match cli.command {
         Command::Run(a) => run::run(a),
         Command::Check(a) => check::check(a),

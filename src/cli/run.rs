@@ -3,7 +3,9 @@
 //! Its core, [`execute`], is shared with `grapevine compare`, which runs each scenario
 //! the same way.
 
-use super::{init_threads, load_scenario, progress, say, ExecArgs};
+use super::{
+    init_threads, load_scenario, note, progress, report_notes, report_saved, say, ExecArgs,
+};
 use anyhow::{Context, Result};
 use clap::Args;
 use grapevine::error::PrepareError;
@@ -54,6 +56,10 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
             let source = file.origin.base_scenario.clone();
             (scn, PathBuf::from("output").join(out), source)
         }
+        // clap does not enforce `requires` here: say it rather than ignore --run.
+        (_, None, Some(id)) => {
+            anyhow::bail!("--run {id} needs --from-sweep DIR, the folder of the sweep")
+        }
         (Some(path), _, _) => {
             let scn = load_scenario(path, a.seed, a.replicates)?;
             let out = PathBuf::from("output").join(&scn.name);
@@ -89,7 +95,7 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
         let reach = get("final_reach_share");
         let bel = get("final_believers_share");
         let t50 = get("hours_to_50pct");
-        eprintln!(
+        note!(
             "final reach {:.1}% (5-95%: {:.1}-{:.1}%), believers {:.1}%, hours to 50% of reach {:.1}  [{} replicates, {:.1} s]",
             100.0 * reach.median,
             100.0 * reach.p5,
@@ -125,6 +131,7 @@ pub(super) fn prepare(
 ) -> Result<(dir::Staging, Population)> {
     let staging =
         dir::Staging::new(out).with_context(|| format!("output folder {}", out.display()))?;
+    report_notes(staging.notes());
     let pop = simulation::prepare(scn, threads).map_err(|e| match e {
         PrepareError::Capacity(e) => {
             anyhow::Error::new(e).context(format!("scenario {}", file.display()))
@@ -149,10 +156,10 @@ pub(super) fn execute(
     let (staging, pop) = prepare(scn, file, out, threads)?;
     let built = started.elapsed();
     for w in simulation::warnings(&pop) {
-        eprintln!("warning: {w}");
+        note!("warning: {w}");
     }
     if !quiet {
-        eprintln!(
+        note!(
             "population: {} users, {} chats, {} memberships ({:.1} s)",
             pop.n_users(),
             pop.n_chats(),
@@ -160,25 +167,41 @@ pub(super) fn execute(
             built.as_secs_f64()
         );
         if let Some(r) = &pop.import_report {
-            eprintln!(
+            note!(
                 "import: {} rows read, {} self-loops and {} duplicates dropped",
-                r.rows_read, r.self_loops_dropped, r.duplicates_dropped
+                r.rows_read,
+                r.self_loops_dropped,
+                r.duplicates_dropped
             );
         }
     }
     let reps = scn.simulation.replicates;
     let pb = progress(reps as u64 * scn.simulation.steps as u64, quiet, how.label);
-    let results =
-        simulation::simulate_keeping(&pop, scn, reps, threads, how.cascade, &|| pb.inc(1));
+    let results = simulation::simulate_keeping(
+        &pop,
+        scn,
+        reps,
+        threads,
+        how.cascade,
+        &|| pb.inc(1),
+        super::stop_flag(),
+    );
     pb.finish_and_clear();
+    if results.runs.len() < reps as usize {
+        // Dropping the staging folder removes it; the old results stay as they were.
+        return Err(anyhow::Error::new(grapevine::error::Interrupted)
+            .context(format!("nothing was saved: {} is unchanged", out.display())));
+    }
     let simulated = started.elapsed();
     output::write_run_folder(staging.path(), scn, &pop, &results, how.cascade)?;
-    let out = staging
+    let done = staging
         .commit()
         .with_context(|| format!("saving results to {}", out.display()))?;
+    report_saved(&done);
+    let out = done.path;
     if !quiet {
         let done = started.elapsed();
-        eprintln!(
+        note!(
             "time: population {:.2} s, simulation {:.2} s, output {:.2} s",
             built.as_secs_f64(),
             (simulated - built).as_secs_f64(),

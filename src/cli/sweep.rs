@@ -2,7 +2,7 @@
 //! the command line. Flags, the Slurm environment, the progress bar and the final
 //! report live here; everything else is in [`grapevine::sweep`].
 
-use super::{init_threads, progress, say, ExecArgs};
+use super::{init_threads, note, progress, say, ExecArgs};
 use anyhow::{Context, Result};
 use clap::Args;
 use grapevine::error::human_bytes;
@@ -131,9 +131,18 @@ pub fn sweep(a: SweepArgs) -> Result<ExitCode> {
         .map(|s| simulation::estimate_memory(&s, 1, None).total_bytes)
         .max()
         .unwrap_or(0);
-    let needed = largest.saturating_mul(threads as u64);
-    if let Some(available) = simulation::available_memory().filter(|&m| needed > m) {
-        return Err(grapevine::error::CapacityError::TooLarge { needed, available }.into());
+    // The program itself is there once, not once per run.
+    let program = simulation::PROGRAM_BYTES;
+    let needed = (largest.saturating_sub(program))
+        .saturating_mul(threads as u64)
+        .saturating_add(program);
+    if let Some(b) = simulation::available_memory(threads).filter(|b| needed > b.bytes) {
+        return Err(grapevine::error::CapacityError::TooLarge {
+            needed,
+            available: b.bytes,
+            limit: b.source,
+        }
+        .into());
     }
     let file = SweepFile::new(&sw, origin, shard);
     let existing = match (a.resume, a.force) {
@@ -143,7 +152,7 @@ pub fn sweep(a: SweepArgs) -> Result<ExitCode> {
     };
     let prepared = exec::prepare(&file, &dir, existing)?;
     if !quiet {
-        eprintln!(
+        note!(
             "sweep {}: {} points x {} replicates = {} runs{}; {} to do, {} threads, about {} of memory",
             sw.name,
             sw.point_count(),
@@ -158,17 +167,23 @@ pub fn sweep(a: SweepArgs) -> Result<ExitCode> {
             human_bytes(needed)
         );
         if prepared.repaired {
-            eprintln!("resume: dropped a torn last line or repeated rows from runs.csv");
+            note!("resume: dropped a torn last line or repeated rows from runs.csv");
         }
         if prepared.done > 0 {
-            eprintln!("resume: {} runs already done", prepared.done);
+            note!("resume: {} runs already done", prepared.done);
         }
     }
     let started = std::time::Instant::now();
     let pb = progress(prepared.total, quiet, "runs");
     pb.set_position(prepared.done);
     pb.reset_eta();
-    let result = exec::execute(&file, &prepared, a.keep_series, &mut |_| pb.inc(1));
+    let result = exec::execute(
+        &file,
+        &prepared,
+        a.keep_series,
+        &mut |_| pb.inc(1),
+        super::stop_flag(),
+    );
     pb.finish_and_clear();
     result.with_context(|| format!("sweep results so far are in {}", dir.display()))?;
     let elapsed = started.elapsed().as_secs_f64();
@@ -176,12 +191,12 @@ pub fn sweep(a: SweepArgs) -> Result<ExitCode> {
     if shard.is_none() && !a.no_plots {
         // The results are complete; a chart that cannot be drawn is only reported.
         if let Err(e) = chart::automatic(&dir, &file) {
-            eprintln!("warning: charts not drawn: {e}");
+            note!("warning: charts not drawn: {e}");
         }
     }
     if !quiet {
         let n = prepared.todo.len();
-        eprintln!(
+        note!(
             "{n} runs in {elapsed:.1} s ({:.2} runs/s){}",
             n as f64 / elapsed.max(1e-9),
             if shard.is_some() {
@@ -221,16 +236,19 @@ pub fn merge(a: MergeArgs) -> Result<ExitCode> {
     if !a.no_plots && report.complete() {
         let file = SweepFile::read(&out)?;
         if let Err(e) = chart::automatic(&out, &file) {
-            eprintln!("warning: charts not drawn: {e}");
+            note!("warning: charts not drawn: {e}");
         }
     }
     if !a.quiet {
-        eprintln!(
+        note!(
             "merged {} folders: {} of {} runs, {} repeated rows dropped",
-            report.inputs, report.written, report.runs, report.duplicates
+            report.inputs,
+            report.written,
+            report.runs,
+            report.duplicates
         );
         for t in &report.torn {
-            eprintln!("  {}: torn last line of runs.csv ignored", t.display());
+            note!("  {}: torn last line of runs.csv ignored", t.display());
         }
         let list = |ids: &[String]| {
             let shown: Vec<&str> = ids.iter().take(10).map(String::as_str).collect();
@@ -246,14 +264,14 @@ pub fn merge(a: MergeArgs) -> Result<ExitCode> {
             )
         };
         if !report.missing.is_empty() {
-            eprintln!(
+            note!(
                 "  {} runs missing: {}",
                 report.missing.len(),
                 list(&report.missing)
             );
         }
         if !report.conflicts.is_empty() {
-            eprintln!(
+            note!(
                 "  {} runs duplicated with different figures (first kept): {}",
                 report.conflicts.len(),
                 list(&report.conflicts)

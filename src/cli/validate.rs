@@ -1,6 +1,6 @@
 //! `grapevine validate`: the engine against theory.
 
-use super::{init_threads, say, ExecArgs};
+use super::{init_threads, note, say, ExecArgs};
 use anyhow::Result;
 use clap::Args;
 use grapevine::output::dir;
@@ -30,7 +30,7 @@ pub fn validate(a: ValidateArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let rows = grapevine::validation::run_suite(&sizes, threads, &|family| {
         if !quiet {
-            eprintln!("[{:>6.1} s] {family}", started.elapsed().as_secs_f64());
+            note!("[{:>6.1} s] {family}", started.elapsed().as_secs_f64());
         }
     });
     say!("{}", grapevine::validation::format_table(&rows));

@@ -2,13 +2,14 @@
 //!
 //! Offsets are u64 so that more than 2^32 memberships fit; targets are u32 ids.
 
+use crate::error::CapacityError;
 use rayon::prelude::*;
 
 /// Columns per block when transposing: the block's cursors (8 bytes each) and output
 /// stay in the processor's caches while its entries are placed.
 const COLUMN_BLOCK: usize = 1 << 16;
 /// Entries partitioned at a time when transposing (12-16 bytes each in the buffer).
-const TRANSPOSE_CHUNK: u64 = 1 << 25;
+pub(crate) const TRANSPOSE_CHUNK: u64 = 1 << 25;
 
 /// Rows in a run of equal-length rows before the run is addressed arithmetically.
 const RUN_MIN: usize = 1 << 16;
@@ -124,6 +125,16 @@ impl Csr {
         n_cols: usize,
         f: impl Fn(u32, u32) -> T + Sync,
     ) -> (Csr, Vec<T>) {
+        super::or_abort(self.try_transpose_with(n_cols, f))
+    }
+
+    /// As [`Csr::transpose_with`], with [`CapacityError::Allocation`] instead of an
+    /// abort if the system refuses the memory for the transpose or its buffers.
+    pub fn try_transpose_with<T: Copy + Default + Send + Sync>(
+        &self,
+        n_cols: usize,
+        f: impl Fn(u32, u32) -> T + Sync,
+    ) -> Result<(Csr, Vec<T>), CapacityError> {
         self.transpose_in_blocks(n_cols, COLUMN_BLOCK, TRANSPOSE_CHUNK, f)
     }
 
@@ -134,11 +145,14 @@ impl Csr {
         column_block: usize,
         chunk: u64,
         f: impl Fn(u32, u32) -> T + Sync,
-    ) -> (Csr, Vec<T>) {
-        let offsets = self.column_offsets(n_cols);
-        let mut cursor: Vec<u64> = offsets[..n_cols].to_vec();
-        let mut targets = vec![0u32; self.targets.len()];
-        let mut values = vec![T::default(); self.targets.len()];
+    ) -> Result<(Csr, Vec<T>), CapacityError> {
+        let what = "the user -> chats index";
+        let offsets = self.column_offsets(n_cols)?;
+        let mut cursor: Vec<u64> = Vec::new();
+        super::try_reserve(&mut cursor, n_cols, what)?;
+        cursor.extend_from_slice(&offsets[..n_cols]);
+        let mut targets = super::try_filled(self.targets.len(), 0u32, what)?;
+        let mut values = super::try_filled(self.targets.len(), T::default(), what)?;
         let n_blocks = n_cols.div_ceil(column_block).max(1);
         let threads = rayon::current_num_threads().max(1);
         let mut row = 0;
@@ -162,16 +176,20 @@ impl Csr {
                     for &t in &self.targets[self.offsets[lo] as usize..self.offsets[hi] as usize] {
                         sizes[t as usize / column_block] += 1;
                     }
-                    let mut blocks: Vec<Vec<(u32, u32, T)>> =
-                        sizes.into_iter().map(Vec::with_capacity).collect();
+                    let mut blocks: Vec<Vec<(u32, u32, T)>> = Vec::with_capacity(n_blocks);
+                    for size in sizes {
+                        let mut b = Vec::new();
+                        super::try_reserve(&mut b, size, "the transpose's buffer")?;
+                        blocks.push(b);
+                    }
                     for r in lo..hi {
                         for &t in self.row(r) {
                             blocks[t as usize / column_block].push((t, r as u32, f(r as u32, t)));
                         }
                     }
-                    blocks
+                    Ok(blocks)
                 })
-                .collect();
+                .collect::<Result<_, CapacityError>>()?;
             // Pass 2: each column block places its entries, parts in order.
             let mut jobs = Vec::with_capacity(n_blocks);
             let (mut rest_t, mut rest_v) = (targets.as_mut_slice(), values.as_mut_slice());
@@ -198,12 +216,12 @@ impl Csr {
                 });
             row = last;
         }
-        (Csr::from_parts(offsets, targets), values)
+        Ok((Csr::from_parts(offsets, targets), values))
     }
 
     /// Offsets of the transpose: entries per column, summed. Each thread scans all
     /// entries and counts one range of columns.
-    fn column_offsets(&self, n_cols: usize) -> Vec<u64> {
+    fn column_offsets(&self, n_cols: usize) -> Result<Vec<u64>, CapacityError> {
         let threads = rayon::current_num_threads().clamp(1, 16);
         // Each thread scans all entries once and counts the columns of its blocks.
         let counts: Vec<Vec<u32>> = (0..threads)
@@ -219,14 +237,15 @@ impl Csr {
                 c
             })
             .collect();
-        let mut offsets = Vec::with_capacity(n_cols + 1);
+        let mut offsets = Vec::new();
+        super::try_reserve(&mut offsets, n_cols + 1, "the user -> chats index")?;
         offsets.push(0u64);
         let mut acc = 0u64;
         for &c in counts.iter().flatten() {
             acc += c as u64;
             offsets.push(acc);
         }
-        offsets
+        Ok(offsets)
     }
 
     /// Bytes held by this structure.
@@ -296,6 +315,7 @@ mod tests {
                 .unwrap();
             let (t, v) = pool.install(|| {
                 c.transpose_in_blocks(97, block, chunk, |r, t| r as u64 * 1000 + t as u64)
+                    .unwrap()
             });
             for (col, want) in rows.iter().enumerate() {
                 let got: Vec<(u32, u64)> = t

@@ -1,7 +1,8 @@
 //! Writing a population as the three tables that [`super::import`] reads back.
 //!
 //! `members.csv` (`chat,user,kind`), `chats.csv` (`chat,kind,trust,owner,camp`) and
-//! `users.csv` (`user,camp,skepticism,activity,fanout,followers`) describe a population
+//! `users.csv` (`user,camp,skepticism,activity,fanout,followers`, plus `isolated` when
+//! some users are in no chat) describe a population
 //! completely: importing them (as `members`, `chat_table` and `user_table` of a scenario
 //! with the same camps) gives back the same users, chats and user -> chat index. Users
 //! and chats are written in dense id order, which import reads back as the same ids;
@@ -65,8 +66,13 @@ pub fn write_population(pop: &Population, dir: &Path) -> Result<Vec<PathBuf>, Ou
         Ok(())
     })?;
     let u = &pop.users;
+    // Users in no chat are marked, so that importing the tables accepts them (a user
+    // table row for a user in no chat is otherwise refused).
+    let in_no_chat = |i: usize| pop.user_chats.row_len(i) == 0;
+    let any_isolated = (0..u.len()).any(in_no_chat);
     let users = write_atomically(dir, "users.csv", |w| {
-        w.write_all(b"user,camp,skepticism,activity,fanout,followers\n")?;
+        w.write_all(b"user,camp,skepticism,activity,fanout,followers")?;
+        w.write_all(if any_isolated { b",isolated\n" } else { b"\n" })?;
         for i in 0..u.len() {
             field(w, &user(i as u32))?;
             w.write_all(b",")?;
@@ -77,7 +83,11 @@ pub fn write_population(pop: &Population, dir: &Path) -> Result<Vec<PathBuf>, Ou
             } else {
                 write!(w, "{}", u.fanout[i])?;
             }
-            writeln!(w, ",{}", u.followers[i])?;
+            write!(w, ",{}", u.followers[i])?;
+            if any_isolated {
+                w.write_all(if in_no_chat(i) { b",true" } else { b"," })?;
+            }
+            w.write_all(b"\n")?;
         }
         Ok(())
     })?;
@@ -257,7 +267,8 @@ mod tests {
             [
                 "chat,user,kind",
                 "chat,kind,trust,owner,camp",
-                "user,camp,skepticism,activity,fanout,followers"
+                // The sample has a user in no chat.
+                "user,camp,skepticism,activity,fanout,followers,isolated"
             ]
         );
         let chats = fs::read_to_string(&paths[1]).unwrap();
@@ -266,8 +277,9 @@ mod tests {
             "{chats}"
         );
         let users = fs::read_to_string(&paths[2]).unwrap();
+        assert!(users.ends_with("\n5,left,0.7,0,1,12,true\n"), "{users}");
         assert!(
-            users.contains("\n1,\"right, far\",0.33333334,0.5,all,5\n"),
+            users.contains("\n1,\"right, far\",0.33333334,0.5,all,5,\n"),
             "{users}"
         );
     }

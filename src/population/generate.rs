@@ -10,7 +10,10 @@
 //! O(users + memberships) time and memory; chats are generated in parallel chunks.
 
 use super::alias::UserAlias;
-use super::{Chats, Csr, Population, Users, FANOUT_ALL, NO_OWNER};
+use super::{
+    or_abort, try_filled, try_reserve, Chats, Csr, Population, Users, FANOUT_ALL, NO_OWNER,
+};
+use crate::error::CapacityError;
 use crate::rng::{self, Purpose, Rng};
 use crate::scenario::{ChatKind, ChatKindSpec, IntDist, Posting, ReferenceNetwork, Scenario};
 use rand::Rng as _;
@@ -24,17 +27,21 @@ const CHAT_CHUNK: usize = 2048;
 /// Expected sizes of a generated population, for capacity checks before building it.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct SizeEstimate {
+    /// Users.
     pub users: u64,
+    /// Expected chats.
     pub chats: u64,
+    /// Expected memberships (user in chat).
     pub memberships: u64,
 }
 
 impl SizeEstimate {
-    /// Bytes the population will hold once built (peak during building is higher by
-    /// the temporary samplers, about 16 bytes per user).
+    /// Bytes the population will hold once built. While it is built, the
+    /// sociability samplers (16 bytes per user) come and go before the user -> chats
+    /// index, whose transpose needs more: see [`crate::simulation::MemoryEstimate`].
     pub fn bytes(&self) -> u64 {
         use super::layout::*;
-        self.users * (BYTES_PER_USER + 16)
+        self.users * BYTES_PER_USER
             + self.chats * BYTES_PER_CHAT
             + self.memberships * BYTES_PER_MEMBERSHIP
     }
@@ -180,6 +187,12 @@ pub fn generate(scenario: &Scenario) -> Population {
     generate_seeded(scenario, scenario.simulation.seed)
 }
 
+/// As [`generate`], with [`CapacityError::Allocation`] instead of an abort if the
+/// system refuses the memory for one of the large arrays.
+pub fn try_generate(scenario: &Scenario) -> Result<Population, CapacityError> {
+    try_generate_seeded(scenario, scenario.simulation.seed)
+}
+
 /// Seed of the population of replicate `replicate`: the scenario's seed, or with
 /// `fresh_population` one derived from (seed, replicate) for replicates after the
 /// first (so replicate 0 always runs on the population `generate` builds).
@@ -194,6 +207,14 @@ pub fn population_seed(scenario: &Scenario, replicate: u32) -> u64 {
 
 /// Builds a synthetic population with an explicit seed.
 pub fn generate_seeded(scenario: &Scenario, seed: u64) -> Population {
+    or_abort(try_generate_seeded(scenario, seed))
+}
+
+/// As [`generate_seeded`], with [`CapacityError::Allocation`] instead of an abort if
+/// the system refuses the memory for one of the large arrays (the per-user
+/// attributes, the membership lists and chat attributes, reserved at their expected
+/// size, and the user -> chats index).
+pub fn try_generate_seeded(scenario: &Scenario, seed: u64) -> Result<Population, CapacityError> {
     let n = scenario.population.generated_users().unwrap_or(0) as usize;
     let pop_cfg = &scenario.population;
     let shares: Vec<f64> = pop_cfg.camps.iter().map(|c| c.share).collect();
@@ -206,14 +227,15 @@ pub fn generate_seeded(scenario: &Scenario, seed: u64) -> Population {
         .collect();
     let sociability = LogNormal::new(0.0, pop_cfg.sociability.max(1e-9)).ok();
 
+    let what = "the users' attributes";
     let mut users = Users {
-        camp: vec![0; n],
-        skepticism: vec![0.0; n],
-        activity: vec![0.0; n],
-        fanout: vec![0; n],
-        followers: vec![0; n],
+        camp: try_filled(n, 0, what)?,
+        skepticism: try_filled(n, 0.0, what)?,
+        activity: try_filled(n, 0.0, what)?,
+        fanout: try_filled(n, 0, what)?,
+        followers: try_filled(n, 0, what)?,
     };
-    let mut weights = vec![1.0f32; n];
+    let mut weights = try_filled(n, 1.0f32, what)?;
     let public = &scenario.public;
     users
         .camp
@@ -258,6 +280,19 @@ pub fn generate_seeded(scenario: &Scenario, seed: u64) -> Population {
     let mut chats = Chats::default();
     let mut lengths: Vec<u32> = Vec::new();
     let mut flat: Vec<u32> = Vec::new();
+    // Reserved at the expected sizes (1% over): no doubling of the largest arrays.
+    let expected = estimate(scenario);
+    let (n_chats, n_members) = (
+        (expected.chats + expected.chats / 100) as usize,
+        (expected.memberships + expected.memberships / 100) as usize,
+    );
+    let what = "the chats";
+    try_reserve(&mut flat, n_members, "the chats' members")?;
+    try_reserve(&mut lengths, n_chats, what)?;
+    try_reserve(&mut chats.camp, n_chats, what)?;
+    try_reserve(&mut chats.owner, n_chats, what)?;
+    try_reserve(&mut chats.kind, n_chats, what)?;
+    try_reserve(&mut chats.trust, n_chats, what)?;
     for spec in scenario.population.kinds.iter().flatten() {
         let cap = kind_cap(scenario, spec.kind);
         let count = chat_count(spec, n as u64, cap) as usize;
@@ -294,8 +329,8 @@ pub fn generate_seeded(scenario: &Scenario, seed: u64) -> Population {
         camp_names: scenario.camp_names(),
         ..Population::default()
     };
-    pop.index_user_chats();
-    pop
+    pop.try_index_user_chats()?;
+    Ok(pop)
 }
 
 /// A population whose only chats are the direct chats of a reference network.
@@ -304,7 +339,7 @@ fn network_population(
     users: Users,
     net: ReferenceNetwork,
     seed: u64,
-) -> Population {
+) -> Result<Population, CapacityError> {
     let n = users.len() as u32;
     let edges = super::network::edges(net, n, seed);
     let trust = scenario.kind_spec(ChatKind::Direct).trust as f32;
@@ -329,8 +364,8 @@ fn network_population(
         camp_names: scenario.camp_names(),
         ..Population::default()
     };
-    pop.index_user_chats();
-    pop
+    pop.try_index_user_chats()?;
+    Ok(pop)
 }
 
 /// Chats built by one parallel task, in index order.

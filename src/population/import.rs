@@ -29,13 +29,14 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 /// Columns of the user table; `user` is required.
-const USER_COLUMNS: [&str; 6] = [
+const USER_COLUMNS: [&str; 7] = [
     "user",
     "camp",
     "skepticism",
     "activity",
     "fanout",
     "followers",
+    "isolated",
 ];
 /// Columns of the chat table; `chat` is required.
 const CHAT_COLUMNS: [&str; 5] = ["chat", "kind", "trust", "owner", "camp"];
@@ -72,11 +73,10 @@ const DRAW_FANOUT: u64 = 3;
 /// [`super::export::write_population`] comes back with the same ids.
 ///
 /// # Edge list (`edges`)
-/// One edge per line; the first two fields are the two users, further fields (weights,
-/// networkx's `{}` data column) are ignored. Fields are separated by commas; if the
-/// first line has no comma, by tabs if it has a tab, else by runs of spaces (as written
-/// by networkx and EoN). Lines starting with `#` or `%` are comments; blank lines are
-/// skipped.
+/// One edge per line; the first two fields are the two users. Fields are separated by
+/// commas; if the first line has no comma, by tabs if it has a tab, else by runs of
+/// spaces (as written by networkx and EoN). Lines starting with `#` or `%` are
+/// comments; blank lines are skipped.
 ///
 /// **Header rule**: the first row is a header if neither of its first two fields is an
 /// integer, and either the pair is a usual header name (`source,target`, `src,dst`,
@@ -84,6 +84,12 @@ const DRAW_FANOUT: u64 = 3;
 /// case-insensitive) or the second row's two fields are both integers. Otherwise the
 /// first row is an edge. An edge list of string ids whose first edge is literally one
 /// of those names (say `a,b`) must therefore start with a header row.
+///
+/// **Width rule**: without a header every row has exactly two fields; with one, as
+/// many as the header names (`source,target,weight`: three), and the extra columns are
+/// ignored. A row with more or fewer fields is an error, never cut to two. networkx's
+/// data column (a third or later field that opens with `{`, e.g. `{'weight': 1}`, with
+/// whatever follows it) is not counted.
 ///
 /// Each remaining edge becomes a direct chat of 2 members (in the order written), with
 /// no owner, the direct kind's trust (the scenario's, or the built-in default), and the
@@ -105,8 +111,12 @@ const DRAW_FANOUT: u64 = 3;
 ///
 /// # User table (`user_table`)
 /// Header `user` plus any of `camp` (a camp name of the scenario), `skepticism` and
-/// `activity` (in [0, 1]), `fanout` (1 to 65534, or `all`) and `followers` (>= 0).
-/// Users listed only here are isolated users. A missing column, an empty cell, or a
+/// `activity` (in [0, 1]), `fanout` (1 to 65534, or `all`), `followers` (>= 0) and
+/// `isolated` (`true`, `false` or empty). Every user of the table must be in the
+/// membership table or edge list, except those marked `isolated` = true, which must
+/// not be: they are users in no chat (as [`super::export`] writes them). A row for any
+/// other user is an error, as it would add a user in no chat and dilute every share.
+/// A missing column, an empty cell, or a
 /// user missing from the table falls back to the scenario: followers 0, every other
 /// attribute drawn from `population.camps` shares or the attribute's distribution,
 /// each from its own stream `rng::stream(seed, 0, a, user, Purpose::Import)` with `a`
@@ -348,6 +358,14 @@ fn parse_followers(b: &[u8]) -> Result<u32, String> {
     })
 }
 
+fn parse_isolated(b: &[u8]) -> Result<bool, String> {
+    match show(b).as_ref() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        s => Err(format!("isolated \"{s}\" must be true or false (or empty)")),
+    }
+}
+
 fn parse_kind(b: &[u8]) -> Result<ChatKind, String> {
     let s = show(b);
     ChatKind::parse(&s).ok_or_else(|| {
@@ -368,6 +386,15 @@ fn is_integer(b: &[u8]) -> bool {
     !d.is_empty() && d.iter().all(u8::is_ascii_digit)
 }
 
+/// Fields of an edge-list row, not counting networkx's data column: in a
+/// space-separated file, the fields from the first one that opens with `{` (a Python
+/// dict such as `{'weight': 1}`, itself split at its spaces) are one column, ignored.
+fn edge_fields<R: BufRead>(rows: &Rows<R>) -> usize {
+    (0..rows.len())
+        .find(|&i| i >= 2 && rows.field(i).starts_with(b"{"))
+        .unwrap_or(rows.len())
+}
+
 fn is_header_pair(a: &[u8], b: &[u8]) -> bool {
     EDGE_HEADERS
         .iter()
@@ -384,6 +411,8 @@ struct UserRow {
     activity: Option<f32>,
     fanout: Option<u16>,
     followers: Option<u32>,
+    /// Marked as a user in no chat (`isolated` = true).
+    isolated: bool,
 }
 
 /// Where a chat's kind was given.
@@ -413,6 +442,10 @@ struct Importer<'a> {
     chats: IdMap,
     pending: Vec<PendingChat>,
     chat_table: Option<PathBuf>,
+    /// The user table, if any, and which of its users the membership table or edge
+    /// list names (the users of the table are the first ids).
+    user_table: Option<PathBuf>,
+    in_network: Vec<bool>,
     report: ImportReport,
 }
 
@@ -432,8 +465,55 @@ impl<'a> Importer<'a> {
             chats: IdMap::default(),
             pending: Vec::new(),
             chat_table: None,
+            user_table: None,
+            in_network: Vec::new(),
             report: ImportReport::default(),
         }
+    }
+
+    /// A user id of the membership table or edge list: noted as in the network.
+    fn member_id(&mut self, src: &Src, line: u64, b: &[u8]) -> Result<u32, ImportError> {
+        let u = self.user_id(src, line, b)?;
+        if let Some(seen) = self.in_network.get_mut(u as usize) {
+            *seen = true;
+        }
+        Ok(u)
+    }
+
+    /// Checks, once the membership table or edge list is read, that every user of the
+    /// user table is in it, or marked `isolated` and not in it: a stray row would
+    /// otherwise add a user in no chat and dilute every share.
+    fn check_table_users(&self, network: &Path) -> Result<(), ImportError> {
+        let Some(table) = &self.user_table else {
+            return Ok(());
+        };
+        for (u, &seen) in self.in_network.iter().enumerate() {
+            let row = &self.user_rows[u];
+            if row.line == 0 || seen != row.isolated {
+                continue;
+            }
+            let user = self.users.label(u as u32);
+            let reason = if seen {
+                format!(
+                    "user \"{user}\" is marked isolated but is in {}; remove the mark",
+                    network.display()
+                )
+            } else {
+                format!(
+                    "user \"{user}\" is in no chat of {}: an extra user would dilute every \
+                     share; remove the row, add the user to {}, or mark it with \
+                     `isolated` = true",
+                    network.display(),
+                    network.display()
+                )
+            };
+            return Err(ImportError::Row {
+                file: table.clone(),
+                line: row.line,
+                reason,
+            });
+        }
+        Ok(())
     }
 
     fn camp(&self, b: &[u8]) -> Result<u8, String> {
@@ -470,7 +550,8 @@ impl<'a> Importer<'a> {
 
     fn read_user_table(&mut self, src: &Src) -> Result<(), ImportError> {
         let (mut rows, cols, width) = src.open_table(USER_COLUMNS, &["user"])?;
-        let [user, camp, skepticism, activity, fanout, followers] = cols;
+        let [user, camp, skepticism, activity, fanout, followers, isolated] = cols;
+        self.user_table = Some(src.path.clone());
         while let Some(line) = rows.next().map_err(|e| src.rows_err(e))? {
             self.report.rows_read += 1;
             check_width(src, &rows, line, width)?;
@@ -511,9 +592,15 @@ impl<'a> Importer<'a> {
                     .map(parse_followers)
                     .transpose()
                     .map_err(bad)?,
+                isolated: cell(&rows, isolated)
+                    .map(parse_isolated)
+                    .transpose()
+                    .map_err(bad)?
+                    .unwrap_or(false),
             };
             self.user_rows[u] = row;
         }
+        self.in_network = vec![false; self.users.len()];
         Ok(())
     }
 
@@ -568,7 +655,7 @@ impl<'a> Importer<'a> {
             self.report.rows_read += 1;
             check_width(src, &rows, line, width)?;
             let c = self.chat_id(src, line, rows.field(chat.unwrap_or(0)))?;
-            let u = self.user_id(src, line, rows.field(user.unwrap_or(1)))?;
+            let u = self.member_id(src, line, rows.field(user.unwrap_or(1)))?;
             if let Some(b) = cell(&rows, kind) {
                 let k = parse_kind(b).map_err(|r| src.row(line, r))?;
                 match self.pending[c as usize].kind {
@@ -604,6 +691,7 @@ impl<'a> Importer<'a> {
         if chat_of.is_empty() {
             return Err(src.file("has no memberships: expected rows `chat,user` after the header"));
         }
+        self.check_table_users(&src.path)?;
         let n_chats = self.chats.len();
         let keep = first_occurrences(chat_of.len(), n_chats, |i| (chat_of[i], user_of[i]));
         let mut lengths = vec![0u32; n_chats];
@@ -630,31 +718,51 @@ impl<'a> Importer<'a> {
 
     fn read_edges(&mut self, src: &Src) -> Result<Vec<u32>, ImportError> {
         let mut rows = src.open(b"#%", Sep::Space)?;
-        let need2 = |rows: &Rows<BufReader<File>>, line| {
-            if rows.len() < 2 {
+        // Every row has `width` fields: two without a header, as many as the header
+        // names with one. A row with more is refused, never cut to two.
+        let check = |rows: &Rows<BufReader<File>>, line, width: usize| {
+            let n = edge_fields(rows);
+            if n == width {
+                Ok(())
+            } else if n < 2 {
                 Err(src.row(
                     line,
-                    format!("expected 2 columns (two user ids), found {}", rows.len()),
+                    format!("expected 2 columns (two user ids), found {n}"),
+                ))
+            } else if width == 2 {
+                Err(src.row(
+                    line,
+                    format!(
+                        "{n} fields, expected 2 (two user ids); an edge list with more \
+                         columns needs a header naming them, e.g. `source,target,weight`"
+                    ),
                 ))
             } else {
-                Ok(())
+                Err(src.row(
+                    line,
+                    format!("{n} fields, expected {width} as in the header"),
+                ))
             }
         };
         let Some(l1) = rows.next().map_err(|e| src.rows_err(e))? else {
             return Err(src.file("is empty: expected one edge `source,target` per line"));
         };
-        need2(&rows, l1)?;
+        let w1 = edge_fields(&rows);
+        if w1 < 2 {
+            check(&rows, l1, 2)?;
+        }
         let (a1, b1) = (rows.field(0).to_vec(), rows.field(1).to_vec());
         let l2 = rows.next().map_err(|e| src.rows_err(e))?;
         let second_numeric = l2.is_some() && is_integer(rows.field(0)) && is_integer(rows.field(1));
         let header =
             !is_integer(&a1) && !is_integer(&b1) && (is_header_pair(&a1, &b1) || second_numeric);
+        let width = if header { w1 } else { 2 };
         let mut pairs: Vec<u32> = Vec::new();
         let mut self_loops = 0u64;
         let mut add = |im: &mut Importer, line: u64, a: &[u8], b: &[u8]| {
             im.report.rows_read += 1;
-            let a = im.user_id(src, line, a)?;
-            let b = im.user_id(src, line, b)?;
+            let a = im.member_id(src, line, a)?;
+            let b = im.member_id(src, line, b)?;
             if a == b {
                 self_loops += 1;
             } else if pairs.len() / 2 >= MAX_IDS {
@@ -666,16 +774,26 @@ impl<'a> Importer<'a> {
             Ok(())
         };
         if !header {
+            if w1 != width {
+                return Err(src.row(
+                    l1,
+                    format!(
+                        "{w1} fields, expected 2 (two user ids); an edge list with more \
+                         columns needs a header naming them, e.g. `source,target,weight`"
+                    ),
+                ));
+            }
             add(self, l1, &a1, &b1)?;
         }
         if let Some(l2) = l2 {
-            need2(&rows, l2)?;
+            check(&rows, l2, width)?;
             add(self, l2, rows.field(0), rows.field(1))?;
             while let Some(line) = rows.next().map_err(|e| src.rows_err(e))? {
-                need2(&rows, line)?;
+                check(&rows, line, width)?;
                 add(self, line, rows.field(0), rows.field(1))?;
             }
         }
+        self.check_table_users(&src.path)?;
         self.report.self_loops_dropped += self_loops;
         if pairs.is_empty() {
             return Err(src.file(if self_loops > 0 {
@@ -1084,6 +1202,22 @@ mod tests {
                 "expected 2 columns (two user ids), found 1".into()
             )
         );
+        // More fields than the file declares are refused, never cut to two.
+        let e = fails(&[("g.csv", "1,2\n2,3\n3,4,5\n")], "edges = \"g.csv\"\n");
+        let (file, line, reason) = row_err(e);
+        assert_eq!((file.as_str(), line), ("g.csv", 3));
+        assert!(reason.starts_with("3 fields, expected 2"), "{reason}");
+        let e = fails(&[("g.csv", "1,2,7\n2,3,8\n")], "edges = \"g.csv\"\n");
+        assert_eq!(row_err(e).1, 1);
+        let e = fails(
+            &[("g.csv", "source,target,weight\n1,2,0.5\n2,3\n")],
+            "edges = \"g.csv\"\n",
+        );
+        let (_, line, reason) = row_err(e);
+        assert_eq!(
+            (line, reason.as_str()),
+            (3, "2 fields, expected 3 as in the header")
+        );
         let e = fails(&[("g.csv", "1,2\n,5\n")], "edges = \"g.csv\"\n");
         assert_eq!(row_err(e), ("g.csv".into(), 2, "empty user id".into()));
         let e = fails(&[("g.csv", "1,2\n\"3,4\n")], "edges = \"g.csv\"\n");
@@ -1276,6 +1410,17 @@ mod tests {
                 "user \"1\" is listed twice (first on line 2)",
             ),
             ("user,camp\n,a\n", 2, "empty user id"),
+            ("user\n1\n2\n5\n", 4, "user \"5\" is in no chat of"),
+            (
+                "user,isolated\n2,\n1,true\n",
+                3,
+                "user \"1\" is marked isolated",
+            ),
+            (
+                "user,isolated\n1,yes\n",
+                2,
+                "isolated \"yes\" must be true or false",
+            ),
             ("user,skeptcism\n", 1, "did you mean \"skepticism\"?"),
             ("user,user\n", 1, "column \"user\" appears twice"),
         ];
@@ -1293,9 +1438,13 @@ mod tests {
         write(
             dir.path(),
             "u.csv",
-            "user,skepticism,fanout,followers\n2,0.5,all,10\n3,,7,\nloner,1,,\n",
+            "user,skepticism,fanout,followers,isolated\n2,0.5,all,10,\n3,,7,,\nloner,1,,,true\n",
         );
-        write(dir.path(), "ids.csv", "user\n2\n3\nloner\n");
+        write(
+            dir.path(),
+            "ids.csv",
+            "user,isolated\n2,false\n3,\nloner,true\n",
+        );
         let base = format!("edges = \"g.csv\"\n{TWO_CAMPS}");
         let with = |table: &str| {
             import(&scenario(

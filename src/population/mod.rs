@@ -15,6 +15,7 @@ pub use generate::generate;
 
 pub use csr::Csr;
 
+use crate::error::CapacityError;
 use crate::scenario::ChatKind;
 
 /// Marks a chat without an owner (everyone may post).
@@ -99,10 +100,55 @@ pub struct ImportReport {
     pub rows_read: u64,
 }
 
+/// Reserves room for `n` more elements in `v`, or [`CapacityError::Allocation`]
+/// naming `what` if the system refuses the memory.
+pub(crate) fn try_reserve<T>(
+    v: &mut Vec<T>,
+    n: usize,
+    what: &'static str,
+) -> Result<(), CapacityError> {
+    v.try_reserve_exact(n)
+        .map_err(|_| CapacityError::Allocation {
+            what,
+            bytes: (n as u64).saturating_mul(std::mem::size_of::<T>() as u64),
+        })
+}
+
+/// `n` copies of `x`, or [`CapacityError::Allocation`] naming `what`.
+pub(crate) fn try_filled<T: Clone>(
+    n: usize,
+    x: T,
+    what: &'static str,
+) -> Result<Vec<T>, CapacityError> {
+    let mut v = Vec::new();
+    try_reserve(&mut v, n, what)?;
+    v.resize(n, x);
+    Ok(v)
+}
+
+/// The value, or the process ends as after any failed allocation (the infallible
+/// entry points, for tests and benches, behave as `Vec` does).
+pub(crate) fn or_abort<T>(r: Result<T, CapacityError>) -> T {
+    match r {
+        Ok(x) => x,
+        Err(e) => {
+            let bytes = match e {
+                CapacityError::Allocation { bytes, .. } => bytes,
+                CapacityError::TooLarge { needed, .. } => needed,
+            };
+            let layout = std::alloc::Layout::from_size_align(bytes as usize, 1)
+                .unwrap_or(std::alloc::Layout::new::<u8>());
+            std::alloc::handle_alloc_error(layout)
+        }
+    }
+}
+
 /// Users and chats, ready for the engine.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Population {
+    /// Per-user attributes.
     pub users: Users,
+    /// Per-chat attributes and chat -> members.
     pub chats: Chats,
     /// user -> chats, the transpose of `chats.members`.
     pub user_chats: Csr,
@@ -142,13 +188,20 @@ impl Population {
     /// Builds the user -> chats index from the chat -> members lists, with its slot
     /// bytes.
     pub fn index_user_chats(&mut self) {
+        or_abort(self.try_index_user_chats());
+    }
+
+    /// As [`Population::index_user_chats`], with [`CapacityError::Allocation`] if the
+    /// system refuses the memory for the index.
+    pub fn try_index_user_chats(&mut self) -> Result<(), CapacityError> {
         let (users, chats) = (&self.users, &self.chats);
-        let (index, slots) = chats.members.transpose_with(users.len(), |c, u| {
+        let (index, slots) = chats.members.try_transpose_with(users.len(), |c, u| {
             slot::of(chats, users.camp[u as usize], u, c)
-        });
+        })?;
         self.user_chats = index;
         self.user_chat_slots = slots;
         self.trust_by_kind = self.chats.trust_by_kind();
+        Ok(())
     }
 
     /// The chats of user `u` and their slot bytes.
@@ -282,6 +335,24 @@ pub mod layout {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_allocation_is_an_error_with_the_figures() {
+        // More than the address space: refused by the allocator, not an abort.
+        let e = try_filled(usize::MAX / 8, 0u64, "the users' attributes").unwrap_err();
+        let CapacityError::Allocation { what, bytes } = e else {
+            panic!("{e}")
+        };
+        assert_eq!(what, "the users' attributes");
+        assert_eq!(bytes, (usize::MAX / 8) as u64 * 8);
+        let text = CapacityError::Allocation { what, bytes }.to_string();
+        assert!(
+            text.starts_with("out of memory: the system refused"),
+            "{text}"
+        );
+        assert!(text.contains("TiB for the users' attributes"), "{text}");
+        assert_eq!(try_filled(3, 7u8, "x").unwrap(), [7, 7, 7]);
+    }
 
     /// The hand-built population indexes chats as generation does: each user's chats in
     /// increasing id, with slot bytes saying where they may forward.

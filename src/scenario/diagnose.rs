@@ -98,13 +98,27 @@ pub(super) fn locate<T: DeserializeOwned>(root: &toml::Table) -> Option<(KeyPath
 fn descend<T: DeserializeOwned>(path: &KeyPath, value: &toml::Value) -> Option<(KeyPath, String)> {
     match value {
         toml::Value::Table(t) => {
-            for (k, v) in t {
-                let mut part = toml::Table::new();
-                for tag in TAGS {
-                    if let Some(x) = t.get(tag) {
-                        part.insert(tag.to_string(), x.clone());
+            let tags: Vec<(&String, &toml::Value)> = t
+                .iter()
+                .filter(|(k, _)| TAGS.contains(&k.as_str()))
+                .collect();
+            // A bad tag (an unknown `kind`) is blamed on the tag itself, before the parts
+            // that carry it along are probed.
+            for &(k, v) in &tags {
+                let part = toml::Table::from_iter([(k.clone(), v.clone())]);
+                match probe::<T>(path, toml::Value::Table(part)) {
+                    Err(e) if !e.starts_with("missing field") => {
+                        return Some((path.child(Seg::Key(k.clone())), e));
                     }
+                    _ => {}
                 }
+            }
+            for (k, v) in t {
+                if TAGS.contains(&k.as_str()) {
+                    continue;
+                }
+                let mut part: toml::Table =
+                    tags.iter().map(|&(k, v)| (k.clone(), v.clone())).collect();
                 part.insert(k.clone(), v.clone());
                 match probe::<T>(path, toml::Value::Table(part)) {
                     Err(e) if !e.starts_with("missing field") => {
@@ -205,6 +219,15 @@ mod tests {
         let (path, msg) = located(&text.replace("share = \"x\"", "sahre = 0.3"));
         assert_eq!(path, "interventions[1].sahre");
         assert!(msg.contains("unknown field `sahre`"), "{msg}");
+    }
+
+    #[test]
+    fn a_bad_tag_is_blamed_on_the_tag() {
+        let (path, msg) = located("[[seeds]]\nchats = 2\nkind = \"politcal\"\n");
+        assert_eq!(path, "seeds[0].kind");
+        assert!(msg.contains("unknown variant"), "{msg}");
+        let (path, _) = located("[[interventions]]\nkind = \"moderaton\"\nat = \"1h\"\n");
+        assert_eq!(path, "interventions[0].kind");
     }
 
     #[test]

@@ -9,13 +9,15 @@
 //!
 //! Resume reads `runs.csv`, drops a torn last line, rewrites the file cleanly
 //! (atomically) if anything was dropped, and runs only the missing runs. A shard
-//! `I/N` owns the runs whose index `k` has `k % N == I`.
+//! `I/N` owns the runs whose index `k` has `k % N == I`. One process at a time works
+//! in a sweep folder: [`prepare`] takes the folder's lock, held until the sweep is
+//! done. Ctrl-C stops it between runs ([`execute`]'s `interrupt`).
 
 use super::runs::{self, RUNS_CSV};
 use super::{SweepFile, SWEEP_JSON};
 use crate::error::{OutputError, SweepError};
 use crate::metrics::summary::RunSummary;
-use crate::output::dir::{check_destination, write_atomic, MARKER};
+use crate::output::dir::{self, check_destination, write_atomic, DirLock};
 use crate::simulation;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -135,6 +137,8 @@ pub struct Prepared {
     pub todo: Vec<u64>,
     /// A torn last line or duplicated rows were dropped from `runs.csv`.
     pub repaired: bool,
+    /// The folder's exclusive lock, held until the sweep is done with it.
+    pub lock: DirLock,
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SweepError + '_ {
@@ -148,9 +152,15 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SweepError + '_ {
 
 /// Sets up `dir` for `file`'s sweep (or shard): creates it, or checks that it holds
 /// the same sweep and reads the runs it has (resume), or clears it (restart).
-/// A folder Grapevine did not write is never touched.
+/// A folder Grapevine did not write is never touched. The folder is locked first, so
+/// that a second process (a requeued task while the first still runs) is refused with
+/// [`crate::error::OutputError::Locked`]; temporary files left there by a process
+/// that is gone are removed.
 pub fn prepare(file: &SweepFile, dir: &Path, existing: Existing) -> Result<Prepared, SweepError> {
     check_destination(dir)?;
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let lock = dir::lock(dir)?;
+    dir::clean_stale_temp(dir);
     let runs_path = dir.join(RUNS_CSV);
     let has_sweep = dir.join(SWEEP_JSON).exists() || runs_path.exists();
     let mut done = HashSet::new();
@@ -227,8 +237,7 @@ pub fn prepare(file: &SweepFile, dir: &Path, existing: Existing) -> Result<Prepa
             }
         }
     }
-    std::fs::create_dir_all(dir).map_err(io(dir))?;
-    write_marker(dir)?;
+    dir::write_marker(dir)?;
     file.write(dir)?;
     if !runs_path.exists() {
         let header = runs::header(&file.sweep);
@@ -244,6 +253,7 @@ pub fn prepare(file: &SweepFile, dir: &Path, existing: Existing) -> Result<Prepa
         done: done.len() as u64,
         todo,
         repaired,
+        lock,
     })
 }
 
@@ -272,19 +282,7 @@ fn rewrite_clean(runs_path: &Path, file: &SweepFile) -> Result<(), SweepError> {
 pub fn prepare_shard_parent(base: &Path) -> Result<(), SweepError> {
     check_destination(base)?;
     std::fs::create_dir_all(base).map_err(io(base))?;
-    write_marker(base)
-}
-
-fn write_marker(dir: &Path) -> Result<(), SweepError> {
-    let marker = dir.join(MARKER);
-    if !marker.exists() {
-        std::fs::write(
-            &marker,
-            format!("written by grapevine {}\n", env!("CARGO_PKG_VERSION")),
-        )
-        .map_err(io(&marker))?;
-    }
-    Ok(())
+    Ok(dir::write_marker(base)?)
 }
 
 fn shard_name(s: Option<Shard>) -> String {
@@ -296,13 +294,15 @@ fn shard_name(s: Option<Shard>) -> String {
 
 /// Runs `prepared.todo` on the global rayon pool and appends each finished run to
 /// `runs.csv`; `on_run` is called on the calling thread after each row is written.
-/// On the first failure no new run starts, the runs under way finish and are
-/// written, and the error is returned.
+/// On the first failure, or once `interrupt` is set (Ctrl-C), no new run starts, the
+/// runs under way finish and are written, and the error (or
+/// [`SweepError::Interrupted`]) is returned.
 pub fn execute(
     file: &SweepFile,
     prepared: &Prepared,
     keep_series: bool,
     on_run: &mut dyn FnMut(u64),
+    interrupt: &AtomicBool,
 ) -> Result<(), SweepError> {
     let dir = &prepared.dir;
     let runs_path = dir.join(RUNS_CSV);
@@ -319,6 +319,7 @@ pub fn execute(
         2 * rayon::current_num_threads(),
     );
     let mut failure = None;
+    let mut finished = 0usize;
     std::thread::scope(|s| {
         let stop = &stop;
         let series = keep_series.then_some(series.as_path());
@@ -328,7 +329,7 @@ pub fn execute(
                 .iter()
                 .par_bridge()
                 .for_each_with(tx, |tx, &ix| {
-                    if stop.load(Ordering::Relaxed) {
+                    if stop.load(Ordering::Relaxed) || interrupt.load(Ordering::Relaxed) {
                         return;
                     }
                     let result = run_one(file, ix, series);
@@ -345,7 +346,10 @@ pub fn execute(
                     .map_err(io(&runs_path))
             });
             match written {
-                Ok(()) => on_run(ix),
+                Ok(()) => {
+                    finished += 1;
+                    on_run(ix)
+                }
                 Err(e) => {
                     stop.store(true, Ordering::Relaxed);
                     failure.get_or_insert(e);
@@ -355,6 +359,9 @@ pub fn execute(
     });
     match failure {
         Some(e) => Err(e),
+        None if finished < prepared.todo.len() && interrupt.load(Ordering::Relaxed) => {
+            Err(crate::error::Interrupted.into())
+        }
         None => Ok(()),
     }
 }

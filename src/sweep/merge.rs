@@ -4,13 +4,16 @@
 //! exact repeats are dropped, a run id with two different rows is a conflict (the
 //! first input's row is kept), and runs of the sweep found in no input are missing.
 //! The output's `runs.csv` is sorted by run id, so it equals an unsharded sweep's
-//! `runs.csv` after sorting; `points.csv` is computed from it.
+//! `runs.csv` after sorting; `points.csv` is computed from it. Every row is checked
+//! against the sweep as on resume ([`runs::check_row`]). Inputs are read under a
+//! shared lock (refused while a sweep still writes into one) and the output is written
+//! under an exclusive one ([`crate::output::dir::lock`]).
 
 use super::aggregate::{point_rows, write_points, POINTS_CSV};
 use super::runs::{self, RUNS_CSV};
 use super::SweepFile;
 use crate::error::{OutputError, SweepError};
-use crate::output::dir::{check_destination, write_atomic, MARKER};
+use crate::output::dir::{self, check_destination, write_atomic};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -54,6 +57,13 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeReport, SweepError> 
             out.display()
         )));
     }
+    // Refused while a sweep still writes into an input (shared locks let merges
+    // read at once); the output is locked for writing.
+    let _reading: Vec<dir::DirLock> = inputs
+        .iter()
+        .filter(|i| i.is_dir())
+        .map(|i| dir::lock_shared(i))
+        .collect::<Result<_, _>>()?;
     let head = SweepFile::read(first)?;
     let sweep = &head.sweep;
     let mut report = MergeReport {
@@ -98,19 +108,13 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeReport, SweepError> 
         .collect();
 
     check_destination(out)?;
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| SweepError::Output(OutputError::Io { path, source })
-    };
-    std::fs::create_dir_all(out).map_err(io(out))?;
-    let marker = out.join(MARKER);
-    if !marker.exists() {
-        std::fs::write(
-            &marker,
-            format!("written by grapevine {}\n", env!("CARGO_PKG_VERSION")),
-        )
-        .map_err(io(&marker))?;
-    }
+    std::fs::create_dir_all(out).map_err(|source| OutputError::Io {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    let _writing = dir::lock(out)?;
+    dir::clean_stale_temp(out);
+    dir::write_marker(out)?;
     SweepFile {
         shard: None,
         ..head.clone()

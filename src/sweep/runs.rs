@@ -44,14 +44,107 @@ pub fn header(sweep: &Sweep) -> String {
 /// A parameter value as a CSV field: numbers as written, strings bare (quoted only
 /// when they contain a comma, quote or line break), tables as inline TOML.
 pub fn value_field(v: &toml::Value) -> String {
-    let text = match v {
+    csv_field(&value_text(v)).into_owned()
+}
+
+/// A parameter value as text, before CSV quoting.
+fn value_text(v: &toml::Value) -> String {
+    match v {
         toml::Value::String(s) => s.clone(),
         toml::Value::Integer(i) => i.to_string(),
         toml::Value::Float(f) => f.to_string(),
         toml::Value::Boolean(b) => b.to_string(),
         other => other.to_string(),
+    }
+}
+
+/// What values a figure of `runs.csv` may take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Range {
+    /// A whole number >= 0 (users, posts, copies, levels, trees).
+    Count,
+    /// A share of users, in [0, 1].
+    Share,
+    /// Hours >= 0, or `NaN` for a time never reached.
+    Hours,
+    /// A finite number >= 0 (peak time, structural virality).
+    NonNegative,
+}
+
+/// The range of figure `name` (see [`crate::metrics::summary::figures`]).
+fn figure_range(name: &str) -> Range {
+    match name {
+        "final_reach_share" | "final_believers_share" => Range::Share,
+        "peak_hours" | "structural_virality" | "structural_virality_mean" => Range::NonNegative,
+        n if n.starts_with("hours_to_") => Range::Hours,
+        _ => Range::Count,
+    }
+}
+
+/// Checks one figure's text against its range.
+fn check_figure(text: &str, range: Range) -> Result<(), String> {
+    let x: f64 = text
+        .parse()
+        .map_err(|_| format!("\"{text}\" is not a number"))?;
+    let ok = match range {
+        Range::Count => x.is_finite() && x >= 0.0 && x.fract() == 0.0 && x < 2f64.powi(53),
+        Range::Share => (0.0..=1.0).contains(&x),
+        Range::Hours => x.is_nan() || (x.is_finite() && x >= 0.0),
+        Range::NonNegative => x.is_finite() && x >= 0.0,
     };
-    csv_field(&text).into_owned()
+    if ok {
+        return Ok(());
+    }
+    Err(format!(
+        "{text} is out of range: expected {}",
+        match range {
+            Range::Count => "a whole number >= 0",
+            Range::Share => "a share from 0 to 1",
+            Range::Hours => "hours >= 0, or NaN for a time never reached",
+            Range::NonNegative => "a finite number >= 0",
+        }
+    ))
+}
+
+/// Checks every field of a `runs.csv` row (already split, with as many fields as
+/// [`columns`]) against the sweep: the run id is one of its runs as [`Sweep::run_id`]
+/// writes it, the point, parameter values, replicate and seed are those of that run,
+/// and every figure is a number in its range. Returns the run index, or the column
+/// and what is wrong with it.
+pub fn check_row(sweep: &Sweep, fields: &[String]) -> Result<u64, (String, String)> {
+    let cols = columns(sweep);
+    let bad = |i: usize, why: String| (cols[i].clone(), why);
+    let id = &fields[0];
+    let index = sweep.run_index(id).map_err(|e| bad(0, e.to_string()))?;
+    let (p, r) = sweep.run_parts(index);
+    let canonical = sweep.run_id(index);
+    if *id != canonical {
+        return Err(bad(
+            0,
+            format!("\"{id}\" is written {canonical} by Grapevine"),
+        ));
+    }
+    let mut expect = vec![sweep.point_id(p)];
+    expect.extend(sweep.points[p].iter().map(value_text));
+    expect.push(r.to_string());
+    expect.push(sweep.run_seed(index).to_string());
+    for (k, want) in expect.iter().enumerate() {
+        let i = k + 1;
+        if fields[i] != *want {
+            return Err(bad(
+                i,
+                format!(
+                    "\"{}\" does not match run {canonical}, whose {} is {want}",
+                    fields[i], cols[i]
+                ),
+            ));
+        }
+    }
+    let first = 1 + expect.len();
+    for i in first..cols.len() {
+        check_figure(&fields[i], figure_range(&cols[i])).map_err(|why| bad(i, why))?;
+    }
+    Ok(index)
 }
 
 /// The row of run `index`, with its newline.
@@ -129,9 +222,11 @@ pub fn read(path: &Path, sweep: &Sweep) -> Result<RunsFile, SweepError> {
 }
 
 /// Streams a `runs.csv` written for `sweep`, calling `on_row(run index, line with its
-/// newline)` for every good row in file order, first occurrence only. A damaged last
-/// line is dropped and noted; a damaged line elsewhere, a foreign header or a run
-/// outside the sweep is an error.
+/// newline)` for every good row in file order, first occurrence only. A torn last
+/// line (no newline, or the wrong number of fields: a write cut short) is dropped and
+/// noted; a line with the wrong number of fields elsewhere, a foreign header, or a
+/// complete row any of whose fields fails [`check_row`] is an error naming the file,
+/// line and field.
 ///
 /// # Complexity
 /// One pass; memory is one line plus 16 bytes (index and hash) per distinct run, used
@@ -188,25 +283,18 @@ pub fn scan(
             });
         }
         let fields = split_fields(line.trim_end_matches(['\n', '\r']));
-        let index = if complete && fields.len() == ncols {
-            Some(sweep.run_index(&fields[0]))
-        } else {
-            None
-        };
-        let index = match index {
-            Some(Ok(ix)) => ix,
-            _ if last => {
+        if !complete || fields.len() != ncols {
+            if last {
                 out.torn = true;
                 continue;
             }
-            Some(Err(e)) => return Err(row_err(n, e.to_string())),
-            None => {
-                return Err(row_err(
-                    n,
-                    format!("{} fields, expected {ncols}", fields.len()),
-                ))
-            }
-        };
+            return Err(row_err(
+                n,
+                format!("{} fields, expected {ncols}", fields.len()),
+            ));
+        }
+        let index = check_row(sweep, &fields)
+            .map_err(|(column, why)| row_err(n, format!("field `{column}`: {why}")))?;
         let h = hash(line);
         match seen.get(&index) {
             Some(&k) if k == h => out.duplicates += 1,
@@ -276,6 +364,52 @@ mod tests {
         let h = header(&s);
         let p = write(t.path(), &h[..5]);
         assert!(read(&p, &s).unwrap().torn);
+    }
+
+    #[test]
+    fn every_field_is_checked_against_the_sweep() {
+        let s = sweep();
+        let good = row(&s, 3, &RunSummary::default());
+        let fields = split_fields(good.trim_end());
+        assert_eq!(check_row(&s, &fields), Ok(3));
+        let cols = columns(&s);
+        let col = |n: &str| cols.iter().position(|c| c == n).unwrap();
+        for (column, value) in [
+            ("run", "p00001-r0002"),
+            ("run", "p1-r1"),
+            ("point", "p00000"),
+            ("x.y", "a,b"),
+            ("replicate", "0"),
+            ("seed", "1"),
+            ("final_reach", "-1"),
+            ("final_reach", "1.5"),
+            ("final_reach", "1e400"),
+            ("final_reach", "NaN"),
+            ("final_reach_share", "1.01"),
+            ("hours_to_50pct", "-2"),
+            ("hours_to_50pct", "inf"),
+            ("peak_hours", "NaN"),
+            ("structural_virality", "12x"),
+        ] {
+            let mut f = fields.clone();
+            f[col(column)] = value.into();
+            let (named, why) = check_row(&s, &f).unwrap_err();
+            assert_eq!(named, column, "{column} = {value}: {why}");
+        }
+        // Times never reached are NaN; whole counts may be large.
+        let mut f = fields.clone();
+        f[col("hours_to_50pct")] = "3.5".into();
+        f[col("deliveries")] = "123456789012".into();
+        assert_eq!(check_row(&s, &f), Ok(3));
+        // Every figure has a range: counts are the default, so names are checked here.
+        for name in figure_names() {
+            let r = figure_range(name);
+            let counted = !name.contains("share")
+                && !name.starts_with("hours_to")
+                && !name.contains("virality")
+                && name != "peak_hours";
+            assert_eq!(r == Range::Count, counted, "{name}");
+        }
     }
 
     #[test]
