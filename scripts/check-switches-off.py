@@ -10,7 +10,8 @@ the scenario files of that ref are extracted with `git archive`. For a fixed set
 reference jobs (shipped scenarios and variants, a comparison and a sweep), it writes
 an "off" variant of each old scenario file that `extends` it, switches every mechanism
 off (limited attention, exposure by sources, rejecter resistance, the correction's
-trust and stance terms, the residual) and restores the defaults those mechanisms
+trust and stance terms, the residual; persistence, fading interest, the stance and label
+share factors) and restores the defaults those mechanisms
 changed (camp_weight 1.0, label_penalty 0.5, correction efficacy 0.4) wherever the
 scenario leaves them to the default. It runs OLD_BINARY on the old files and
 NEW_BINARY on the off variants (the old binary refuses the new fields). The validation
@@ -20,8 +21,10 @@ off themselves. Then it compares:
 - timeseries.csv, sweep runs.csv and comparison.csv: every column the old file has,
   value by value as text (new columns may only be added; `copies_unseen` must be 0 and
   `belief_index` must equal `believers`);
-- bands.csv and cascade.csv: byte for byte;
-- summary.json: every per-run figure and aggregate band the old file has;
+- bands.csv: byte for byte; cascade.csv: every old column (new ones may be added);
+- summary.json: every per-run figure and aggregate band the old file has (the reach
+  tree's cascade figures under their new `reach_tree_*` names; `cascade_trees`, now
+  counted on the sharers' forest, is not compared);
 - `grapevine check` of the national scenario (its off variant for NEW_BINARY): byte
   for byte but the name line.
 
@@ -65,7 +68,26 @@ OFF = {
         "stance_factor": {"for": 1.0, "indifferent": 1.0, "against": 1.0},
         "residual": 0.0,
     },
+    "sharing": {
+        "persistence": "off",
+        "novelty_half_life": "off",
+        "stance_factor": {"for": 1.0, "indifferent": 1.0, "against": 1.0},
+        "label_factor": 1.0,
+    },
 }
+# The cascade figures now describe the sharers' tree; the old ones (the reach tree's)
+# live on under new names.
+RENAMED = {
+    "cascade_depth": "reach_tree_depth",
+    "cascade_max_breadth": "reach_tree_max_breadth",
+    "structural_virality": "reach_tree_virality",
+    "structural_virality_mean": "reach_tree_virality_mean",
+    "cascade": "reach_tree",
+    # The aggregate's old key for cascade_max_breadth.
+    "max_breadth": "reach_tree_max_breadth",
+}
+# Counted on the sharers' forest now, with no reach-tree counterpart.
+DROPPED = {"cascade_trees"}
 # Defaults the mechanisms changed: restored only where the scenario keeps the default.
 OLD_DEFAULTS = {
     "belief": {"camp_weight": 1.0, "label_penalty": 0.5},
@@ -114,6 +136,10 @@ def off_variant(scenario: Path, out_dir: Path) -> Path:
         for k, v in keys.items():
             if k not in full.get(section, {}):
                 sections.setdefault(section, {})[k] = v
+    # The preset "whatsapp-2019" is now January 2019 (no label); the old one, with the
+    # label of August 2019, is "whatsapp-2019-08".
+    if full.get("platform", {}).get("preset") == "whatsapp-2019":
+        sections.setdefault("platform", {})["preset"] = "whatsapp-2019-08"
     lines = [f"extends = {json.dumps(str(scenario.resolve()))}", ""]
     for section, keys in sections.items():
         lines.append(f"[{section}]")
@@ -141,11 +167,21 @@ def read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
 def compare_csv(old: Path, new: Path, sort: bool = False) -> list[str]:
     oh, orows = read_csv(old)
     nh, nrows = read_csv(new)
-    missing = [c for c in oh if c not in nh]
+    # A figure column renamed (runs.csv) is compared under its new name.
+    named = [RENAMED[c] if c in RENAMED and RENAMED[c] in nh else c for c in oh]
+    missing = [c for c in named if c not in nh]
     if missing:
         return [f"{new}: columns gone: {missing}"]
-    idx = [nh.index(c) for c in oh]
+    idx = [nh.index(c) for c in named]
     projected = [[r[i] for i in idx] for r in nrows]
+    if "figure" in oh:
+        # Long form (comparison.csv): one row per figure; renamed figures are compared
+        # under their new names, dropped ones left out.
+        f = oh.index("figure")
+        orows = [r[:f] + [RENAMED.get(r[f], r[f])] + r[f + 1:] for r in orows if r[f] not in DROPPED]
+        known = {r[f] for r in orows}
+        projected = [r for r in projected if r[f] in known]
+        sort = True
     if sort:
         orows, projected = sorted(orows), sorted(projected)
     problems = []
@@ -188,6 +224,12 @@ def compare_subset(a, b, where: str) -> list[str]:
             return [f"{where}: not an object"]
         out = []
         for k, v in a.items():
+            if k in DROPPED:
+                continue
+            k_new = RENAMED.get(k, k)
+            if k_new != k and isinstance(b, dict) and k_new in b:
+                out += compare_subset(v, b[k_new], f"{where}.{k_new}")
+                continue
             if k not in b:
                 out.append(f"{where}.{k}: missing")
             else:
@@ -222,12 +264,13 @@ def main() -> int:
         run(old_bin, ["run", str(shipped), "--out", str(old_out / name), *extra])
         run(new_bin, ["run", str(off), "--out", str(new_out / name), *extra])
         o, n = old_out / name, new_out / name
+        before = len(problems)
         problems += compare_csv(o / "timeseries.csv", n / "timeseries.csv")
         problems += compare_bytes(o / "bands.csv", n / "bands.csv")
         problems += compare_summary(o / "summary.json", n / "summary.json")
         if (o / "cascade.csv").exists():
-            problems += compare_bytes(o / "cascade.csv", n / "cascade.csv")
-        print(f"{name}: {'ok' if not problems else 'DIFFERS'}", flush=True)
+            problems += compare_csv(o / "cascade.csv", n / "cascade.csv")
+        print(f"{name}: {'ok' if len(problems) == before else 'DIFFERS'}", flush=True)
     # A comparison of two variants.
     a, b = (old_repo / p for p in COMPARE)
     run(old_bin, ["compare", str(a), str(b), "--replicates", "10", "--out", str(old_out / "cmp")])
@@ -241,7 +284,7 @@ def main() -> int:
             f'name = "refsweep"\nscenario = {json.dumps(str(base))}\ndesign = "grid"\nreplicates = 2\nseed = 5\n'
             '[parameters]\n"platform.forward_limit" = [1, 20]\n"interventions[0].at" = ["6h", "48h"]\n'
         )
-        run(binary, ["sweep", str(spec), "--out", str(out / "sweep")])
+        run(binary, ["sweep", str(spec), "--out", str(out / "sweep"), "--force"])
     problems += compare_csv(old_out / "sweep" / "runs.csv", new_out / "sweep" / "runs.csv", sort=True)
     # Memory estimate of the national scenario (switched off: limited attention keeps
     # 4 bytes per user when on).

@@ -118,7 +118,12 @@ pub fn estimate_memory(
     let concurrent = (threads.max(1) as u64).min(replicates);
     // State arrays, plus unread copies and posts: bounded in practice by a few bytes per
     // membership while a rumor is at its peak.
-    let mut per_replicate = users * State::BYTES_PER_USER + memberships * 2;
+    let state = State::BYTES_PER_USER
+        + match scn.sharing.persistence {
+            Some(_) => State::PERSISTENCE_BYTES,
+            None => 0,
+        };
+    let mut per_replicate = users * state + memberships * 2;
     if scn.simulation.fresh_population && !scn.is_imported() {
         per_replicate += population_bytes + building;
     }
@@ -273,9 +278,10 @@ pub fn simulate(
     simulate_keeping(shared, scn, replicates, threads, true, on_step, &never)
 }
 
-/// As [`simulate`]; without `keep_cascades`, each replicate's cascade is dropped as
-/// soon as its summary is computed, so memory does not grow with the number of
-/// replicates by the size of their cascades (28 bytes per user reached).
+/// As [`simulate`]; without `keep_cascades`, each replicate's cascades (reach and
+/// sharers) are dropped as soon as its summary is computed, so memory does not grow
+/// with the number of replicates by the size of their cascades (28 bytes per user
+/// reached, 12 per sharer).
 ///
 /// Once `stop` is set (Ctrl-C), no new wave of replicates starts: the replicates under
 /// way finish and the results hold fewer than `replicates` runs.
@@ -311,6 +317,7 @@ pub fn simulate_keeping(
         let s = summary::summarize(r, &ctx, &out, |s| scn.hours_at(s));
         if !keep_cascades {
             out.cascade = Vec::new();
+            out.sharers = Vec::new();
         }
         (out, s)
     };

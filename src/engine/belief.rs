@@ -179,6 +179,7 @@ mod tests {
             labelled_limit: 5,
             label_hops: 5,
             label_penalty: 0.1,
+            forwarded_group_limit: u32::MAX,
             prebunk_boost: 0.0,
         }
     }

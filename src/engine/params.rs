@@ -1,14 +1,17 @@
 //! What a replicate is run with: the platform [`Rules`] in force (which interventions
 //! change) and the [`Params`] derived once per scenario and shared by every replicate
 //! (chat choice, belief model and exposure rule, limited attention, sharing and
-//! correction probabilities, waits in steps, the daily rhythm per step).
+//! correction probabilities, waits in steps, the daily rhythm per step, persistence,
+//! fading interest and the share multipliers).
 
 use super::belief::BeliefModel;
 use super::choice::ChatChooser;
 use crate::population::{slot, Population};
 use crate::rng;
 use crate::scenario::attention::{self, Traffic};
-use crate::scenario::{ChatKind, Correction, DelayDist, Exposure, Limit, Scenario, Stance};
+use crate::scenario::{
+    ChatKind, Correction, DelayDist, Exposure, Limit, Novelty, Scenario, Stance,
+};
 use rand::Rng as _;
 use rayon::prelude::*;
 
@@ -19,6 +22,9 @@ pub struct Rules {
     pub labelled_limit: u32,
     pub label_hops: u32,
     pub label_penalty: f64,
+    /// Most group chats in one forward of an already-forwarded copy (hop >= 1);
+    /// `u32::MAX`: no such rule.
+    pub forwarded_group_limit: u32,
     /// Skepticism added for prebunked users (the legacy `boost` form of prebunking).
     pub prebunk_boost: f32,
 }
@@ -139,8 +145,20 @@ pub struct Params {
     /// Limited attention; None when off.
     pub(super) attention: Option<AttentionRule>,
     pub(super) rules: Rules,
-    pub(super) p_share_believer: f64,
+    /// Believer share probability by the reader's camp byte: min(1, believer x
+    /// virality x the stance factor of the rumor's stance towards the camp).
+    pub(super) p_share_by_camp: Vec<f64>,
+    /// The believer share probability when it is the same in every camp.
+    pub(super) p_share_uniform: Option<f64>,
     pub(super) p_share_rejecter: f64,
+    /// Share multiplier when the convincing copy was labelled (1: no effect).
+    pub(super) label_factor: f64,
+    /// Chance of the next share action when a limit left intended chats (None: off).
+    pub(super) persistence: Option<f64>,
+    /// Fading interest (None: off).
+    pub(super) novelty: Option<Novelty>,
+    /// Step length in minutes.
+    pub(super) step_minutes: f64,
     pub(super) stifling: f64,
     pub(super) actions: u16,
     pub(super) delay_steps: f64,
@@ -166,6 +184,13 @@ pub(super) const UNLIMITED_SHARES: u16 = u16::MAX;
 impl Params {
     /// Derives engine parameters from a checked scenario.
     pub fn new(scn: &Scenario) -> Params {
+        let mut params = Params::derive(scn);
+        params.p_share_uniform = Some(params.p_share_by_camp[0])
+            .filter(|&p| params.p_share_by_camp.iter().all(|&q| q == p));
+        params
+    }
+
+    fn derive(scn: &Scenario) -> Params {
         let (sharing, correction) = (&scn.sharing, &scn.correction);
         let kind_weight =
             std::array::from_fn(|k| scn.kind_spec(ChatKind::from_index(k as u8)).share_weight);
@@ -200,10 +225,28 @@ impl Params {
                 labelled_limit: scn.platform.labelled_forward_limit.get(),
                 label_hops: scn.platform.label_hops,
                 label_penalty: scn.belief.label_penalty,
+                forwarded_group_limit: scn.platform.forwarded_group_limit.get(),
                 prebunk_boost: 0.0,
             },
-            p_share_believer: (sharing.believer * scn.rumor.virality).min(1.0),
+            // Indexed by camp byte: every possible camp has an entry.
+            p_share_by_camp: (0..=u8::MAX as usize)
+                .map(|c| {
+                    let f = &sharing.stance_factor;
+                    let factor = match scn.rumor.stance_of(c as u8) {
+                        Stance::For => f.for_,
+                        Stance::Indifferent => f.indifferent,
+                        Stance::Against => f.against,
+                    };
+                    // A factor of 1 leaves the product exactly as without it.
+                    (sharing.believer * scn.rumor.virality * factor).min(1.0)
+                })
+                .collect(),
+            p_share_uniform: None,
             p_share_rejecter: (sharing.rejecter * scn.rumor.virality).min(1.0),
+            label_factor: sharing.label_factor,
+            persistence: sharing.persistence,
+            novelty: sharing.novelty,
+            step_minutes: step,
             stifling: sharing.stifling,
             actions: match sharing.actions {
                 Limit::Unlimited => UNLIMITED_SHARES,
@@ -274,6 +317,15 @@ impl Params {
         self.correction.efficacy_for(efficacy, trust, stance)
     }
 
+    /// The novelty factor r(age) at step `t` for a rumor first posted at step `first`
+    /// (1 when fading interest is off or the rumor has not been posted yet).
+    pub(super) fn novelty_at(&self, t: u32, first: Option<u32>) -> f64 {
+        match (self.novelty, first) {
+            (Some(n), Some(t0)) => n.factor(t.saturating_sub(t0) as f64 * self.step_minutes),
+            _ => 1.0,
+        }
+    }
+
     /// Steps until a share action with mean wait `mean` steps (at least one).
     pub(super) fn wait(&self, mean: f64, rng: &mut rng::Rng) -> u32 {
         match self.delay_dist {
@@ -324,5 +376,56 @@ mod tests {
             UNLIMITED_SHARES
         );
         assert_eq!(Params::new(&scenario("actions = 3")).actions, 3);
+    }
+    /// The stance factor multiplies the believer share probability by the rumor's
+    /// stance towards each camp (legacy `target_camp`: the target is attacked, the
+    /// others flattered), capped at 1; factors of 1 leave it as it was.
+    #[test]
+    fn share_probability_by_stance() {
+        let text = "[simulation]\nstep = \"10m\"\nhorizon = \"1h\"\n[population]\nusers = 10\n\
+                    camps = [{ name = \"a\", share = 0.5 }, { name = \"b\", share = 0.5 }]\n\
+                    [rumor]\ntarget_camp = \"b\"\n[sharing]\nbeliever = 0.4\n[[seeds]]\nusers = 1\n";
+        let p = Params::new(&Scenario::from_toml_str(text, "t").unwrap());
+        assert_eq!(p.p_share_by_camp[0], 0.8);
+        assert!((p.p_share_by_camp[1] - 0.12).abs() < 1e-15);
+        let off = text.replace(
+            "believer = 0.4",
+            "believer = 0.4\nstance_factor = { for = 1.0, indifferent = 1.0, against = 1.0 }",
+        );
+        let p = Params::new(&Scenario::from_toml_str(&off, "t").unwrap());
+        assert_eq!(p.p_share_by_camp[..2], [0.4, 0.4]);
+        let strong = text.replace("believer = 0.4", "believer = 0.7");
+        let p = Params::new(&Scenario::from_toml_str(&strong, "t").unwrap());
+        assert_eq!(p.p_share_by_camp[0], 1.0);
+    }
+
+    /// The novelty factor is 1 at age 0, 1/2 at the half-life and, with the defaults
+    /// (6 h, exponent 0.4), about 0.30 at one day and 0.20 at two days.
+    #[test]
+    fn novelty_factor_halves_at_the_half_life() {
+        let n = crate::scenario::Novelty {
+            half_life: crate::duration::Duration::from_hours(6.0),
+            exponent: 0.4,
+        };
+        assert_eq!(n.factor(0.0), 1.0);
+        assert!((n.factor(360.0) - 0.5).abs() < 1e-12);
+        assert!(
+            (n.factor(1440.0) - 0.30).abs() < 0.01,
+            "{}",
+            n.factor(1440.0)
+        );
+        assert!(
+            (n.factor(2880.0) - 0.20).abs() < 0.01,
+            "{}",
+            n.factor(2880.0)
+        );
+        let params = Params::new(&scenario(""));
+        assert_eq!(params.novelty_at(5, None), 1.0);
+        assert!(
+            (params.novelty_at(36, Some(0)) - 0.5).abs() < 1e-12,
+            "6 h of 10 min"
+        );
+        let off = Params::new(&scenario("novelty_half_life = \"off\""));
+        assert_eq!(off.novelty_at(1000, Some(0)), 1.0);
     }
 }

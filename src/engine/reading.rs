@@ -201,6 +201,8 @@ impl Run<'_> {
             Msg::Correction | Msg::Response => !st.has(c.user, flag::CORR_READ),
         });
         let response = self.response_effect;
+        // Fading interest: the same factor for every share decision of this step.
+        let novelty = self.params.novelty_at(t, self.first_rumor);
         let (pop, params, rules) = (self.pop, self.params, self.rules);
         let (posts, effects, rule) = (&self.posts, &self.prebunk_effects, params.exposure);
         let key = rng::RunKey::new(self.seed, self.run);
@@ -226,11 +228,12 @@ impl Run<'_> {
                 rule.resistance > 0.0 && was == Belief::Rejecter && prior >= rule.threshold;
             let mut cur = was;
             let (mut convinced_by, mut first_post, mut copies) = (NO_POST, NO_POST, 0u32);
+            let mut convinced_labelled = false;
             let (mut corr_post, mut accepted) = (NO_POST, false);
             // With exposure by sources: the senders read this session, and the most
             // persuasive copy read since the last draw (its logit and post).
             let mut senders = Senders::new();
-            let (mut best, mut best_post) = (None::<f64>, NO_POST);
+            let (mut best, mut best_post, mut best_labelled) = (None::<f64>, NO_POST, false);
             // One draw for the copies read since the last: from the most persuasive, with
             // the exposures so far (`seen` senders this session); below the threshold
             // nobody is convinced.
@@ -262,7 +265,7 @@ impl Run<'_> {
                                         .logit(reader, post.trust, post.labelled, &rules);
                                 // The first of the most persuasive copies.
                                 if best_post == NO_POST || x > best {
-                                    (best, best_post) = (x, pid);
+                                    (best, best_post, best_labelled) = (x, pid, post.labelled);
                                 }
                             }
                         } else if open {
@@ -284,6 +287,7 @@ impl Run<'_> {
                                 );
                                 if rb.random::<f64>() < p {
                                     convinced_by = pid;
+                                    convinced_labelled = post.labelled;
                                     Belief::Believer
                                 } else {
                                     Belief::Rejecter
@@ -296,6 +300,7 @@ impl Run<'_> {
                         // The rumor copies read before the correction decide first.
                         if best_post != NO_POST {
                             (cur, convinced_by) = if session_draw(&mut rb, best, senders.len()) {
+                                convinced_labelled = best_labelled;
                                 (Belief::Believer, best_post)
                             } else {
                                 (Belief::Rejecter, convinced_by)
@@ -327,15 +332,28 @@ impl Run<'_> {
             }
             if best_post != NO_POST {
                 (cur, convinced_by) = if session_draw(&mut rb, best, senders.len()) {
+                    convinced_labelled = best_labelled;
                     (Belief::Believer, best_post)
                 } else {
                     (Belief::Rejecter, convinced_by)
                 };
             }
+            // The stance and label factors are exactly 1 when off, and so is the
+            // novelty factor: the products then equal today's probabilities.
             let p_share = if cur == Belief::Believer && convinced_by != NO_POST {
-                params.p_share_believer
+                // The reader's camp is looked up only when the stance factors differ.
+                let p = match params.p_share_uniform {
+                    Some(p) => p,
+                    None => params.p_share_by_camp[pop.users.camp[u as usize] as usize],
+                };
+                let p = if convinced_labelled {
+                    p * params.label_factor
+                } else {
+                    p
+                };
+                p * novelty
             } else if was == Belief::Exposed && cur == Belief::Rejecter {
-                params.p_share_rejecter
+                params.p_share_rejecter * novelty
             } else {
                 0.0
             };
@@ -729,7 +747,8 @@ mod tests {
                 (ChatKind::Work, &[3, 2]),
             ],
         );
-        w.params.p_share_believer = 0.0;
+        w.params.p_share_by_camp.fill(0.0);
+        w.params.p_share_uniform = Some(0.0);
         let mut run = w.run();
         deliver_and_file(&mut run, 0, &[(0, 0), (0, 1), (0, 3), (3, 4)]);
         run.read(0);
@@ -814,5 +833,69 @@ mod tests {
             run.state.belief[1..3],
             [Belief::Believer, Belief::Corrected]
         );
+    }
+
+    /// The believer share probability follows the reader's camp: with probability 1
+    /// in camp 0 and 0 in camp 1 (as a stance factor of 0 for an attacked camp gives),
+    /// of two readers convinced by the same copy only the first spreads.
+    #[test]
+    fn the_share_probability_follows_the_readers_camp() {
+        let mut w = two_chats();
+        w.pop.users.camp[2] = 1;
+        w.pop.camp_names.push("b".into());
+        w.params.p_share_by_camp[1] = 0.0;
+        w.params.p_share_uniform = None;
+        let mut run = w.run();
+        deliver_and_file(&mut run, 0, &[(0, 0)]);
+        run.read(0);
+        assert_eq!(run.state.belief[1..3], [Belief::Believer, Belief::Believer]);
+        assert_eq!(run.state.role[1..3], [Role::Spreader, Role::None]);
+    }
+
+    /// A label factor of 0 stops believers convinced by a labelled copy from sharing,
+    /// and only them.
+    #[test]
+    fn a_labelled_convincing_copy_is_shared_by_label_factor() {
+        let mut w = two_chats();
+        w.params.label_factor = 0.0;
+        let mut run = w.run();
+        let mut labelled = Post::original(run.pop, 0, 0, Msg::Rumor);
+        labelled.labelled = true;
+        run.add_post(labelled);
+        let (copies, _) = run.deliver(0, 0);
+        run.mark_reach(0, &copies);
+        run.file_copies(0, &copies);
+        run.read(0);
+        assert_eq!(run.state.belief[1], Belief::Believer);
+        assert_eq!(run.state.role[1..3], [Role::None, Role::None]);
+        let mut w = two_chats();
+        w.params.label_factor = 0.0;
+        let mut run = w.run();
+        deliver_and_file(&mut run, 0, &[(0, 0)]);
+        run.read(0);
+        assert_eq!(run.state.role[1..3], [Role::Spreader, Role::Spreader]);
+    }
+
+    /// Fading interest: a reader convinced in the step of the rumor's first post shares
+    /// (r(0) = 1); with a half-life of one minute and exponent 2, r is about 1e-300
+    /// thirty minutes later, and nobody shares.
+    #[test]
+    fn fading_interest_ends_sharing_once_the_rumor_is_old() {
+        let mut w = two_chats();
+        w.params.novelty = Some(crate::scenario::Novelty {
+            half_life: crate::duration::Duration::from_minutes(1.0),
+            exponent: 2.0,
+        });
+        let mut run = w.run();
+        run.first_rumor = Some(0);
+        deliver_and_file(&mut run, 0, &[(0, 0)]);
+        run.read(0);
+        assert_eq!(run.state.role[1..3], [Role::Spreader, Role::Spreader]);
+        let mut run = w.run();
+        run.first_rumor = Some(0);
+        deliver_and_file(&mut run, 3, &[(0, 0)]);
+        run.read(3);
+        assert_eq!(run.state.belief[1..3], [Belief::Believer, Belief::Believer]);
+        assert_eq!(run.state.role[1..3], [Role::None, Role::None]);
     }
 }

@@ -42,6 +42,8 @@ pub mod flag {
     /// Believes, is immune or corrected: a rumor copy can no longer change the belief.
     /// Mirrors [`super::State::belief`] so that delivery reads one byte per recipient.
     pub const CLOSED: u8 = 64;
+    /// Posted the rumor at least once (a node of the sharers' tree).
+    pub const SHARED: u8 = 128;
 }
 
 /// No post (a user not convinced by any copy yet, or a seed).
@@ -76,6 +78,9 @@ pub struct State<'a> {
     /// strongest prebunk that reached them, 0 for none; allocated when the first such
     /// prebunk fires.
     pub prebunk: Vec<u8>,
+    /// With persistence on: each spreader's position in its ranking of chats (chats
+    /// already posted into or given up); empty when persistence is off.
+    pub ranked: Vec<u16>,
     /// Running counts by belief state, indexed by `Belief as usize`.
     pub belief_counts: [u64; 6],
     pub spreaders: u64,
@@ -104,6 +109,7 @@ impl<'a> State<'a> {
             read_at: vec![NO_STEP; n],
             corr_source: Vec::new(),
             prebunk: Vec::new(),
+            ranked: Vec::new(),
             belief_counts: [n as u64, 0, 0, 0, 0, 0],
             spreaders: 0,
             stiflers: 0,
@@ -116,8 +122,12 @@ impl<'a> State<'a> {
     }
 
     /// Bytes per user held by a replicate's state (the correction source adds 4 once a
-    /// correction circulates, prebunking by `effect` 1 once such a prebunk fires).
+    /// correction circulates, prebunking by `effect` 1 once such a prebunk fires,
+    /// persistence [`State::PERSISTENCE_BYTES`]).
     pub const BYTES_PER_USER: u64 = 1 + 1 + 1 + 2 + 2 + 4 + 2 + 4;
+
+    /// Bytes per user of the ranking position, held only with persistence on.
+    pub const PERSISTENCE_BYTES: u64 = 2;
 
     /// Moves user `u` to belief state `b`, keeping counts.
     #[inline]

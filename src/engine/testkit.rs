@@ -43,6 +43,10 @@ const DETERMINISTIC: &str = r#"
     interval = "10m"
     actions = 1
     stifling = 0.0
+    persistence = "off"
+    novelty_half_life = "off"
+    stance_factor = { for = 1.0, indifferent = 1.0, against = 1.0 }
+    label_factor = 1.0
     [[seeds]]
     ids = ["0"]
 "#;

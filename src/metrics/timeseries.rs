@@ -308,6 +308,37 @@ pub const TIMESERIES: &[Column] = &[
                   `believers` with `residual` 0",
         value: Value::BeliefIndex,
     },
+    Column {
+        name: "posts_original",
+        kind: Kind::PerStep,
+        unit: "posts",
+        meaning: "`posts` at hop 0: seeds' own posts, chat seeds' posts, mass messages \
+                  ([posts by hop](#posts-by-hop))",
+        value: Value::Count(|r| r.posts_original),
+    },
+    Column {
+        name: "posts_forwarded",
+        kind: Kind::PerStep,
+        unit: "posts",
+        meaning: "`posts` at hop 1 or more without the \"forwarded many times\" label",
+        value: Value::Count(|r| r.posts_forwarded),
+    },
+    Column {
+        name: "posts_labelled",
+        kind: Kind::PerStep,
+        unit: "posts",
+        meaning: "`posts` carrying the \"forwarded many times\" label; \
+                  `posts_original + posts_forwarded + posts_labelled = posts`",
+        value: Value::Count(|r| r.posts_labelled),
+    },
+    Column {
+        name: "share_actions",
+        kind: Kind::PerStep,
+        unit: "actions",
+        meaning: "forward actions: spreaders who forwarded a received rumor copy into at \
+                  least one chat in this step (one use of the forward button each)",
+        value: Value::Count(|r| r.share_actions),
+    },
 ];
 
 /// One column written per camp, named `<prefix>_<camp>`.
@@ -404,6 +435,10 @@ mod tests {
             press: 20,
             crisis: 21,
             copies_unseen: 22,
+            posts_original: 23,
+            posts_forwarded: 24,
+            posts_labelled: 25,
+            share_actions: 26,
         };
         let fields = serde_json::to_value(r).unwrap();
         let fields = fields.as_object().unwrap();

@@ -16,7 +16,9 @@ use super::kind::ChatKind;
 use super::population::Camp;
 use super::public::PublicSpec;
 use super::rumor::Stance;
+use super::sharing::StanceFactors;
 use super::simulation::Marker;
+use super::switch::Switch;
 use crate::duration::{self, Duration};
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -412,6 +414,9 @@ pub struct PlatformConfig {
     pub label_hops: Option<u32>,
     /// Forward limit for a copy that carries the label.
     pub labelled_forward_limit: Option<Limit>,
+    /// Most group chats (every kind but direct) one forward of an already-forwarded
+    /// copy (hop >= 1) may target; direct chats still count against `forward_limit`.
+    pub forwarded_group_limit: Option<Limit>,
 }
 
 /// A limit that may be a count or "unlimited".
@@ -518,6 +523,21 @@ pub struct SharingConfig {
     pub stifling: f64,
     /// Weight multiplier for chats whose dominant camp is the spreader's own (>= 0).
     pub camp_preference: f64,
+    /// Chance that a spreader held back by a forward limit makes the next share action
+    /// towards the chats it intended (each chat at most once), or "off" (one action of
+    /// `min(fanout, limit)` chats chosen afresh, no memory).
+    pub persistence: Switch<f64>,
+    /// Age of the rumor (since its first post) at which the share probability has
+    /// halved (novelty decay), or "off".
+    pub novelty_half_life: Switch<Duration>,
+    /// Stretching exponent of the novelty decay exp(-(age / tau)^exponent), in (0, 2].
+    pub novelty_exponent: f64,
+    /// Multipliers of the believer share probability by the rumor's stance towards the
+    /// reader's camp.
+    pub stance_factor: StanceFactors,
+    /// Multiplier of the believer share probability when the convincing copy carried
+    /// the "forwarded many times" label, in [0, 1].
+    pub label_factor: f64,
 }
 
 impl Default for SharingConfig {
@@ -531,6 +551,11 @@ impl Default for SharingConfig {
             interval: None,
             stifling: 0.5,
             camp_preference: 2.0,
+            persistence: Switch::On(0.5),
+            novelty_half_life: Switch::On(Duration::from_hours(6.0)),
+            novelty_exponent: 0.4,
+            stance_factor: StanceFactors::default(),
+            label_factor: 0.85,
         }
     }
 }

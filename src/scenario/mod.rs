@@ -47,7 +47,7 @@ pub use population::{
 pub use public::{Crisis, Press, PublicSpec};
 pub use rumor::{Rumor, Stance};
 pub use seeds::{Seed, SeedTarget};
-pub use sharing::Sharing;
+pub use sharing::{Novelty, Sharing, StanceFactors};
 pub use simulation::{Marker, Simulation};
 pub use switch::Switch;
 

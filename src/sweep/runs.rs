@@ -9,7 +9,7 @@
 
 use super::Sweep;
 use crate::error::SweepError;
-use crate::metrics::summary::{figures, RunSummary, FIGURES};
+use crate::metrics::summary::{figures, FigureRange as Range, RunSummary, FIGURES};
 use crate::output::files::csv_field;
 use std::collections::HashMap;
 use std::path::Path;
@@ -58,27 +58,13 @@ fn value_text(v: &toml::Value) -> String {
     }
 }
 
-/// What values a figure of `runs.csv` may take.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Range {
-    /// A whole number >= 0 (users, posts, copies, levels, trees).
-    Count,
-    /// A share of users, in [0, 1].
-    Share,
-    /// Hours >= 0, or `NaN` for a time never reached.
-    Hours,
-    /// A finite number >= 0 (peak time, structural virality).
-    NonNegative,
-}
-
-/// The range of figure `name` (see [`crate::metrics::summary::figures`]).
+/// The range of figure `name` (see [`crate::metrics::summary::FIGURES`]); a column
+/// that names no figure is held to the loosest range.
 fn figure_range(name: &str) -> Range {
-    match name {
-        "final_reach_share" | "final_believers_share" => Range::Share,
-        "peak_hours" | "structural_virality" | "structural_virality_mean" => Range::NonNegative,
-        n if n.starts_with("hours_to_") => Range::Hours,
-        _ => Range::Count,
-    }
+    FIGURES
+        .iter()
+        .find(|f| f.name == name)
+        .map_or(Range::NonNegative, |f| f.range)
 }
 
 /// Checks one figure's text against its range.
