@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """Final reach and believers of shipped scenarios with the behaviour mechanisms of
-issue 12 switched off, each switched on alone, and all on (as shipped).
+docs/model.md (belief side: limited attention, repeated exposure, partisanship,
+corrections by reader, effect sizes; sharing side: persistence under forward limits,
+fading interest, the stance and label share factors) switched off, each switched on
+alone, and all on (as shipped).
 
 Usage:
     scripts/mechanism-table.py [GRAPEVINE [WORK_DIR]]
 
 GRAPEVINE defaults to target/release/grapevine (`cargo build --release` first). For
-each scenario (baseline, brazil-2018 and, because the correction mechanism only acts
-when a correction circulates, brazil-2018/factcheck-6h), at its shipped size and
+each scenario (baseline, brazil-2018, brazil-2018/factcheck-6h because the correction
+mechanism only acts when a correction circulates, and brazil-2018/limit-1 because
+persistence only acts when a forward limit binds), at its shipped size and
 default replicates, it writes these variants of the shipped file and runs them:
 
 - `all off`: every mechanism switched off, and the values the scenario had before the
@@ -17,8 +21,8 @@ default replicates, it writes these variants of the shipped file and runs them:
 - `all on`: the shipped file as it is.
 
 It prints a Markdown table of the final reach share and final believers share (median
-and 5-95% band across replicates, from summary.json) and the belief index share, with
-the grapevine version and the date. Python 3.11+ (tomllib), standard library only.
+and 5-95% band across replicates, from summary.json), the belief index share, the
+sharers and the forward actions (medians), with the grapevine version, commit and date. Python 3.11+ (tomllib), standard library only.
 Every figure quoted about these variants comes from this script.
 """
 
@@ -35,6 +39,7 @@ SCENARIOS = [
     "scenarios/baseline.toml",
     "scenarios/brazil-2018.toml",
     "scenarios/brazil-2018/factcheck-6h.toml",
+    "scenarios/brazil-2018/limit-1.toml",
 ]
 
 # What the scenario files said before issue 12, where they differ now (the camp the
@@ -94,6 +99,21 @@ MECHANISMS = {
     "effect sizes (label penalty, prebunk effect)": {
         "off": {},
         "owns": [("belief", "label_penalty")],
+    },
+    "persistence under forward limits": {
+        "off": {("sharing", "persistence"): "off"},
+        "owns": [("sharing", "persistence")],
+    },
+    "fading interest": {
+        "off": {("sharing", "novelty_half_life"): "off"},
+        "owns": [("sharing", "novelty_half_life"), ("sharing", "novelty_exponent")],
+    },
+    "share factors (stance, label)": {
+        "off": {
+            ("sharing", "stance_factor"): {"for": 1.0, "indifferent": 1.0, "against": 1.0},
+            ("sharing", "label_factor"): 1.0,
+        },
+        "owns": [("sharing", "stance_factor"), ("sharing", "label_factor")],
     },
 }
 
@@ -223,8 +243,8 @@ def main() -> int:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO).stdout.strip()
     print(f"{version} (commit {commit}), {datetime.date.today().isoformat()}; shipped sizes, default replicates.")
     print("Shares of all users: median [5%, 95%] across replicates; Δ = change of the median from 'all off', in points.\n")
-    print("| scenario | mechanisms | final reach | Δ | final believers | Δ | belief index | replicates |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| scenario | mechanisms | final reach | Δ | final believers | Δ | belief index | sharers | forward actions | replicates |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for rel in SCENARIOS:
         base = None
         for i, (name, doc) in enumerate(variants(rel)):
@@ -243,7 +263,8 @@ def main() -> int:
             delta = lambda x, y: "" if i == 0 else f"{100 * (x - y):+.1f}"
             print(
                 f"| {stem} | {name} | {fmt(reach)} | {delta(reach[0], base[0])} | {fmt(believers)} | "
-                f"{delta(believers[0], base[1])} | {100 * index[0] / users:.1f}% | {len(s['runs'])} |",
+                f"{delta(believers[0], base[1])} | {100 * index[0] / users:.1f}% | "
+                f"{band(s, 'cascade_size')[0]:.0f} | {band(s, 'share_actions')[0]:.0f} | {len(s['runs'])} |",
                 flush=True,
             )
     return 0

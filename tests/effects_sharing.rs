@@ -17,7 +17,9 @@ use grapevine::simulation;
 /// constant belief model with probability `T`, every believer forwarding once to every
 /// chat it may (fanout "all"), ten random seeds: a percolation process whose branching
 /// factor is T times the chats a spreader reaches. The sharing mechanisms are off
-/// unless a test turns one on.
+/// unless a test turns one on; the belief-side mechanisms (limited attention, exposure
+/// by sources, rejecter resistance) are off throughout, so that each copy is read and
+/// judged independently, as percolation needs.
 const NETWORK: &str = r#"
     [simulation]
     seed = 1212
@@ -34,9 +36,14 @@ const NETWORK: &str = r#"
     forward_limit = "unlimited"
     labelled_forward_limit = "unlimited"
     label_hops = 0
+    [attention]
+    enabled = false
     [belief]
     model = "constant"
     probability = T
+    exposure = "copies"
+    rejecter_resistance = 0.0
+    threshold = 1
     [sharing]
     believer = 1.0
     rejecter = 0.0

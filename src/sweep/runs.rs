@@ -387,12 +387,15 @@ mod tests {
         f[col("hours_to_50pct")] = "3.5".into();
         f[col("deliveries")] = "123456789012".into();
         assert_eq!(check_row(&s, &f), Ok(3));
-        // Every figure has a range: counts are the default, so names are checked here.
+        // Every figure's range, from the figure table, against what its name says: the
+        // fractional ones are shares, times, viralities and the belief index (believers
+        // plus a weighted count of the corrected).
         for name in figure_names() {
             let r = figure_range(name);
-            let counted = !name.contains("share")
+            let counted = !name.ends_with("_share")
                 && !name.starts_with("hours_to")
                 && !name.contains("virality")
+                && !name.contains("belief_index")
                 && name != "peak_hours";
             assert_eq!(r == Range::Count, counted, "{name}");
         }
