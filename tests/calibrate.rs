@@ -451,8 +451,10 @@ fn synthetic_truth_is_recovered() {
             report.sampler.generations
         );
     }
-    // The report probability is well identified by the tipline's counts.
-    assert!(m[1].q95 / m[1].q05 < 4.0, "{:?}", m[1]);
+    // The report probability is identified by the tipline's counts: its interval is a
+    // small part of the prior's factor of 100 (a factor of about 5.6 since issue 12's
+    // limited attention leaves fewer readers to report; below 4 before).
+    assert!(m[1].q95 / m[1].q05 < 8.0, "{:?}", m[1]);
     let now = report.nowcast.unwrap();
     assert_eq!(now.last_observed_hours, 24.0);
     let reached = now.at_last_observed["reached"];
