@@ -49,6 +49,34 @@ fn extends_pointing_at_dev_zero_is_refused_without_reading_it() {
     );
 }
 
+/// Found while writing the fuzzer (docs/fuzzing.md): a population file (`members`, `edges`,
+/// `chat_table`, `user_table`) at a FIFO blocked `check` forever (SIGTERM included), and
+/// at `/dev/zero` read one endless row until the process aborted (exit 134).
+#[test]
+fn population_file_at_a_fifo_or_device_is_refused() {
+    let h = Harness::new();
+    h.write("z.toml", "[population]\nmembers = \"/dev/zero\"\n");
+    let err = refused(&h, &["check", "z.toml"]);
+    assert!(
+        err.contains("/dev/zero") && err.contains("not a regular file"),
+        "{err}"
+    );
+    h.write("d.toml", "[population]\nedges = \".\"\n");
+    let err = refused(&h, &["check", "d.toml"]);
+    assert!(err.contains("is a folder"), "{err}");
+    let fifo = h.join("edges.csv");
+    let status = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !status.is_ok_and(|s| s.success()) {
+        return; // no mkfifo on this system
+    }
+    h.write("f.toml", "[population]\nedges = \"edges.csv\"\n");
+    let err = refused(&h, &["check", "f.toml"]);
+    assert!(
+        err.contains("edges.csv") && err.contains("not a regular file"),
+        "{err}"
+    );
+}
+
 #[test]
 fn scenario_from_a_pipe_is_read_once_not_replaced_by_defaults() {
     let h = Harness::new();
