@@ -66,43 +66,58 @@ pub enum Domain {
 }
 
 impl Domain {
-    /// The finite list of values, if the domain has one (lists, stepped ranges).
-    pub fn values(&self) -> Option<Vec<toml::Value>> {
+    /// The number of values of a finite domain (lists, stepped ranges).
+    pub fn count(&self) -> Option<usize> {
         match self {
-            Domain::List { values } => Some(values.clone()),
+            Domain::List { values } => Some(values.len()),
+            Domain::Range { steps: Some(n), .. } => Some(*n as usize),
+            Domain::Range { steps: None, .. } => None,
+        }
+    }
+
+    /// Value `i` of a finite domain (`i < count`); a continuous range gives its `min`.
+    fn nth(&self, i: usize) -> toml::Value {
+        match self {
+            Domain::List { values } => values[i].clone(),
             Domain::Range {
                 min,
                 max,
-                steps: Some(n),
+                steps,
                 integer,
-            } => Some(
-                (0..*n)
-                    .map(|i| {
-                        let x = if i + 1 == *n {
-                            *max
-                        } else {
-                            round_significant(min + (max - min) * i as f64 / (*n - 1) as f64)
-                        };
-                        if *integer {
-                            toml::Value::Integer(x.round() as i64)
-                        } else {
-                            toml::Value::Float(x)
-                        }
-                    })
-                    .collect(),
-            ),
-            Domain::Range { steps: None, .. } => None,
+            } => {
+                let n = steps.unwrap_or(1) as usize;
+                let x = if i + 1 == n {
+                    *max
+                } else {
+                    round_significant(min + (max - min) * i as f64 / (n - 1) as f64)
+                };
+                if *integer {
+                    toml::Value::Integer(x.round() as i64)
+                } else {
+                    toml::Value::Float(x)
+                }
+            }
         }
+    }
+
+    /// The finite list of values, if the domain has one (lists, stepped ranges).
+    pub fn values(&self) -> Option<Vec<toml::Value>> {
+        let n = self.count()?;
+        Some((0..n).map(|i| self.nth(i)).collect())
     }
 
     /// The value at position `u` in `[0, 1)` of the domain: a list or stepped range is
     /// cut into equal cells, one per value; a continuous range is scaled linearly
     /// (integers: each whole number from `min` to `max` gets an equal share).
+    ///
+    /// # Complexity
+    /// O(1): a stepped range's value is computed, not looked up in its list (a random
+    /// design of a million points over a million steps would otherwise build 10^12
+    /// values).
     pub fn at(&self, u: f64) -> toml::Value {
         let u = u.clamp(0.0, 1.0);
-        if let Some(values) = self.values() {
-            let i = ((u * values.len() as f64) as usize).min(values.len() - 1);
-            return values[i].clone();
+        if let Some(n) = self.count() {
+            return self.nth(((u * n as f64) as usize).min(n - 1));
         }
         match *self {
             Domain::Range {
@@ -115,7 +130,7 @@ impl Domain {
                 toml::Value::Integer((min + (u * span).floor()).min(max) as i64)
             }
             Domain::Range { min, max, .. } => toml::Value::Float(min + u * (max - min)),
-            Domain::List { .. } => unreachable!("lists always have values"),
+            Domain::List { .. } => unreachable!("lists always have a count"),
         }
     }
 }
@@ -204,7 +219,7 @@ impl SweepSpec {
     pub fn point_count(&self) -> u64 {
         match self.design {
             DesignKind::Grid => self.parameters.iter().fold(1u64, |acc, p| {
-                acc.saturating_mul(p.domain.values().map_or(0, |v| v.len() as u64))
+                acc.saturating_mul(p.domain.count().map_or(0, |n| n as u64))
             }),
             _ => self.samples.unwrap_or(0) as u64,
         }
@@ -555,6 +570,36 @@ mod tests {
 
     fn spec(text: &str) -> Result<SweepSpec, SweepError> {
         parse(text, Path::new("dir/s.toml"))
+    }
+
+    /// Found while writing the fuzzer (issue 16): `at` built the whole list of a
+    /// stepped range for every point, so a latin hypercube of 2,000 samples over a
+    /// range of 10^6 steps built 2 * 10^9 values and never finished checking.
+    #[test]
+    fn a_stepped_range_is_not_listed_for_every_point() {
+        let d = Domain::Range {
+            min: 0.0,
+            max: 1.0,
+            steps: Some(MAX_POINTS as u32),
+            integer: false,
+        };
+        let started = std::time::Instant::now();
+        for k in 0..100_000 {
+            d.at(k as f64 / 100_000.0);
+        }
+        assert!(started.elapsed().as_secs_f64() < 5.0);
+        let small = Domain::Range {
+            min: 1.0,
+            max: 9.0,
+            steps: Some(5),
+            integer: true,
+        };
+        let values = small.values().unwrap();
+        for (k, u) in [0.0, 0.19, 0.2, 0.5, 0.99, 1.0].into_iter().enumerate() {
+            let i = ((u * 5.0) as usize).min(4);
+            assert_eq!(small.at(u), values[i], "{k}: at({u})");
+        }
+        assert_eq!(small.count(), Some(5));
     }
 
     fn fields(text: &str) -> Vec<String> {
