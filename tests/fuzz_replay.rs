@@ -55,7 +55,7 @@ fn fuzz_findings_stay_fixed() {
                 let _ = tx.send(r);
             });
             match rx.recv_timeout(Duration::from_secs(10)) {
-                Ok(Ok(Ok(()))) => {}
+                Ok(Ok(Ok(_))) => {}
                 Ok(Ok(Err(broken))) => panic!("{}: {broken}", file.display()),
                 Ok(Err(_)) => panic!("{}: the library panicked", file.display()),
                 Err(_) => panic!("{}: no answer within 10 s", file.display()),

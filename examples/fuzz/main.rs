@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use targets::{Bench, Seed, Target, TARGETS};
+use targets::{Bench, Seed, Target, Verdict, TARGETS};
 
 #[derive(Parser, Debug)]
 #[command(about = "Mutation fuzzer of Grapevine's input readers (docs/fuzzing.md)")]
@@ -66,7 +66,7 @@ struct Args {
 /// How one case ended.
 enum Outcome {
     /// Accepted or refused with a message: the contract holds.
-    Fine,
+    Fine(Verdict),
     /// An error without a message (or another broken promise), described.
     Broken(String),
     /// A panic: its location (the finding's identity) and message.
@@ -108,7 +108,7 @@ impl Worker {
                     bench.exec(&slot, &input)
                 }));
                 let outcome = match r {
-                    Ok(Ok(())) => Outcome::Fine,
+                    Ok(Ok(v)) => Outcome::Fine(v),
                     Ok(Err(broken)) => Outcome::Broken(broken),
                     Err(_) => {
                         let (location, message) = LAST_PANIC
@@ -135,7 +135,7 @@ impl Worker {
 }
 
 /// Numbers a token-level mutation puts in place of a number.
-const EXTREMES: [&str; 28] = [
+const EXTREMES: [&str; 30] = [
     "-1",
     "0",
     "1",
@@ -164,6 +164,8 @@ const EXTREMES: [&str; 28] = [
     "0x7fffffff",
     "1e30h",
     "1.5",
+    "100000",
+    "1000000",
 ];
 
 /// Strings a token-level mutation puts in place of a quoted string's contents.
@@ -409,7 +411,7 @@ struct Finding {
 
 fn finding_of(outcome: &Outcome) -> Option<Finding> {
     match outcome {
-        Outcome::Fine => None,
+        Outcome::Fine(_) => None,
         Outcome::Broken(why) => Some(Finding {
             key: format!("broken {}", why.chars().take(60).collect::<String>()),
             note: why.clone(),
@@ -488,6 +490,8 @@ struct Report {
     seed: u64,
     secs: f64,
     execs: u64,
+    /// Inputs the first reader accepted.
+    accepted: u64,
     findings: BTreeMap<String, PathBuf>,
     hang: bool,
 }
@@ -499,6 +503,16 @@ fn fuzz(target: Target, args: &Args, repo: &Path) -> Result<Report, String> {
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
     let worker = Worker::spawn(bench);
     let timeout = Duration::from_secs_f64(args.timeout);
+    // The seeds themselves should be accepted: a refused seed mutates into little.
+    for seed in &seeds {
+        match worker.run(&seed.slot, &seed.bytes, timeout) {
+            Some(Outcome::Fine(Verdict::Accepted)) => {}
+            Some(Outcome::Fine(Verdict::Refused(m))) => {
+                eprintln!("[{}] seed {} refused: {m}", target.name(), seed.slot)
+            }
+            _ => eprintln!("[{}] seed {} is itself a finding", target.name(), seed.slot),
+        }
+    }
     let inflight = out.join("inflight.bin");
     let start = Instant::now();
     let deadline = start + Duration::from_secs_f64(args.minutes * 60.0);
@@ -507,6 +521,7 @@ fn fuzz(target: Target, args: &Args, repo: &Path) -> Result<Report, String> {
         seed: args.seed,
         secs: 0.0,
         execs: 0,
+        accepted: 0,
         findings: BTreeMap::new(),
         hang: false,
     };
@@ -530,6 +545,9 @@ fn fuzz(target: Target, args: &Args, repo: &Path) -> Result<Report, String> {
                 break;
             }
             Some(o) => {
+                if matches!(o, Outcome::Fine(Verdict::Accepted)) {
+                    report.accepted += 1;
+                }
                 if let Some(f) = finding_of(&o) {
                     if let std::collections::btree_map::Entry::Vacant(e) =
                         report.findings.entry(f.key.clone())
@@ -560,13 +578,11 @@ fn replay(target: Target, args: &Args, file: &Path, repo: &Path) -> Result<(), S
     let worker = Worker::spawn(Bench::new(target, repo)?);
     match worker.run(&args.slot, &input, Duration::from_secs_f64(args.timeout)) {
         None => Err("hang".into()),
-        Some(o) => match finding_of(&o) {
-            Some(f) => Err(f.note),
-            None => {
-                println!("{}: fine", file.display());
-                Ok(())
-            }
-        },
+        Some(Outcome::Fine(v)) => {
+            println!("{}: fine, {v:?}", file.display());
+            Ok(())
+        }
+        Some(o) => Err(finding_of(&o).map_or_else(String::new, |f| f.note)),
     }
 }
 
@@ -602,12 +618,13 @@ fn main() -> std::process::ExitCode {
         match fuzz(t, &args, &repo) {
             Ok(r) => {
                 println!(
-                    "target {}: seed {}, {:.1} min, {} executions, {:.0} exec/s, {} distinct findings{}",
+                    "target {}: seed {}, {:.1} min, {} executions, {:.0} exec/s, {} accepted, {} distinct findings{}",
                     r.target.name(),
                     r.seed,
                     r.secs / 60.0,
                     r.execs,
                     r.execs as f64 / r.secs.max(1e-9),
+                    r.accepted,
                     r.findings.len(),
                     if r.hang { " (stopped by a hang)" } else { "" }
                 );

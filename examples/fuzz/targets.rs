@@ -132,6 +132,15 @@ const CHILD: &str = "scenarios/fuzz/child.toml";
 /// Where a fuzzed sweep file is written (beside the shipped one).
 const SWEEP_SLOT: &str = "scenarios/sweeps/fuzz.toml";
 
+/// Sweep seeds of the designs the shipped sweep does not use.
+const LHS_SWEEP: &str = "name = \"lhs\"\nscenario = \"../baseline.toml\"\n\
+design = \"latin-hypercube\"\nsamples = 40\nreplicates = 3\nseed = 7\n[parameters]\n\
+rumor.appeal = { min = 0.1, max = 0.9 }\nplatform.forward_limit = { min = 1, max = 20, integer = true }\n\
+\"sharing.believer\" = { min = 0.2, max = 0.8, steps = 7 }\n";
+const RANDOM_SWEEP: &str = "scenario = \"../brazil-2018/factcheck-6h.toml\"\n\
+design = \"random\"\nsamples = 25\n[parameters]\n\"interventions[0].at\" = [\"6h\", \"1d\"]\n\
+sharing.believer = { min = 0.1, max = 0.9 }\nrumor.appeal = [0.2, 0.5]\n";
+
 /// Scenario of the CSV target's membership tables (its camps are those written).
 const MEMBERS_SCENARIO: &str = "[simulation]\nhorizon = \"1d\"\nreplicates = 1\n\
 [population]\nmembers = \"members.csv\"\nchat_table = \"chats.csv\"\nuser_table = \"users.csv\"\n\
@@ -185,6 +194,14 @@ impl Bench {
                 toml_seeds(&from, &mut seeds).map_err(|e| io_err("seeds", e))?;
                 if target == Target::Scenario {
                     seeds.retain(|s| !s.slot.contains("/sweeps/"));
+                } else {
+                    // The shipped sweep is a grid: add the other designs and ranges.
+                    for extra in [LHS_SWEEP, RANDOM_SWEEP] {
+                        seeds.push(Seed {
+                            slot: "built-in".into(),
+                            bytes: extra.as_bytes().to_vec(),
+                        });
+                    }
                 }
                 std::fs::write(
                     root.join(CHILD),
@@ -272,8 +289,9 @@ impl Bench {
     }
 
     /// Drives the library with one input in `slot`. `Ok` whether the library accepted
-    /// or refused the input; `Err` when it broke its contract without panicking.
-    pub fn exec(&self, slot: &str, input: &[u8]) -> Result<(), String> {
+    /// or refused the input (the first reader's verdict); `Err` when it broke its
+    /// contract without panicking.
+    pub fn exec(&self, slot: &str, input: &[u8]) -> Result<Verdict, String> {
         match self.target {
             Target::Scenario => self.exec_scenario(input),
             Target::Sweep => self.exec_sweep(input),
@@ -288,9 +306,11 @@ impl Bench {
         Ok(p)
     }
 
-    fn exec_scenario(&self, input: &[u8]) -> Result<(), String> {
+    fn exec_scenario(&self, input: &[u8]) -> Result<Verdict, String> {
         let path = self.write(SCENARIO_SLOT, input)?;
-        if let Ok(scn) = described(Scenario::load(&path))? {
+        let loaded = described(Scenario::load(&path))?;
+        let verdict = Verdict::of(&loaded);
+        if let Ok(scn) = loaded {
             after_check(&scn)?;
         }
         // The same text as the base of a file that extends it.
@@ -298,21 +318,27 @@ impl Bench {
         if let Ok(scn) = described(Scenario::load(&self.dir.path().join(CHILD)))? {
             after_check(&scn)?;
         }
-        Ok(())
+        Ok(verdict)
     }
 
-    fn exec_sweep(&self, input: &[u8]) -> Result<(), String> {
+    fn exec_sweep(&self, input: &[u8]) -> Result<Verdict, String> {
         let path = self.write(SWEEP_SLOT, input)?;
         let Ok(text) = std::str::from_utf8(input) else {
-            return described(sweep::load(&path)).map(drop);
+            return described(sweep::load(&path)).map(|r| Verdict::of(&r));
         };
-        let Ok(spec) = described(sweep::spec::parse(text, &path))? else {
-            return Ok(());
+        let spec = described(sweep::spec::parse(text, &path))?;
+        let Ok(spec) = spec else {
+            return Ok(Verdict::of(&spec));
         };
         if spec.point_count() > MAX_RESOLVED_POINTS {
-            return Ok(());
+            return Ok(Verdict::Refused(format!(
+                "not resolved: {} points",
+                spec.point_count()
+            )));
         }
-        if let Ok((sweep, origin)) = described(sweep::load(&path))? {
+        let loaded = described(sweep::load(&path))?;
+        let verdict = Verdict::of(&loaded);
+        if let Ok((sweep, origin)) = loaded {
             let file = SweepFile::new(&sweep, origin, None);
             // Every run's scenario can be rebuilt from sweep.json alone.
             for ix in [0, sweep.run_count().saturating_sub(1)] {
@@ -320,10 +346,10 @@ impl Bench {
                     .map_err(|e| format!("a resolved sweep's run {ix} has no scenario: {e}"))?;
             }
         }
-        Ok(())
+        Ok(verdict)
     }
 
-    fn exec_csv(&self, slot: &str, input: &[u8]) -> Result<(), String> {
+    fn exec_csv(&self, slot: &str, input: &[u8]) -> Result<Verdict, String> {
         let scenario = if slot == "edges.csv" {
             "edges.toml"
         } else {
@@ -335,16 +361,18 @@ impl Bench {
         }
         let scn = Scenario::load(&self.dir.path().join(scenario))
             .map_err(|e| format!("the CSV target's scenario does not load: {e}"))?;
-        if let Ok(pop) = described(import::import(&scn))? {
+        let imported = described(import::import(&scn))?;
+        let verdict = Verdict::of(&imported);
+        if let Ok(pop) = imported {
             described(simulation::check_against_population(&scn, &pop))?.ok();
             let _ = simulation::warnings(&pop);
             let est = simulation::estimate_memory(&scn, 1, Some(&pop));
             described(simulation::check_capacity(&est))?.ok();
         }
-        Ok(())
+        Ok(verdict)
     }
 
-    fn exec_runs(&self, input: &[u8]) -> Result<(), String> {
+    fn exec_runs(&self, input: &[u8]) -> Result<Verdict, String> {
         let file = self
             .sweep_file
             .as_ref()
@@ -361,8 +389,9 @@ impl Bench {
         let runs_path = self.write("resume/runs.csv", input)?;
         described(runs::read(&runs_path, &file.sweep))?.ok();
         // Resume: the rows kept, the file repaired, the runs still to do.
-        let Ok(prepared) = described(exec::prepare(file, &dir, exec::Existing::Resume))? else {
-            return Ok(());
+        let prepared = described(exec::prepare(file, &dir, exec::Existing::Resume))?;
+        let Ok(prepared) = prepared else {
+            return Ok(Verdict::of(&prepared));
         };
         if prepared.done + prepared.todo.len() as u64 != prepared.total {
             return Err(format!(
@@ -375,7 +404,24 @@ impl Bench {
         drop(prepared);
         described(aggregate::aggregate_dir(&dir, &file.sweep))?.ok();
         described(merge::merge(&[dir], &out))?.ok();
-        Ok(())
+        Ok(Verdict::Accepted)
+    }
+}
+
+/// What the first reader of an input said.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Verdict {
+    Accepted,
+    /// Refused, with the error's message.
+    Refused(String),
+}
+
+impl Verdict {
+    fn of<T, E: std::fmt::Display>(r: &Result<T, E>) -> Verdict {
+        match r {
+            Ok(_) => Verdict::Accepted,
+            Err(e) => Verdict::Refused(e.to_string()),
+        }
     }
 }
 
