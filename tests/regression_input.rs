@@ -77,6 +77,31 @@ fn population_file_at_a_fifo_or_device_is_refused() {
     );
 }
 
+/// Found while writing the fuzzer (docs/fuzzing.md): a sweep whose base `scenario` is a
+/// FIFO blocked `sweep --check` forever (SIGTERM included), and a sweep file at
+/// `/dev/zero` was read until memory ran out. The base must be a regular file, as a base
+/// named by `extends`; the sweep file is read once, bounded.
+#[test]
+fn sweep_base_at_a_fifo_is_refused_and_the_sweep_file_is_bounded() {
+    let h = Harness::new();
+    let err = refused(&h, &["sweep", "/dev/zero", "--check"]);
+    assert!(err.contains("larger than 1024 KiB"), "{err}");
+    let fifo = h.join("base.toml");
+    let status = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !status.is_ok_and(|s| s.success()) {
+        return; // no mkfifo on this system
+    }
+    h.write(
+        "s.toml",
+        "scenario = \"base.toml\"\n[parameters]\nrumor.appeal = [0.1, 0.2]\n",
+    );
+    let err = refused(&h, &["sweep", "s.toml", "--check"]);
+    assert!(
+        err.contains("base.toml") && err.contains("not a regular file"),
+        "{err}"
+    );
+}
+
 #[test]
 fn scenario_from_a_pipe_is_read_once_not_replaced_by_defaults() {
     let h = Harness::new();

@@ -315,10 +315,7 @@ impl SweepFile {
 
 /// Reads, checks and resolves a sweep file.
 pub fn load(file: &Path) -> Result<(Sweep, Origin), SweepError> {
-    let text = std::fs::read_to_string(file).map_err(|e| SweepError::Io {
-        file: file.to_path_buf(),
-        source: e,
-    })?;
+    let text = spec::read_text(file)?;
     let spec = spec::parse(&text, file)?;
     let sweep = Sweep::resolve(&spec, file)?;
     let abs = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());

@@ -250,13 +250,47 @@ fn default_seed() -> u64 {
     1
 }
 
+/// Largest sweep file read, in bytes. Real sweep files are a few kilobytes.
+pub const MAX_SWEEP_BYTES: u64 = 1 << 20;
+
 /// Reads and checks a sweep file.
 pub fn load(path: &Path) -> Result<SweepSpec, SweepError> {
-    let text = std::fs::read_to_string(path).map_err(|e| SweepError::Io {
+    parse(&read_text(path)?, path)
+}
+
+/// Reads the text of a sweep file once, to its end or to [`MAX_SWEEP_BYTES`]: a sweep
+/// file on a pipe is read once, and a device such as `/dev/zero` cannot fill memory.
+pub fn read_text(path: &Path) -> Result<String, SweepError> {
+    use std::io::Read;
+    let io = |source| SweepError::Io {
         file: path.to_path_buf(),
-        source: e,
-    })?;
-    parse(&text, path)
+        source,
+    };
+    let refuse = |message: String| SweepError::Parse {
+        file: path.to_path_buf(),
+        message,
+    };
+    if std::fs::metadata(path).map_err(io)?.is_dir() {
+        return Err(refuse("is a folder, not a sweep file".into()));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(MAX_SWEEP_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_SWEEP_BYTES {
+        return Err(refuse(format!(
+            "is larger than {} KiB: a sweep file is a few kilobytes of TOML",
+            MAX_SWEEP_BYTES / 1024
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        refuse(format!(
+            "is not a sweep file: not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
 }
 
 /// Parses and checks sweep text; `file` names it in messages and anchors the base
