@@ -55,9 +55,10 @@ impl Post {
     }
 }
 
-/// One unread copy of a post in a user's inbox. It carries what reading needs (the
-/// message, the label, the trust of the chat it came through), so reading and reach
-/// never look the post up at random; copies are ordered by (user, post).
+/// One unread copy of a post in a user's inbox. It carries what filing and reading
+/// need (the message, the label, the trust of the chat it came through, the chat's
+/// background traffic), so reading and reach never look the post up at random; copies
+/// are ordered by (user, post). 16 bytes: the traffic fills what was padding.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Inbox {
     pub user: u32,
@@ -65,6 +66,9 @@ pub(crate) struct Inbox {
     pub trust: f32,
     pub msg: Msg,
     pub labelled: bool,
+    /// Background messages per day in the chat the copy came through, saturating; 0
+    /// unless limited attention looks at a copy's position (`attention.half_visible`).
+    pub traffic: u16,
 }
 
 impl Inbox {
@@ -93,6 +97,12 @@ mod tests {
         assert_eq!(Post::original(&pop, 1, NO_CHAT, Msg::Rumor).kind, 0);
     }
 
+    /// The traffic field fills padding: a copy stays 16 bytes.
+    #[test]
+    fn a_copy_is_sixteen_bytes() {
+        assert_eq!(std::mem::size_of::<Inbox>(), 16);
+    }
+
     /// Copies sort by user first, then by post.
     #[test]
     fn copies_sort_by_user_then_post() {
@@ -102,6 +112,7 @@ mod tests {
             trust: 0.5,
             msg: Msg::Rumor,
             labelled: false,
+            traffic: 0,
         };
         let mut copies = [copy(2, 0), copy(1, 7), copy(1, 3), copy(0, 9)];
         copies.sort_unstable_by_key(Inbox::key);

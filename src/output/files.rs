@@ -9,7 +9,7 @@ use super::dir::write_atomic;
 use crate::error::OutputError;
 use crate::metrics::bands::{step_bands, Band, BAND_COLUMNS};
 use crate::metrics::summary::{aggregate, RunSummary};
-use crate::metrics::timeseries::{Value, CAMP_COLUMNS, TIMESERIES};
+use crate::metrics::timeseries::{belief_index, Value, CAMP_COLUMNS, TIMESERIES};
 use crate::metrics::StepRecord;
 use crate::population::{ImportReport, Population};
 use crate::record::RunOutput;
@@ -48,6 +48,9 @@ pub fn write_timeseries(
                         Value::Replicate => write!(w, "{sep}{rep}")?,
                         Value::Hours => write!(w, "{sep}{}", scn.hours_at(r.step))?,
                         Value::Count(f) => write!(w, "{sep}{}", f(r))?,
+                        Value::BeliefIndex => {
+                            write!(w, "{sep}{}", belief_index(r, scn.correction.residual))?
+                        }
                     }
                 }
                 if let Some(per_camp) = run.camp_records.get(i).filter(|_| !camps.is_empty()) {
@@ -171,23 +174,39 @@ pub fn write_summary(
     })
 }
 
-/// Writes `cascade.csv`: replicate, user, parent, hops, step, chat (empty parent and
-/// chat for seeds), with imported ids where the population has them.
+/// Writes `cascade.csv`: one row per user reached, in reach order: replicate, user,
+/// parent, hops, step, chat (the reach tree; empty parent and chat for seeds), then
+/// `shared` (1 if the user posted the rumor) and `source_parent` (the sender of the copy
+/// they forwarded, empty for non-sharers and originals: the sharers' tree), with
+/// imported ids where the population has them.
 pub fn write_cascade(path: &Path, pop: &Population, runs: &[RunOutput]) -> Result<(), OutputError> {
     write_atomic(path, |w| {
-        writeln!(w, "replicate,user,parent,hops,step,chat")?;
+        writeln!(
+            w,
+            "replicate,user,parent,hops,step,chat,shared,source_parent"
+        )?;
         for (rep, run) in runs.iter().enumerate() {
+            let sharers: std::collections::HashMap<u32, Option<u32>> =
+                run.sharers.iter().map(|e| (e.user, e.parent)).collect();
             for e in &run.cascade {
                 let parent = e.parent.map(|p| pop.user_label(p)).unwrap_or_default();
                 let chat = e.chat.map(|c| pop.chat_label(c)).unwrap_or_default();
+                let shared = sharers.get(&e.user);
+                let source = shared
+                    .copied()
+                    .flatten()
+                    .map(|p| pop.user_label(p))
+                    .unwrap_or_default();
                 writeln!(
                     w,
-                    "{rep},{},{},{},{},{}",
+                    "{rep},{},{},{},{},{},{},{}",
                     csv_field(&pop.user_label(e.user)),
                     csv_field(&parent),
                     e.hops,
                     e.step,
-                    csv_field(&chat)
+                    csv_field(&chat),
+                    shared.is_some() as u8,
+                    csv_field(&source)
                 )?;
             }
         }

@@ -5,18 +5,23 @@
 //! default. Values are checked afterwards, section by section, by
 //! [`super::Scenario::check`], which reports every violation at once; nothing
 //! downstream reads this raw form. Sections whose written and checked forms coincide
-//! (`[belief]`, `[correction]`, `[public]`, camps, markers) are defined once, in their
+//! (`[belief]`, `[attention]`, `[correction]`, `[public]`, camps, markers) are defined once, in their
 //! section's module, and used here.
 
+use super::attention::Attention;
 use super::belief::BeliefSpec;
 use super::correction::Correction;
 use super::dist::{IntDist, RealDist};
 use super::kind::ChatKind;
 use super::population::Camp;
 use super::public::PublicSpec;
+use super::rumor::Stance;
+use super::sharing::StanceFactors;
 use super::simulation::Marker;
+use super::switch::Switch;
 use crate::duration::{self, Duration};
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
+use std::collections::BTreeMap;
 
 /// The whole scenario file.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -41,6 +46,9 @@ pub struct ScenarioConfig {
     pub rumor: RumorConfig,
     #[serde(default)]
     pub belief: BeliefSpec,
+    /// Limited attention: which pending copies a reader actually reads.
+    #[serde(default)]
+    pub attention: Attention,
     #[serde(default)]
     pub sharing: SharingConfig,
     #[serde(default = "default_seeds")]
@@ -134,13 +142,15 @@ pub enum InterventionConfig {
         /// Share by which a public answer cuts the public conversation's excitation.
         public_damping: Option<f64>,
     },
-    /// Before the rumor starts, a share of users (optionally of one camp) become more
-    /// skeptical by `boost` (added, capped at 1).
+    /// Before the rumor starts, a share of users (optionally of one camp) become less
+    /// likely to believe it: by `effect` in logit (default 0.5), or, the legacy form,
+    /// more skeptical by `boost` (added, capped at 1).
     Prebunk {
         at: Option<Duration>,
         when: Option<String>,
         share: f64,
-        boost: f64,
+        effect: Option<f64>,
+        boost: Option<f64>,
         camp: Option<String>,
     },
 }
@@ -404,6 +414,9 @@ pub struct PlatformConfig {
     pub label_hops: Option<u32>,
     /// Forward limit for a copy that carries the label.
     pub labelled_forward_limit: Option<Limit>,
+    /// Most group chats (every kind but direct) one forward of an already-forwarded
+    /// copy (hop >= 1) may target; direct chats still count against `forward_limit`.
+    pub forwarded_group_limit: Option<Limit>,
 }
 
 /// A limit that may be a count or "unlimited".
@@ -461,8 +474,12 @@ pub struct RumorConfig {
     pub appeal: f64,
     /// Multiplier on the share probabilities (>= 0).
     pub virality: f64,
-    /// The camp the rumor attacks: believed less there, more elsewhere.
+    /// The camp the rumor attacks: believed less there, more elsewhere (the legacy
+    /// shorthand of `stance`).
     pub target_camp: Option<String>,
+    /// The rumor's stance per camp name ("for", "against", "indifferent"); camps not
+    /// listed are indifferent.
+    pub stance: Option<BTreeMap<String, Stance>>,
 }
 
 impl Default for RumorConfig {
@@ -471,6 +488,7 @@ impl Default for RumorConfig {
             appeal: 0.25,
             virality: 1.0,
             target_camp: None,
+            stance: None,
         }
     }
 }
@@ -505,6 +523,21 @@ pub struct SharingConfig {
     pub stifling: f64,
     /// Weight multiplier for chats whose dominant camp is the spreader's own (>= 0).
     pub camp_preference: f64,
+    /// Chance that a spreader held back by a forward limit makes the next share action
+    /// towards the chats it intended (each chat at most once), or "off" (one action of
+    /// `min(fanout, limit)` chats chosen afresh, no memory).
+    pub persistence: Switch<f64>,
+    /// Age of the rumor (since its first post) at which the share probability has
+    /// halved (novelty decay), or "off".
+    pub novelty_half_life: Switch<Duration>,
+    /// Stretching exponent of the novelty decay exp(-(age / tau)^exponent), in (0, 2].
+    pub novelty_exponent: f64,
+    /// Multipliers of the believer share probability by the rumor's stance towards the
+    /// reader's camp.
+    pub stance_factor: StanceFactors,
+    /// Multiplier of the believer share probability when the convincing copy carried
+    /// the "forwarded many times" label, in [0, 1].
+    pub label_factor: f64,
 }
 
 impl Default for SharingConfig {
@@ -518,6 +551,11 @@ impl Default for SharingConfig {
             interval: None,
             stifling: 0.5,
             camp_preference: 2.0,
+            persistence: Switch::On(0.5),
+            novelty_half_life: Switch::On(Duration::from_hours(6.0)),
+            novelty_exponent: 0.4,
+            stance_factor: StanceFactors::default(),
+            label_factor: 0.85,
         }
     }
 }

@@ -9,7 +9,7 @@
 
 use super::Sweep;
 use crate::error::SweepError;
-use crate::metrics::summary::{figures, RunSummary, FIGURES};
+use crate::metrics::summary::{figures, FigureRange as Range, RunSummary, FIGURES};
 use crate::output::files::csv_field;
 use std::collections::HashMap;
 use std::path::Path;
@@ -58,27 +58,13 @@ fn value_text(v: &toml::Value) -> String {
     }
 }
 
-/// What values a figure of `runs.csv` may take.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Range {
-    /// A whole number >= 0 (users, posts, copies, levels, trees).
-    Count,
-    /// A share of users, in [0, 1].
-    Share,
-    /// Hours >= 0, or `NaN` for a time never reached.
-    Hours,
-    /// A finite number >= 0 (peak time, structural virality).
-    NonNegative,
-}
-
-/// The range of figure `name` (see [`crate::metrics::summary::figures`]).
+/// The range of figure `name` (see [`crate::metrics::summary::FIGURES`]); a column
+/// that names no figure is held to the loosest range.
 fn figure_range(name: &str) -> Range {
-    match name {
-        "final_reach_share" | "final_believers_share" => Range::Share,
-        "peak_hours" | "structural_virality" | "structural_virality_mean" => Range::NonNegative,
-        n if n.starts_with("hours_to_") => Range::Hours,
-        _ => Range::Count,
-    }
+    FIGURES
+        .iter()
+        .find(|f| f.name == name)
+        .map_or(Range::NonNegative, |f| f.range)
 }
 
 /// Checks one figure's text against its range.
@@ -401,12 +387,15 @@ mod tests {
         f[col("hours_to_50pct")] = "3.5".into();
         f[col("deliveries")] = "123456789012".into();
         assert_eq!(check_row(&s, &f), Ok(3));
-        // Every figure has a range: counts are the default, so names are checked here.
+        // Every figure's range, from the figure table, against what its name says: the
+        // fractional ones are shares, times, viralities and the belief index (believers
+        // plus a weighted count of the corrected).
         for name in figure_names() {
             let r = figure_range(name);
-            let counted = !name.contains("share")
+            let counted = !name.ends_with("_share")
                 && !name.starts_with("hours_to")
                 && !name.contains("virality")
+                && !name.contains("belief_index")
                 && name != "peak_hours";
             assert_eq!(r == Range::Count, counted, "{name}");
         }
