@@ -385,6 +385,8 @@ impl Bench {
             }
         }
         std::fs::create_dir_all(&dir).map_err(|e| io_err("mkdir", e))?;
+        // A sweep folder as a sweep leaves it: marked as Grapevine's, with sweep.json.
+        grapevine::output::dir::write_marker(&dir).map_err(|e| e.to_string())?;
         file.write(&dir).map_err(|e| e.to_string())?;
         let runs_path = self.write("resume/runs.csv", input)?;
         described(runs::read(&runs_path, &file.sweep))?.ok();
