@@ -11,7 +11,7 @@
 //! population back in the table formats read here.
 //!
 //! This file holds the order in which files are read ([`import`]) and the state the
-//! readers share ([`Importer`]: ids, what each file said). The work is split by
+//! readers share (`Importer`: ids, what each file said). The work is split by
 //! concern, from the bytes up:
 //! - `rows.rs`: a small CSV dialect read row by row, numbered by physical line;
 //! - `ids.rs`: external user and chat ids to dense ids, in order of first appearance;
@@ -43,7 +43,10 @@ use ids::IdMap;
 use source::Src;
 use std::path::PathBuf;
 
-/// Builds a population from the files named in `scenario.config.population`.
+/// Builds a population from the files named in the checked `scenario.population`
+/// ([`crate::scenario::PopulationSpec`]): its `source` (a
+/// [`PopulationSource::Edges`] edge list, or a [`PopulationSource::Members`] membership
+/// table with its optional chat table) and its optional `user_table`.
 ///
 /// Paths are relative to [`Scenario::base_dir`]. Files are read in this order, and
 /// dense ids are given in order of first appearance across them: the user table, the
