@@ -27,6 +27,7 @@ use crate::scenario::{self, Scenario, Stance};
 pub struct Reader {
     /// Skepticism, including any (legacy) prebunking boost.
     pub skepticism: f32,
+    /// Index of the reader's camp in `population.camps` (0 when there are no camps).
     pub camp: u8,
     /// Logit loss from prebunking (the `effect` form), 0 if not prebunked.
     pub prebunk: f64,
@@ -47,11 +48,21 @@ impl Reader {
 /// A belief model with its parameters resolved.
 #[derive(Clone, Debug)]
 pub enum BeliefModel {
+    /// Every draw succeeds with this probability, whoever reads what (`belief.model =
+    /// "constant"`, used to validate against percolation theory).
     Constant(f64),
+    /// The logistic model of the module header (`belief.model = "logistic"`).
     Logistic {
+        /// `logit(rumor.appeal)`: the log-odds of an average reader in a middling-trust
+        /// chat believing a first copy.
         base: f64,
+        /// Log-odds gained per unit of chat trust above 0.5 (`belief.trust_weight`).
         trust_weight: f64,
+        /// Log-odds lost per unit of reader skepticism above 0.5
+        /// (`belief.skepticism_weight`).
         skepticism_weight: f64,
+        /// Log-odds gained per unit of `ln(1 + earlier exposures)`
+        /// (`belief.repetition_weight`): the illusory-truth effect.
         repetition_weight: f64,
         /// The camp term C of each camp, by camp index.
         camp_term: Vec<f64>,

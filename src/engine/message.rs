@@ -17,7 +17,9 @@ pub const NO_SENDER: u32 = u32::MAX;
 /// Which message a post carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Msg {
+    /// The rumor the scenario is about.
     Rumor,
+    /// A correction of the rumor (a fact-checker's or a user's).
     Correction,
     /// An organisation's answer to a complaint (a `response` intervention).
     Response,
@@ -26,10 +28,17 @@ pub enum Msg {
 /// One post: a copy of a message sent into one chat (or straight to a list of users).
 #[derive(Clone, Copy, Debug)]
 pub struct Post {
+    /// User who posted it; [`NO_SENDER`] for posts from outside the population.
     pub sender: u32,
+    /// Chat it was posted into; [`NO_CHAT`] for posts sent straight to a list of users.
     pub chat: u32,
+    /// Forwards between the original post and this one: 0 for an original post, one
+    /// more than the copy the sender forwarded otherwise.
     pub hop: u32,
+    /// Whether it carries the "forwarded many times" label (decided from `hop` and the
+    /// rules in force when it was posted, and kept afterwards).
     pub labelled: bool,
+    /// Which message it carries.
     pub msg: Msg,
     /// Kind index of the chat (known when the chat is chosen), so delivery finds the
     /// chat's trust without looking the chat up; 0 for posts outside chats.

@@ -18,9 +18,16 @@ use rayon::prelude::*;
 /// Platform rules in force; interventions change them during a run.
 #[derive(Clone, Copy, Debug)]
 pub struct Rules {
+    /// Most chats one share action may target when forwarding an unlabelled copy
+    /// (`platform.forward_limit`); `u32::MAX`: unlimited.
     pub forward_limit: u32,
+    /// Most chats one share action may target when forwarding a copy that carries the
+    /// "forwarded many times" label (`platform.labelled_forward_limit`); `u32::MAX`:
+    /// unlimited.
     pub labelled_limit: u32,
+    /// Hop from which a new copy carries the label (`platform.label_hops`); 0: never.
     pub label_hops: u32,
+    /// Logit loss when reading a labelled copy (`belief.label_penalty`).
     pub label_penalty: f64,
     /// Most group chats in one forward of an already-forwarded copy (hop >= 1);
     /// `u32::MAX`: no such rule.

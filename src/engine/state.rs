@@ -8,11 +8,18 @@ use crate::record::{CampCounts, StepRecord};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Belief {
+    /// Has never received a copy of the rumor (and has not become immune).
     Unaware = 0,
+    /// Has received at least one copy but read none (and is not immune).
     Exposed = 1,
+    /// Has read copies and is not convinced; later copies may still convince them.
     Rejecter = 2,
+    /// Believes the rumor (seeds start as believers).
     Believer = 3,
+    /// Accepted a correction without believing, or posted one as a fact-checker or
+    /// moderating admin: no rumor copy can convince them.
     Immune = 4,
+    /// Believed, then accepted a correction.
     Corrected = 5,
 }
 
@@ -20,8 +27,13 @@ pub enum Belief {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Role {
+    /// Has never decided to spread (also seed posters and mass-messaging accounts, who
+    /// post once and take no role).
     None = 0,
+    /// Has share actions still to come.
     Spreader = 1,
+    /// Has stopped spreading: actions used up, stifled, corrected or made immune while
+    /// reading, banned, or answered by a `response`.
     Stifler = 2,
 }
 
@@ -56,8 +68,13 @@ pub const NO_STEP: u32 = u32::MAX;
 pub struct State<'a> {
     /// Camp of each user (from the population), for per-camp counts.
     camp: &'a [u8],
+    /// Belief state of each user; change it through [`State::set_belief`], which keeps
+    /// the counts and the [`flag::CLOSED`] bit in step.
     pub belief: Vec<Belief>,
+    /// Spreading role of each user; change it through [`State::set_role`], which keeps
+    /// the counts in step.
     pub role: Vec<Role>,
+    /// [`flag`] bits of each user.
     pub flags: Vec<u8>,
     /// Exposures to the rumor so far (for the repetition effect and the complex
     /// contagion threshold), saturating: exposure events (distinct senders per
@@ -83,11 +100,17 @@ pub struct State<'a> {
     pub ranked: Vec<u16>,
     /// Running counts by belief state, indexed by `Belief as usize`.
     pub belief_counts: [u64; 6],
+    /// Users whose role is [`Role::Spreader`] now.
     pub spreaders: u64,
+    /// Users whose role is [`Role::Stifler`] now.
     pub stiflers: u64,
+    /// Users ever reached by the rumor ([`flag::REACHED`]).
     pub reached: u64,
+    /// Users who ever read a rumor copy ([`flag::READ`]).
     pub read: u64,
+    /// Users ever reached by a correction ([`flag::CORR_REACHED`]).
     pub corr_reached: u64,
+    /// Users who ever read a correction ([`flag::CORR_READ`]).
     pub corr_read: u64,
     /// Per camp: reached, believers.
     pub camps: Vec<CampCounts>,

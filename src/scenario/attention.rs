@@ -55,12 +55,21 @@ impl Default for Attention {
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Traffic {
+    /// Family groups; default 3.3 (an assumed 20 messages a day over a median of 6
+    /// members).
     pub family: f64,
+    /// Friends' groups; default 3.0 (30 a day over 10 members, assumed).
     pub friends: f64,
+    /// Work groups; default 1.7 (20 a day over 12 members, assumed).
     pub work: f64,
+    /// Community groups; default 1.0 (40 a day over 40 members, assumed).
     pub community: f64,
+    /// Political groups; default 1.4, derived from Caetano et al. 2018.
     pub political: f64,
+    /// Broadcast lists and mass messages, which land in a one-to-one conversation of
+    /// traffic `broadcast` times 2; default 2.5.
     pub broadcast: f64,
+    /// One-to-one conversations; default 2.5 (5 a day over 2 members, assumed).
     pub direct: f64,
 }
 

@@ -19,6 +19,7 @@ pub const POINTS_CSV: &str = "points.csv";
 /// The aggregate of one point.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PointRow {
+    /// Index of the point in the design (its row in `Sweep::points`).
     pub point: usize,
     /// Runs of the point found in `runs.csv` (fewer than the replicates in a shard
     /// or an unfinished sweep).
@@ -38,6 +39,7 @@ pub struct Aggregator<'a> {
 }
 
 impl<'a> Aggregator<'a> {
+    /// An empty aggregator for the runs of `sweep`.
     pub fn new(sweep: &'a Sweep) -> Aggregator<'a> {
         Aggregator {
             sweep,
