@@ -534,9 +534,13 @@ pub enum CalibrationError {
          failed: {message}"
     )]
     Simulation {
+        /// Generation of the failing proposal.
         generation: u32,
+        /// Particle index in that generation.
         particle: u32,
+        /// Attempt number of that particle.
         attempt: u32,
+        /// The simulator's message.
         message: String,
     },
     /// The output folder already holds a calibration and neither resume nor force was
@@ -545,21 +549,34 @@ pub enum CalibrationError {
         "{} already holds a calibration: pass --resume to continue it or --force to start it over",
         path.display()
     )]
-    Exists { path: PathBuf },
+    Exists {
+        /// The output folder.
+        path: PathBuf,
+    },
     /// A folder holds a different calibration (resume, shards, merge).
     #[error("{}: {what}", path.display())]
-    Mismatch { path: PathBuf, what: String },
+    Mismatch {
+        /// The folder or file that differs.
+        path: PathBuf,
+        /// What differs.
+        what: String,
+    },
     /// A damaged row in a file the calibration wrote (or an observed-data row).
     #[error("{}:{line}: {reason}", file.display())]
     Row {
+        /// The file.
         file: PathBuf,
+        /// Line number, from 1.
         line: u64,
+        /// What is wrong with the row.
         reason: String,
     },
     /// A file cannot be read.
     #[error("cannot read {}: {source}", file.display())]
     Io {
+        /// The file.
         file: PathBuf,
+        /// The underlying error.
         source: std::io::Error,
     },
     /// A merge found particles missing from every shard (or conflicting rows).
@@ -575,5 +592,6 @@ pub enum CalibrationError {
     #[error(transparent)]
     Interrupted(#[from] Interrupted),
     #[error(transparent)]
+    /// A calibration file cannot be written.
     Output(#[from] OutputError),
 }

@@ -164,7 +164,9 @@ pub struct ObservedEvent {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ObservedMessage {
+    /// The rumor.
     Rumor,
+    /// A correction of the rumor.
     Correction,
     /// An organisation's answer to a complaint.
     Response,

@@ -42,20 +42,30 @@ pub const FIT_FILES: [&str; 4] = [PREDICTIVE_CSV, NOWCAST_CSV, NOWCAST_JSON, cha
 /// A calibration of a scenario to data.
 #[derive(Clone, Debug)]
 pub struct Fit<'a> {
+    /// The scenario file (TOML) whose parameters are fitted; it must define the
+    /// windows the data name.
     pub scenario: &'a Path,
+    /// The observed data: a CSV of window counts (format in [`super::observed`]).
     pub data: &'a Path,
     /// Parameters (key paths as in sweeps) and priors.
     pub params: Vec<Parameter>,
     /// Sampler settings other than the parameters (whose list is replaced by `params`).
     pub settings: Settings,
+    /// Most simulations the sampler may run, over all generations (see
+    /// [`Request::budget`](super::Request::budget)); the predictive's draws are
+    /// extra.
     pub budget: u64,
     /// Posterior draws simulated for the predictive and the nowcast.
     pub draws: u32,
+    /// Output folder: the sampler's files and those of [`FIT_FILES`].
     pub out: &'a Path,
+    /// Which part of the work this process does (whole, shard or merge).
     pub mode: Mode,
+    /// What to do with a folder that already holds a calibration (whole runs only).
     pub existing: Existing,
     /// Simulations at once (memory is checked for this many).
     pub threads: usize,
+    /// Set (by a signal handler) to stop: the particles found so far are kept.
     pub interrupt: Option<&'a AtomicBool>,
     /// Draw the charts.
     pub plots: bool,
@@ -64,10 +74,13 @@ pub struct Fit<'a> {
 /// The contents of `nowcast.json`.
 #[derive(Clone, Debug, Serialize)]
 pub struct NowcastFile {
+    /// Posterior draws simulated for the bands.
     pub draws: u32,
+    /// Hours from time zero to the last observed point of any window.
     pub last_observed_hours: f64,
     /// Calendar time of the last observation, with `simulation.start`.
     pub last_observed_time: Option<String>,
+    /// Hours from time zero to the end of the simulation (`simulation.horizon`).
     pub horizon_hours: f64,
     /// Band across draws of each hidden quantity at the last observed time.
     pub at_last_observed: BTreeMap<String, Band>,
@@ -75,7 +88,9 @@ pub struct NowcastFile {
     pub at_horizon: BTreeMap<String, Band>,
     /// Share of the observed points inside the predictive 5-95% band of their window.
     pub data_inside_predictive_band: f64,
+    /// Observed points (one per window and time) compared with the predictive band.
     pub observed_points: usize,
+    /// Posterior summary of each parameter on its natural scale.
     pub parameters: Vec<super::Marginal>,
     /// `shared` (built once from the scenario's seed) or `per simulation`.
     pub population: &'static str,
@@ -84,8 +99,11 @@ pub struct NowcastFile {
 /// What a fit did: the sampler's report and, once it stopped, the nowcast.
 #[derive(Clone, Debug)]
 pub struct FitReport {
+    /// The sampler's generations and how its call ended.
     pub sampler: Report,
+    /// The contents of `nowcast.json`; `None` unless the calibration has stopped.
     pub nowcast: Option<NowcastFile>,
+    /// Where the time went.
     pub timing: Timing,
 }
 

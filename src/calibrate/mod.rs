@@ -72,13 +72,17 @@ pub enum Mode {
 /// A calibration to run (or continue) in a folder.
 #[derive(Clone, Copy, Debug)]
 pub struct Request<'a> {
+    /// Sampler settings: parameters and priors, particles per generation, tolerance
+    /// schedule, stopping rules and seed.
     pub settings: &'a Settings,
     /// What is fitted to what, as the caller describes it: stored in
     /// `calibration.json`, and a resume, shard or merge must match it.
     pub problem: &'a serde_json::Value,
     /// Most simulations in all (see [`smc`] for how it bounds a generation).
     pub budget: u64,
+    /// The calibration folder (created if missing; a shard writes into a subfolder).
     pub dir: &'a Path,
+    /// Which part of the work this process does.
     pub mode: Mode,
     /// What to do with a folder that already holds a calibration (whole runs only:
     /// shards and merges always continue it).
@@ -93,13 +97,23 @@ pub struct Request<'a> {
 pub enum Progress<'a> {
     /// A generation starts: `todo` particles to find, `done` already found.
     Generation {
+        /// Generation number, from 0 (the prior sample).
         generation: u32,
+        /// Its tolerance: a particle is accepted when its distance is at most this
+        /// (infinite for generation 0).
         epsilon: f64,
+        /// Particles still to find in this call.
         todo: u32,
+        /// Particles already found (earlier calls, shards) and kept.
         done: u32,
     },
     /// One particle was found after `runs` simulations.
-    Particle { generation: u32, runs: u32 },
+    Particle {
+        /// The generation it belongs to.
+        generation: u32,
+        /// Simulations it took (proposals outside the prior not counted).
+        runs: u32,
+    },
     /// A generation finished.
     Finished(&'a GenerationSummary),
 }
@@ -107,6 +121,7 @@ pub enum Progress<'a> {
 /// A generation abandoned because its simulations did not fit in the budget.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Abandoned {
+    /// The generation that was abandoned (the last finished one is the posterior).
     pub generation: u32,
     /// Simulations that were left for it: it needed more.
     pub left: u64,
@@ -117,40 +132,62 @@ pub struct Abandoned {
 pub enum Outcome {
     /// The calibration stopped; `posterior` is its last finished generation.
     Finished {
+        /// The stopping rule that held.
         stop: Stop,
+        /// The last finished generation.
         posterior: Population,
+        /// The generation started and abandoned for lack of budget, if any.
         abandoned: Option<Abandoned>,
     },
     /// A shard found its particles of `generation` (`found` in this call).
-    ShardDone { generation: u32, found: u32 },
+    ShardDone {
+        /// The generation the shard worked on.
+        generation: u32,
+        /// Particles found in this call.
+        found: u32,
+    },
     /// A shard had nothing to do: the calibration has stopped.
     NothingToDo,
     /// A merge finished `generation`; more generations are due.
-    Merged { generation: u32 },
+    Merged {
+        /// The generation the merge finished.
+        generation: u32,
+    },
 }
 
 /// The result of [`run`]: every finished generation and how the call ended.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Report {
+    /// Summaries of every finished generation, in order (from the folder and this call).
     pub generations: Vec<GenerationSummary>,
+    /// How the call ended.
     pub outcome: Outcome,
 }
 
 /// The contents of `result.json`.
 #[derive(Clone, Debug, Serialize)]
 pub struct ResultFile<'a> {
+    /// The stopping rule that held.
     pub stop: Stop,
+    /// The stopping rule in words.
     pub stop_reason: String,
+    /// Finished generations, the prior sample included.
     pub generations: usize,
+    /// Particles per generation.
     pub particles: usize,
+    /// Tolerance of the posterior (the last finished generation).
     pub epsilon: f64,
+    /// Effective sample size of the posterior's weights, `1 / sum w_i^2` (1 to
+    /// `particles`).
     pub ess: f64,
     /// Simulations of the finished generations (an abandoned generation's are not
     /// counted: how many ran depends on when it was abandoned).
     pub total_runs: u64,
+    /// The generation abandoned for lack of budget, if any.
     pub abandoned: Option<Abandoned>,
     /// Posterior mean, sd, median and 90% credible interval per parameter.
     pub parameters: Vec<Marginal>,
+    /// The rows of `generations.csv`, one per finished generation.
     pub generation_rows: &'a [GenerationSummary],
 }
 

@@ -26,7 +26,10 @@ pub const PREDICTIVE_TAG: u64 = 0x50_5245_4449_4354;
 /// One named quantity over the steps: its band across draws at every step.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Curve {
+    /// Quantity name as in `nowcast.csv` (`reached`, `believers_<camp>`, ...) or the
+    /// window's name for the predictive.
     pub name: String,
+    /// Band across draws (median, 5% and 95%) at each step of the simulation.
     pub bands: Vec<Band>,
 }
 

@@ -43,8 +43,11 @@ pub struct Population {
 /// The row of `generations.csv` for one finished generation.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct GenerationSummary {
+    /// Generation number, from 0 (the prior sample).
     pub generation: u32,
+    /// Tolerance of the generation (infinite for generation 0).
     pub epsilon: f64,
+    /// Particles in the generation.
     pub particles: usize,
     /// Simulations run in this generation.
     pub runs: u64,
@@ -59,9 +62,13 @@ pub struct GenerationSummary {
 /// Posterior summary of one parameter on its natural scale.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Marginal {
+    /// The parameter's name (its key path).
     pub name: String,
+    /// Weighted posterior mean.
     pub mean: f64,
+    /// Weighted posterior standard deviation.
     pub sd: f64,
+    /// Weighted posterior median (50% quantile).
     pub median: f64,
     /// Lower end of the central 90% credible interval (weighted 5% quantile).
     pub q05: f64,

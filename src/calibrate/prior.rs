@@ -25,8 +25,11 @@ pub enum Shape {
 /// A checked prior: `low < high`, both finite, `low > 0` for a log-uniform prior.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Prior {
+    /// Uniform or log-uniform density on `[low, high]`.
     pub shape: Shape,
+    /// Lower bound of the range, on the natural scale (above 0 for log-uniform).
     pub low: f64,
+    /// Upper bound of the range, on the natural scale.
     pub high: f64,
 }
 
@@ -137,7 +140,9 @@ impl fmt::Display for Prior {
 /// A calibrated parameter: a name (for sweeps and scenarios, its key path) and a prior.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Parameter {
+    /// Key path of the scenario value it sets, e.g. `rumor.appeal`.
     pub name: String,
+    /// Its prior, on the natural scale.
     pub prior: Prior,
 }
 

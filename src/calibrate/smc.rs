@@ -229,6 +229,8 @@ pub fn remaining(gens: &[Population], budget: u64) -> u64 {
 pub struct Accepted {
     /// Parameter values on the natural scale.
     pub theta: Vec<f64>,
+    /// Distance between the accepted simulation and the data (at most the
+    /// generation's tolerance).
     pub distance: f64,
     /// Simulations run (proposals outside the prior not counted).
     pub runs: u32,

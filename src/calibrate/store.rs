@@ -55,7 +55,9 @@ pub const CORE_FILES: [&str; 5] = [
 /// The contents of `calibration.json`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CalibrationFile {
+    /// Version of Grapevine that started the calibration.
     pub grapevine_version: String,
+    /// Sampler settings; a resume, shard or merge must match them.
     pub settings: Settings,
     /// What is fitted to what (model, data, distance), as the caller describes it.
     pub problem: serde_json::Value,
@@ -291,7 +293,9 @@ pub fn write_generations(dir: &Path, rows: &[GenerationSummary]) -> Result<(), O
 /// One row of a particles file: a particle found.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ParticleRow {
+    /// Particle index in its generation, `0..particles`.
     pub particle: u32,
+    /// What was accepted and at what cost.
     pub found: Accepted,
 }
 
@@ -320,6 +324,7 @@ pub fn particles_line(row: &ParticleRow) -> String {
 /// A particles file read back.
 #[derive(Debug, Default)]
 pub struct ParticlesFile {
+    /// The complete rows, in file order.
     pub rows: Vec<ParticleRow>,
     /// The last line was torn (and is not in `rows`).
     pub torn: bool,

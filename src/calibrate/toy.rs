@@ -21,8 +21,11 @@ use std::convert::Infallible;
 /// The normal-mean model: `n` observations of known `sigma` with mean `xbar`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct NormalMean {
+    /// Mean of the observations.
     pub xbar: f64,
+    /// Known standard deviation of one observation (above 0).
     pub sigma: f64,
+    /// Number of observations (at least 1).
     pub n: u32,
 }
 

@@ -40,7 +40,9 @@ pub struct WindowFigures {
 /// Rumor items a window had seen by a time.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Detection {
+    /// Hours since time zero.
     pub hours: f64,
+    /// Rumor items the window had seen by then (cumulative).
     pub seen: u64,
 }
 
@@ -107,7 +109,9 @@ pub fn window_figures(scn: &Scenario, run: &RunOutput) -> Vec<WindowFigures> {
 /// A window across runs.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct WindowAggregate {
+    /// The window's name.
     pub window: String,
+    /// `monitor`, `tipline` or `public`.
     pub kind: String,
     /// Probability that the window saw the rumor at all, with its 95% Wilson interval.
     pub detected: EventProbability,
@@ -128,6 +132,7 @@ pub struct WindowAggregate {
 /// Detection by one time, across runs.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct DetectionOdds {
+    /// Hours since time zero.
     pub hours: f64,
     /// Probability of at least one rumor observation by then.
     pub probability: EventProbability,
@@ -191,6 +196,7 @@ pub fn aggregate(runs: &[&[WindowFigures]]) -> Vec<WindowAggregate> {
 /// during the period ending at `hours`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PeriodCount {
+    /// Replicate number, from 0.
     pub replicate: u32,
     /// Hours at the end of the period.
     pub hours: f64,

@@ -110,11 +110,13 @@ pub struct Observe {
 pub enum Window {
     /// Every rumor and correction post into `groups` chosen chats.
     Monitor {
+        /// Number of chats monitored (at least 1).
         groups: u32,
         /// Kinds of chat eligible (not empty).
         kinds: Vec<ChatKind>,
         /// Dominant camp of eligible chats, if restricted.
         camp: Option<u8>,
+        /// How the monitored chats are chosen among the eligible ones (default by size).
         choose: MonitorChoice,
     },
     /// One report per reader who reports, `delay` after reading.
@@ -123,7 +125,9 @@ pub enum Window {
         report: f64,
         /// Probability for a reader it convinced.
         report_believers: f64,
+        /// Mean delay between reading and the report's arrival (default 6h).
         delay: Duration,
+        /// Fixed or exponential delay (default exponential).
         delay_dist: DelayDist,
         /// Camp of the readers who report, if restricted.
         camp: Option<u8>,
