@@ -292,6 +292,11 @@ pub fn simulate_keeping(
         users: shared.n_users() as u64,
         camps: &camps,
     };
+    let at_ctx = crate::metrics::at::AtContext {
+        users: ctx.users,
+        camps: &camps,
+        public: scn.public.is_some(),
+    };
     let one = |r: u32| -> (RunOutput, summary::RunSummary) {
         let mut out = if fresh && r > 0 {
             let pop = generate::generate_seeded(scn, generate::population_seed(scn, r));
@@ -299,7 +304,8 @@ pub fn simulate_keeping(
         } else {
             engine::run_replicate(shared, scn, &params, r, on_step)
         };
-        let s = summary::summarize(r, &ctx, &out, |s| scn.hours_at(s));
+        let mut s = summary::summarize(r, &ctx, &out, |s| scn.hours_at(s));
+        crate::metrics::events::add_report(&mut s, &scn.report, &at_ctx, &out);
         if !keep_cascades {
             out.cascade = Vec::new();
         }

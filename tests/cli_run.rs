@@ -370,9 +370,13 @@ fn cascade_matches_reach_and_summary_shape() {
     );
     for row in &cascade.rows {
         let rep: usize = row[c_rep].parse().unwrap();
-        let parent = (!row[c_parent].is_empty()).then(|| row[c_parent].parse().unwrap());
+        // Every id column loads as integers (issue 13, data hygiene): a seed's missing
+        // parent and chat are -1, not empty.
+        let int = |c: usize| -> i64 { row[c].parse().unwrap_or_else(|_| panic!("{row:?}")) };
+        let parent = u64::try_from(int(c_parent)).ok();
         // Seeds have neither parent nor chat; everyone else has both.
-        assert_eq!(parent.is_none(), row[c_chat].is_empty(), "{row:?}");
+        assert_eq!(parent.is_none(), int(c_chat) == -1, "{row:?}");
+        assert!(int(c_parent) >= -1 && int(c_chat) >= -1, "{row:?}");
         let user: u64 = row[c_user].parse().unwrap();
         assert!(user < USERS);
         per_rep[rep].push(Edge {

@@ -4,11 +4,14 @@
 //! the comparison of scenarios' figures against a first scenario, paired by replicate
 //! where the random numbers are shared ([`comparison`]). Events that happen in some runs
 //! only get probabilities with confidence intervals and paired differences
-//! ([`probability`], on the functions of [`special`]).
+//! ([`probability`], on the functions of [`special`]); which events a run has, and their
+//! probabilities, are in [`events`]; figures read at chosen times in [`at`].
 
+pub mod at;
 pub mod bands;
 pub mod cascade;
 pub mod comparison;
+pub mod events;
 pub mod probability;
 pub mod special;
 pub mod summary;

@@ -363,6 +363,7 @@ mod tests {
             p95: m * 1.2,
         };
         let table = |k: f64| BandTable {
+            time: Vec::new(),
             hours: (1..=24).map(f64::from).collect(),
             bands: (1..=24)
                 .map(|h| {

@@ -28,6 +28,9 @@ pub struct ScenarioConfig {
     /// Free text describing the scenario.
     #[serde(default)]
     pub description: Option<String>,
+    /// Short name for charts and tables ("Forward limit 5"); default: `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// A base scenario file (relative to this one) whose values this file overrides.
     #[serde(default, skip_serializing)]
     pub extends: Option<String>,
@@ -52,6 +55,9 @@ pub struct ScenarioConfig {
     /// Public spill-over (private -> public -> press -> crisis); absent: none.
     #[serde(default)]
     pub public: Option<PublicSpec>,
+    /// Figures at chosen times and event definitions for the outputs.
+    #[serde(default, skip_serializing_if = "super::report::ReportConfig::is_empty")]
+    pub report: super::report::ReportConfig,
 }
 
 /// Kinds of chat a moderation covers unless it lists `chat_kinds`: broadcast lists and
@@ -176,8 +182,13 @@ pub struct SimulationConfig {
     pub fresh_population: bool,
     /// Independent runs of the dynamics on the same population.
     pub replicates: u32,
-    /// Clock hour (0-24) at time zero, for the daily rhythm.
-    pub start_hour: f64,
+    /// Clock hour (0-24) at time zero, for the daily rhythm (default 8, or the hour of
+    /// `start`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_hour: Option<f64>,
+    /// Calendar date and time of time zero, if the scenario has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<crate::duration::Timestamp>,
     /// Labelled vertical lines on time charts.
     pub markers: Vec<Marker>,
 }
@@ -190,7 +201,8 @@ impl Default for SimulationConfig {
             horizon: Duration::from_hours(7.0 * 24.0),
             fresh_population: false,
             replicates: 10,
-            start_hour: 8.0,
+            start_hour: None,
+            start: None,
             markers: Vec::new(),
         }
     }

@@ -4,7 +4,7 @@
 use super::config::SimulationConfig;
 use super::violations::Violations;
 use super::MAX_STEPS;
-use crate::duration::Duration;
+use crate::duration::{Duration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 /// A labelled time on charts, e.g. "Election day" at 6d.
@@ -15,6 +15,19 @@ pub struct Marker {
     pub label: String,
     /// Time since the start.
     pub at: Duration,
+    /// Name of the marker in `[report] at` and in column names; default: the label in
+    /// lower case with `-` between words (`election-day`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+impl Marker {
+    /// The marker's id: `id`, else the label made into one ([`super::report::slug`]).
+    pub fn id(&self) -> String {
+        self.id
+            .clone()
+            .unwrap_or_else(|| super::report::slug(&self.label))
+    }
 }
 
 /// Clock, horizon, replicates, seed.
@@ -36,6 +49,8 @@ pub struct Simulation {
     pub replicates: u32,
     /// Clock hour (0 <= hour < 24) at time zero, for the daily rhythm.
     pub start_hour: f64,
+    /// Calendar date and time of time zero, if the scenario has one.
+    pub start: Option<Timestamp>,
     /// Labelled vertical lines on time charts.
     pub markers: Vec<Marker>,
 }
@@ -71,10 +86,28 @@ impl Simulation {
                 format!("{} is out of range: allowed 1 to 1000000", raw.replicates),
             );
         }
-        if !(0.0..24.0).contains(&raw.start_hour) {
+        let start_hour = match (raw.start_hour, raw.start) {
+            (Some(h), Some(t)) => {
+                if h != t.hour_of_day() {
+                    v.add(
+                        "simulation.start_hour",
+                        format!(
+                            "{h} disagrees with `start` ({t}, hour {}): the start sets the \
+                             hour, so leave `start_hour` out or make them agree",
+                            t.hour_of_day()
+                        ),
+                    );
+                }
+                h
+            }
+            (Some(h), None) => h,
+            (None, Some(t)) => t.hour_of_day(),
+            (None, None) => 8.0,
+        };
+        if !(0.0..24.0).contains(&start_hour) {
             v.add(
                 "simulation.start_hour",
-                format!("{} is out of range: allowed 0 <= hour < 24", raw.start_hour),
+                format!("{start_hour} is out of range: allowed 0 <= hour < 24"),
             );
         }
         for (i, m) in raw.markers.iter().enumerate() {
@@ -94,7 +127,8 @@ impl Simulation {
             steps: steps.clamp(0.0, MAX_STEPS as f64) as u32,
             fresh_population: raw.fresh_population,
             replicates: raw.replicates,
-            start_hour: raw.start_hour,
+            start_hour,
+            start: raw.start,
             markers: raw.markers.clone(),
         }
     }
@@ -107,7 +141,8 @@ impl Simulation {
             horizon: self.horizon,
             fresh_population: self.fresh_population,
             replicates: self.replicates,
-            start_hour: self.start_hour,
+            start_hour: Some(self.start_hour),
+            start: self.start,
             markers: self.markers.clone(),
         }
     }
