@@ -12,6 +12,7 @@ pub mod bands;
 pub mod cascade;
 pub mod comparison;
 pub mod events;
+pub mod labels;
 pub mod probability;
 pub mod special;
 pub mod summary;

@@ -18,6 +18,21 @@
 //! | `diff_median` | this median minus the first scenario's median |
 //! | `paired` | `true` when the scenario shares the first's seed and replicate count |
 //! | `paired_diff_median`, `paired_diff_p5`, `paired_diff_p95` | quantiles of the per-replicate differences `this[r] - first[r]`; empty when not paired |
+//! | `runs_with_value` | runs in which the figure has a value (hours to 50% of a rumor that never spread have none): the quantiles are over these runs |
+//! | `label` | the figure's label with its unit, as charts show it |
+//!
+//! Figures at report times (`reach_share@48h`) follow the seven fixed ones.
+//!
+//! `events.csv`, one row per scenario and event (`outbreak`, `press`, `press@48h`, ...):
+//!
+//! | column | meaning |
+//! |---|---|
+//! | `scenario`, `event`, `label` | names and the event's label |
+//! | `runs`, `hits`, `probability` | runs with a value, runs with the event, their share |
+//! | `lower`, `upper` | Wilson 95% interval |
+//! | `exact_lower`, `exact_upper` | Clopper-Pearson ("exact") 95% interval |
+//! | `paired` | whether the difference is paired by replicate |
+//! | `diff`, `diff_lower`, `diff_upper` | probability minus the first scenario's, Newcombe's 95% interval (paired: method 10 on the pairs; unpaired: from the two Wilson intervals) |
 //!
 //! The first scenario is the reference: it is paired with itself and its differences
 //! are 0. Undefined values (hours to 50% of a rumor that never spread) are left out of
@@ -28,12 +43,15 @@ use super::files::{csv_field, BandTable};
 use crate::error::OutputError;
 use crate::metrics::bands::{Band, BAND_COLUMNS};
 use crate::metrics::comparison::{Comparison, Pairing, ScenarioComparison};
+use crate::metrics::labels::label;
+use crate::metrics::summary::RunSummary;
 use crate::plot::{self, Panel, Series, TimeChart};
+use crate::scenario::report::Report;
 use crate::scenario::Scenario;
 use std::path::{Path, PathBuf};
 
 /// Columns of `comparison.csv`.
-pub const COMPARISON_COLUMNS: [&str; 12] = [
+pub const COMPARISON_COLUMNS: [&str; 14] = [
     "scenario",
     "seed",
     "replicates",
@@ -46,10 +64,35 @@ pub const COMPARISON_COLUMNS: [&str; 12] = [
     "paired_diff_median",
     "paired_diff_p5",
     "paired_diff_p95",
+    "runs_with_value",
+    "label",
 ];
 
-/// Writes `comparison.csv` (see the module docs for its columns).
-pub fn write_comparison(path: &Path, comparison: &Comparison) -> Result<(), OutputError> {
+/// Columns of `events.csv`.
+pub const EVENT_COLUMNS: [&str; 14] = [
+    "scenario",
+    "event",
+    "label",
+    "runs",
+    "hits",
+    "probability",
+    "lower",
+    "upper",
+    "exact_lower",
+    "exact_upper",
+    "paired",
+    "diff",
+    "diff_lower",
+    "diff_upper",
+];
+
+/// Writes `comparison.csv` (see the module docs for its columns); `report` labels the
+/// figures at report times.
+pub fn write_comparison(
+    path: &Path,
+    comparison: &Comparison,
+    report: Option<&Report>,
+) -> Result<(), OutputError> {
     write_atomic(path, |w| {
         writeln!(w, "{}", COMPARISON_COLUMNS.join(","))?;
         for s in &comparison.scenarios {
@@ -69,7 +112,49 @@ pub fn write_comparison(path: &Path, comparison: &Comparison) -> Result<(), Outp
                     s.pairing.is_paired()
                 )?;
                 match f.paired_diff {
-                    Some(d) => writeln!(w, ",{},{},{}", d.median, d.p5, d.p95)?,
+                    Some(d) => write!(w, ",{},{},{}", d.median, d.p5, d.p95)?,
+                    None => write!(w, ",,,")?,
+                }
+                writeln!(
+                    w,
+                    ",{},{}",
+                    f.runs_with_value,
+                    csv_field(&label(&f.figure, report).full())
+                )?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Writes `events.csv` (see the module docs for its columns).
+pub fn write_events(
+    path: &Path,
+    comparison: &Comparison,
+    report: Option<&Report>,
+) -> Result<(), OutputError> {
+    write_atomic(path, |w| {
+        writeln!(w, "{}", EVENT_COLUMNS.join(","))?;
+        for s in &comparison.scenarios {
+            for e in &s.events {
+                let p = &e.probability;
+                write!(
+                    w,
+                    "{},{},{},{},{},{},{},{},{},{},{}",
+                    csv_field(&s.name),
+                    e.event,
+                    csv_field(&label(&e.event, report).what),
+                    p.runs,
+                    p.hits,
+                    p.estimate,
+                    p.interval.lower,
+                    p.interval.upper,
+                    e.exact.lower,
+                    e.exact.upper,
+                    s.pairing.is_paired()
+                )?;
+                match e.difference {
+                    Some((d, i)) => writeln!(w, ",{d},{},{}", i.lower, i.upper)?,
                     None => writeln!(w, ",,,")?,
                 }
             }
@@ -260,6 +345,199 @@ pub fn table(comparison: &Comparison) -> String {
     out
 }
 
+/// Lays out rows of cells as aligned columns: the first column left-aligned, the
+/// others right-aligned unless `left` says otherwise.
+fn columns(rows: &[Vec<String>], left: impl Fn(usize) -> bool) -> String {
+    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..n)
+        .map(|c| {
+            rows.iter()
+                .map(|r| r.get(c).map_or(0, |x| x.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let mut line = String::new();
+        for (c, cell) in r.iter().enumerate() {
+            let w = widths[c];
+            if c > 0 {
+                line.push_str("  ");
+            }
+            if c == 0 || left(c) {
+                line.push_str(&format!("{cell:<w$}"));
+            } else {
+                line.push_str(&format!("{cell:>w$}"));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// `31.2 [25.1, 36.0]` in the label's display unit.
+fn band_cell(b: &Band, scale: f64) -> String {
+    if b.median.is_nan() {
+        return "-".into();
+    }
+    format!(
+        "{:.1} [{:.1}, {:.1}]",
+        b.median * scale,
+        b.p5 * scale,
+        b.p95 * scale
+    )
+}
+
+/// `+3.2 [+1.0, +5.1]`.
+fn diff_cell(b: &Band, scale: f64) -> String {
+    if b.median.is_nan() {
+        return "-".into();
+    }
+    format!(
+        "{:+.1} [{:+.1}, {:+.1}]",
+        b.median * scale,
+        b.p5 * scale,
+        b.p95 * scale
+    )
+}
+
+/// The tables printed after the main one when the scenarios have report times or
+/// events: for each figure read at the times (users reached, believers), one row per
+/// scenario with the median [5%, 95%] at every time and, under every scenario after
+/// the first, its difference against the first; then every event's probability with
+/// its 95% interval and the difference against the first scenario. Figures computed
+/// over the runs where an event happened say over how many.
+pub fn report_tables(
+    comparison: &Comparison,
+    report: Option<&Report>,
+    runs: &[&[RunSummary]],
+) -> String {
+    let mut out = String::new();
+    let Some(first) = comparison.scenarios.first() else {
+        return out;
+    };
+    let times: Vec<&crate::scenario::report::ReportTime> =
+        report.map(|r| r.times.iter().collect()).unwrap_or_default();
+    for base in ["reach_share", "believers_share"] {
+        if times.is_empty() {
+            break;
+        }
+        let names: Vec<String> = times.iter().map(|t| format!("{base}@{}", t.id)).collect();
+        if first.figure(&names[0]).is_none() {
+            continue;
+        }
+        let l = label(base, report);
+        let mut rows = vec![std::iter::once("scenario".to_string())
+            .chain(times.iter().map(|t| format!("by {}", t.label)))
+            .collect::<Vec<_>>()];
+        for (i, s) in comparison.scenarios.iter().enumerate() {
+            let cells = names.iter().map(|n| {
+                s.figure(n)
+                    .map_or("-".into(), |f| band_cell(&f.band, l.scale))
+            });
+            rows.push(std::iter::once(s.name.clone()).chain(cells).collect());
+            if i > 0 {
+                let cells = names.iter().map(|n| match s.figure(n) {
+                    Some(f) => match f.paired_diff {
+                        Some(d) => diff_cell(&d, l.scale),
+                        None => format!("{:+.1} unpaired", f.diff_median * l.scale),
+                    },
+                    None => "-".into(),
+                });
+                rows.push(
+                    std::iter::once(format!("  minus {}", first.name))
+                        .chain(cells)
+                        .collect(),
+                );
+            }
+        }
+        out.push_str(&format!(
+            "\n{}: median [5%, 95%] over replicates; differences: median [5%, 95%] of the \
+             per-replicate differences, percentage points\n",
+            l.full()
+        ));
+        out.push_str(&columns(&rows, |_| false));
+    }
+    if !first.events.is_empty() {
+        let mut header = vec!["event".to_string()];
+        for (i, s) in comparison.scenarios.iter().enumerate() {
+            header.push(s.name.clone());
+            if i > 0 {
+                header.push(format!("{} minus {}", s.name, first.name));
+            }
+        }
+        let mut rows = vec![header];
+        for e in &first.events {
+            let mut row = vec![label(&e.event, report).what];
+            for (i, s) in comparison.scenarios.iter().enumerate() {
+                let Some(x) = s.event(&e.event) else {
+                    row.push("-".into());
+                    if i > 0 {
+                        row.push("-".into());
+                    }
+                    continue;
+                };
+                let p = &x.probability;
+                row.push(format!(
+                    "{:.0}% [{:.0}, {:.0}] {}/{}",
+                    100.0 * p.estimate,
+                    100.0 * p.interval.lower,
+                    100.0 * p.interval.upper,
+                    p.hits,
+                    p.runs
+                ));
+                if i > 0 {
+                    row.push(match x.difference {
+                        Some((d, iv)) => format!(
+                            "{:+.0} [{:+.0}, {:+.0}]{}",
+                            100.0 * d,
+                            100.0 * iv.lower,
+                            100.0 * iv.upper,
+                            if s.pairing.is_paired() {
+                                ""
+                            } else {
+                                " unpaired"
+                            }
+                        ),
+                        None => "-".into(),
+                    });
+                }
+            }
+            rows.push(row);
+        }
+        out.push_str(
+            "\nEvent probabilities: % of runs [Wilson 95% interval] hits/runs; differences in \
+             percentage points [Newcombe 95% interval], paired by replicate\n",
+        );
+        out.push_str(&columns(&rows, |_| false));
+        // When the stages happened, over the runs where they did.
+        let mut when = Vec::new();
+        for (s, r) in comparison.scenarios.iter().zip(runs) {
+            for e in crate::metrics::events::report(r) {
+                if let (Some(w), false) = (&e.when, e.name.contains('@')) {
+                    let l = label(&e.name, report);
+                    when.push(format!(
+                        "  {}: {} {}",
+                        s.name,
+                        l.what.to_lowercase(),
+                        w.median.describe("median", " h", 1)
+                    ));
+                }
+            }
+        }
+        if !when.is_empty() {
+            out.push_str("Times of the stages, over the runs that reached them:\n");
+            for w in when {
+                out.push_str(&w);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,7 +582,7 @@ mod tests {
     fn csv_has_one_row_per_scenario_and_figure() {
         let t = tempfile::tempdir().unwrap();
         let path = t.path().join("comparison.csv");
-        write_comparison(&path, &sample()).unwrap();
+        write_comparison(&path, &sample(), None).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], COMPARISON_COLUMNS.join(","));
