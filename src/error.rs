@@ -287,6 +287,9 @@ pub enum SweepError {
     Usage(String),
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// The sensitivity analysis of a sweep's runs failed.
+    #[error("sensitivity analysis: {0}")]
+    Sensitivity(#[from] SensitivityError),
     /// Stopped on request; the runs finished so far are in `runs.csv`.
     #[error(transparent)]
     Interrupted(#[from] Interrupted),

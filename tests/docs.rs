@@ -1,13 +1,15 @@
 //! Generated documentation: the column tables of `docs/model.md` are rendered here from
 //! the tables the library writes its files with (`metrics::timeseries`,
-//! `metrics::bands`, `metrics::summary::FIGURES`) and must equal the blocks between
+//! `metrics::bands`, `metrics::summary::FIGURES`, `metrics::at`, `metrics::events`) and must equal the blocks between
 //! `<!-- NAME:begin -->` and `<!-- NAME:end -->` in the document.
 //!
 //! After changing a column, run
 //! `GRAPEVINE_UPDATE_DOCS=1 cargo test --test tests docs::` to rewrite the blocks, then
 //! review the diff of `docs/model.md` like any other change.
 
+use grapevine::metrics::at::{AtKind, AT_FIGURES, CAMP_AT_FIGURES};
 use grapevine::metrics::bands::BAND_COLUMNS;
+use grapevine::metrics::events::EVENTS;
 use grapevine::metrics::summary::FIGURES;
 use grapevine::metrics::timeseries::{self, Kind, CAMP_COLUMNS, TIMESERIES};
 use grapevine::output::files::bands_header;
@@ -112,6 +114,39 @@ fn figures_block() -> String {
     )
 }
 
+/// The figures read at report times (`<figure>@<time>`) and the events.
+fn at_events_block() -> String {
+    let only_public = |p: bool| if p { " (only with `[public]`)" } else { "" };
+    let at = AT_FIGURES.iter().map(|f| {
+        vec![
+            format!("`{}@<time>`", f.name),
+            match f.kind {
+                AtKind::Share => "share, 0 to 1".to_string(),
+                AtKind::Flag => "event, 0 or 1".to_string(),
+            },
+            format!("{}{}", f.meaning, only_public(f.public_only)),
+        ]
+    });
+    let camps = CAMP_AT_FIGURES.iter().map(|f| {
+        vec![
+            format!("`{}_<camp>@<time>`", f.prefix),
+            "share, 0 to 1".to_string(),
+            format!("{}; one per camp, only with two or more camps", f.meaning),
+        ]
+    });
+    let events = EVENTS.iter().map(|e| {
+        vec![
+            format!("`{}`", e.name),
+            "event, 0 or 1".to_string(),
+            format!("{}{}", e.meaning, only_public(e.public_only)),
+        ]
+    });
+    table(
+        &["Column", "Values", "Definition"],
+        at.chain(camps).chain(events),
+    )
+}
+
 /// `text` with the block named `name` replaced by `content`, or a message saying why
 /// it cannot be.
 fn replace_block(text: &str, name: &str, content: &str) -> Result<String, String> {
@@ -171,6 +206,11 @@ fn bands_columns_table_matches_the_code() {
 #[test]
 fn run_figures_table_matches_the_code() {
     check_block("figures", &figures_block());
+}
+
+#[test]
+fn figures_at_times_and_events_table_matches_the_code() {
+    check_block("at-events", &at_events_block());
 }
 
 #[test]

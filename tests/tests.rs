@@ -24,6 +24,7 @@
 
 mod util;
 
+mod answers;
 mod bad_input;
 mod cli_run;
 mod compare;

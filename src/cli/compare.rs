@@ -134,13 +134,21 @@ pub fn compare(a: CompareArgs) -> Result<ExitCode> {
     let report = Some(&scns[0].report);
     write_comparison(&out.join("comparison.csv"), &comparison, report)?;
     write_events(&out.join("events.csv"), &comparison, report)?;
+    // Every replicate's curve, for outcomes that split into outbreaks and fizzles.
+    let series: Vec<Option<results::RunSeries>> = scns
+        .iter()
+        .map(|s| results::read_series(&out.join(&s.name).join("timeseries.csv")).ok())
+        .collect();
     let curves: Vec<Curve> = saved
         .iter()
-        .map(|s| Curve {
-            name: &s.summary.scenario_name,
+        .zip(&scns)
+        .zip(&series)
+        .map(|((s, scn), series)| Curve {
+            name: &scn.label,
             bands: &s.bands,
             users: s.summary.users,
             replicates: s.summary.replicates,
+            series: series.as_ref(),
         })
         .collect();
     comparison_chart(&out, &scns[0], &curves)?;

@@ -96,6 +96,9 @@ enum Command {
     Merge(sweep::MergeArgs),
     /// Chart a figure of a sweep against a parameter, or a heatmap over two.
     Plot(sweep::PlotArgs),
+    /// Analyse a sweep with design = "morris" or "sobol": sensitivity.csv and tornado
+    /// charts (done at the end of such a sweep or merge; this redoes it).
+    Sensitivity(sweep::SensitivityArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -169,6 +172,7 @@ pub fn main() -> Result<ExitCode> {
         Command::Sweep(a) => sweep::sweep(a),
         Command::Merge(a) => sweep::merge(a),
         Command::Plot(a) => sweep::plot(a),
+        Command::Sensitivity(a) => sweep::sensitivity(a),
     }
 }
 

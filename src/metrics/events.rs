@@ -95,6 +95,17 @@ pub fn add_report(s: &mut RunSummary, report: &Report, ctx: &AtContext, run: &Ru
     s.events = events;
 }
 
+/// The names of the events at the end of a run that [`add_report`] gives, in order
+/// (the flags at report times follow them).
+pub fn final_names(report: &Report, ctx: &AtContext) -> Vec<String> {
+    EVENTS
+        .iter()
+        .filter(|e| ctx.public || !e.public_only)
+        .map(|e| e.name.to_string())
+        .chain(report.events.iter().map(|e| e.name.clone()))
+        .collect()
+}
+
 /// A figure over the runs where an event happened.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ConditionalFigure {

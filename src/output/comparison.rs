@@ -44,6 +44,7 @@ use crate::error::OutputError;
 use crate::metrics::bands::{Band, BAND_COLUMNS};
 use crate::metrics::comparison::{Comparison, Pairing, ScenarioComparison};
 use crate::metrics::labels::label;
+use crate::metrics::probability::{Level, Proportion};
 use crate::metrics::summary::RunSummary;
 use crate::plot::{self, Panel, Series, TimeChart};
 use crate::scenario::report::Report;
@@ -163,10 +164,11 @@ pub fn write_events(
     })
 }
 
-/// One scenario's curves on the comparison chart, from its `bands.csv`.
+/// One scenario's curves on the comparison chart, from its `bands.csv` (and, for
+/// all-or-nothing outcomes, its `timeseries.csv`).
 #[derive(Clone, Copy, Debug)]
 pub struct Curve<'a> {
-    /// Legend text: the scenario's name.
+    /// Legend text: the scenario's label.
     pub name: &'a str,
     /// The scenario's per-step bands.
     pub bands: &'a BandTable,
@@ -174,6 +176,10 @@ pub struct Curve<'a> {
     pub users: u64,
     /// Replicates behind the bands.
     pub replicates: usize,
+    /// Every replicate's reach and believers per step (from `timeseries.csv`), for
+    /// the outbreak probability and the curves over the runs that took off; `None`
+    /// draws the bands only.
+    pub series: Option<&'a super::results::RunSeries>,
 }
 
 /// A band column of a curve as a series in % of users, starting from (0, 0) like the
@@ -197,10 +203,107 @@ fn series(curve: &Curve, column: &str, scale: f64) -> Series {
     }
 }
 
+/// Share of a curve's runs with an outbreak by each step (reach above `threshold`
+/// users), with Wilson's 95% interval, in %.
+fn outbreak_series(
+    curve: &Curve,
+    runs: &super::results::RunSeries,
+    threshold: f64,
+    scale: f64,
+) -> Series {
+    let steps = curve.bands.hours.len();
+    let (mut m, mut lo, mut hi) = (vec![0.0], vec![0.0], vec![0.0]);
+    for t in 0..steps {
+        let hits = runs
+            .reached
+            .iter()
+            .filter(|r| r.get(t).is_some_and(|&x| x as f64 > threshold))
+            .count() as u64;
+        let p = Proportion::new(hits, runs.reached.len().max(1) as u64)
+            .unwrap_or_else(|_| Proportion::new(0, 1).expect("0 of 1"));
+        let i = p.wilson(Level::P95);
+        m.push(100.0 * p.estimate());
+        lo.push(100.0 * i.lower);
+        hi.push(100.0 * i.upper);
+    }
+    Series {
+        label: curve.name.to_string(),
+        x: std::iter::once(0.0)
+            .chain(curve.bands.hours.iter().map(|h| h * scale))
+            .collect(),
+        median: m,
+        band: Some((lo, hi)),
+    }
+}
+
+/// Median and 5-95% band, per step, of a count over the runs that had an outbreak by
+/// the end, in % of users; and how many runs that was.
+fn conditional_series(
+    curve: &Curve,
+    runs: &super::results::RunSeries,
+    values: &[Vec<u64>],
+    threshold: f64,
+    scale: f64,
+) -> (Series, usize) {
+    let took_off: Vec<usize> = (0..runs.reached.len())
+        .filter(|&r| {
+            runs.reached[r]
+                .last()
+                .is_some_and(|&x| x as f64 > threshold)
+        })
+        .collect();
+    let pct = 100.0 / curve.users.max(1) as f64;
+    let steps = curve.bands.hours.len();
+    let (mut m, mut lo, mut hi) = (vec![0.0], vec![0.0], vec![0.0]);
+    for t in 0..steps {
+        let b = Band::of(
+            took_off
+                .iter()
+                .map(|&r| values[r].get(t).map_or(f64::NAN, |&x| x as f64 * pct)),
+        );
+        m.push(b.median);
+        lo.push(b.p5);
+        hi.push(b.p95);
+    }
+    (
+        Series {
+            label: curve.name.to_string(),
+            x: std::iter::once(0.0)
+                .chain(curve.bands.hours.iter().map(|h| h * scale))
+                .collect(),
+            median: m,
+            band: Some((lo, hi)),
+        },
+        took_off.len(),
+    )
+}
+
+/// Whether runs of a curve split into outbreaks and fizzles: between 5% and 95% of them
+/// had an outbreak by the end.
+fn all_or_nothing(runs: &super::results::RunSeries, threshold: f64) -> bool {
+    let n = runs.reached.len();
+    if n == 0 {
+        return false;
+    }
+    let hits = runs
+        .reached
+        .iter()
+        .filter(|r| r.last().is_some_and(|&x| x as f64 > threshold))
+        .count();
+    let p = hits as f64 / n as f64;
+    (0.05..=0.95).contains(&p)
+}
+
 /// `comparison.png` and `comparison.svg`: share of users reached (top panel) and
 /// believing (bottom panel) over time, median line and 5-95% band per scenario, one
-/// colour per scenario in the order given (colours repeat after eight scenarios). The
-/// time axis and the markers (`[[simulation.markers]]`) are the first scenario's.
+/// colour per scenario in the order given (distinct up to sixteen scenarios). The time
+/// axis, dates and markers (`[[simulation.markers]]`, seed waves) are the first
+/// scenario's.
+///
+/// When a scenario's runs split into outbreaks and fizzles (between 5% and 95% of its
+/// runs have an outbreak), a median at zero inside a 0-80% band would say nothing: the
+/// chart then shows the share of runs with an outbreak by each time (with Wilson's 95%
+/// interval), and reach and belief over the runs that had one, saying how many.
 pub fn comparison_chart(
     dir: &Path,
     first: &Scenario,
@@ -218,16 +321,99 @@ pub fn comparison_chart(
         [n] => format!("{n} replicates per scenario"),
         _ => "replicates (counts differ by scenario)".to_string(),
     };
+    let threshold = |c: &Curve| first.report.outbreak.users(c.users);
+    let split = curves
+        .iter()
+        .any(|c| c.series.is_some_and(|r| all_or_nothing(r, threshold(c))));
+    let (panels, subtitle) = if split && curves.iter().all(|c| c.series.is_some()) {
+        let empty = super::results::RunSeries::default();
+        fn runs_of<'a>(
+            c: &Curve<'a>,
+            empty: &'a super::results::RunSeries,
+        ) -> &'a super::results::RunSeries {
+            c.series.unwrap_or(empty)
+        }
+        let outbreak = curves
+            .iter()
+            .map(|c| outbreak_series(c, runs_of(c, &empty), threshold(c), scale))
+            .collect();
+        let mut counts = Vec::new();
+        let reach = curves
+            .iter()
+            .map(|c| {
+                let (s, k) = conditional_series(
+                    c,
+                    runs_of(c, &empty),
+                    &runs_of(c, &empty).reached,
+                    threshold(c),
+                    scale,
+                );
+                counts.push(format!(
+                    "{} {k} of {}",
+                    c.name,
+                    runs_of(c, &empty).reached.len()
+                ));
+                s
+            })
+            .collect();
+        let believers = curves
+            .iter()
+            .map(|c| {
+                conditional_series(
+                    c,
+                    runs_of(c, &empty),
+                    &runs_of(c, &empty).believers,
+                    threshold(c),
+                    scale,
+                )
+                .0
+            })
+            .collect();
+        let t = first.report.outbreak.describe();
+        (
+            vec![
+                Panel {
+                    y_label: format!("Runs with reach > {t} (%)"),
+                    series: outbreak,
+                    log_y: false,
+                },
+                Panel {
+                    y_label: "Reached, runs with an outbreak (%)".into(),
+                    series: reach,
+                    log_y: false,
+                },
+                Panel {
+                    y_label: "Believers, runs with an outbreak (%)".into(),
+                    series: believers,
+                    log_y: false,
+                },
+            ],
+            format!(
+                "runs split into outbreaks and fizzles: share of runs with an outbreak by each time \
+                 (Wilson 95% interval), then median and 5-95% band over the runs with one ({})",
+                counts.join(", ")
+            ),
+        )
+    } else {
+        (
+            vec![
+                panel("reached", "Users reached (%)"),
+                panel("believers", "Users who believe the rumor (%)"),
+            ],
+            format!("median and 5-95% band over {over}"),
+        )
+    };
     let chart = TimeChart {
         title: "Reach and belief by scenario".into(),
-        subtitle: Some(format!("median and 5-95% band over {over}")),
+        subtitle: Some(subtitle),
         x_label: x_label.to_string(),
-        panels: vec![
-            panel("reached", "Users reached (%)"),
-            panel("believers", "Users who believe the rumor (%)"),
-        ],
-        markers: super::charts::scenario_markers(first, scale),
+        panels,
+        markers: super::charts::scenario_markers(first, scale)
+            .into_iter()
+            .chain(super::charts::seed_markers(first, scale))
+            .collect(),
         spans: Vec::new(),
+        x_ticks: super::charts::time_ticks(first, scale),
     };
     plot::draw_time_chart(&chart, dir, "comparison")
 }
@@ -657,12 +843,14 @@ mod tests {
                 bands: &a,
                 users: 1000,
                 replicates: 6,
+                series: None,
             },
             Curve {
                 name: "fact-check",
                 bands: &b,
                 users: 1000,
                 replicates: 6,
+                series: None,
             },
         ];
         let [png, svg] = comparison_chart(t.path(), &scn, &curves).unwrap();

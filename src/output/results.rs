@@ -143,6 +143,49 @@ pub fn read_bands(path: &Path) -> Result<BandTable, ResultsError> {
     Ok(table)
 }
 
+/// Every replicate's reach and believers per step, from `timeseries.csv`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunSeries {
+    /// `reached[r][t]`: replicate r, step t.
+    pub reached: Vec<Vec<u64>>,
+    /// `believers[r][t]`.
+    pub believers: Vec<Vec<u64>>,
+}
+
+/// Reads the `replicate`, `reached` and `believers` columns of a `timeseries.csv`.
+pub fn read_series(path: &Path) -> Result<RunSeries, ResultsError> {
+    let text = read_text(path)?;
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .ok_or_else(|| format_error(path, format!("no column {name}")))
+    };
+    let (rep, reached, believers) = (col("replicate")?, col("reached")?, col("believers")?);
+    let mut out = RunSeries::default();
+    for (i, line) in lines.enumerate() {
+        let f: Vec<&str> = line.split(',').collect();
+        let num = |c: usize| -> Result<u64, ResultsError> {
+            f.get(c).and_then(|x| x.parse().ok()).ok_or_else(|| {
+                format_error(
+                    path,
+                    format!("line {}: column {} is not a count", i + 2, c + 1),
+                )
+            })
+        };
+        let r = num(rep)? as usize;
+        if r >= out.reached.len() {
+            out.reached.resize(r + 1, Vec::new());
+            out.believers.resize(r + 1, Vec::new());
+        }
+        out.reached[r].push(num(reached)?);
+        out.believers[r].push(num(believers)?);
+    }
+    Ok(out)
+}
+
 /// Reads `summary.json` and `bands.csv` of a result folder.
 pub fn read_folder(folder: &Path) -> Result<SavedRun, ResultsError> {
     Ok(SavedRun {
