@@ -19,26 +19,40 @@ pub enum ScenarioError {
     /// The file cannot be read.
     #[error("cannot read scenario {}: {source}", file.display())]
     Io {
+        /// The file concerned.
         file: PathBuf,
+        /// The underlying I/O error.
         source: std::io::Error,
     },
     /// TOML syntax or type error, with the parser's line/column snippet.
     #[error("{}: {message}", file.display())]
-    Parse { file: PathBuf, message: String },
+    Parse {
+        /// The file concerned.
+        file: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// Values out of range or inconsistent; all of them.
     #[error("{}", Invalid(file, violations))]
     Invalid {
+        /// The file concerned.
         file: PathBuf,
+        /// Every violation found.
         violations: Vec<Violation>,
     },
     /// A value of the wrong type or an unknown key, located: the file that set it (a
     /// base of `within` when it came through `extends`), its line and key path.
     #[error("{}", FieldError(file, line, field, message, within))]
     Field {
+        /// The file concerned.
         file: PathBuf,
+        /// The 1-based line.
         line: Option<usize>,
+        /// Key path of the value.
         field: String,
+        /// What is wrong.
         message: String,
+        /// The scenario that extends the file, when the value came through `extends`.
         within: Option<PathBuf>,
     },
 }
@@ -96,21 +110,32 @@ impl ScenarioError {
 /// A population file (edge list, membership table, user table) that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
+    /// A file or folder cannot be read or written.
     #[error("cannot read {}: {source}", file.display())]
     Io {
+        /// The file concerned.
         file: PathBuf,
+        /// The underlying I/O error.
         source: std::io::Error,
     },
     /// A bad row: file, 1-based line, reason.
     #[error("{}:{line}: {reason}", file.display())]
     Row {
+        /// The file concerned.
         file: PathBuf,
+        /// The 1-based line.
         line: u64,
+        /// What is wrong and what to change.
         reason: String,
     },
     /// The file as a whole is unusable (empty, too large, ...).
     #[error("{}: {reason}", file.display())]
-    File { file: PathBuf, reason: String },
+    File {
+        /// The file concerned.
+        file: PathBuf,
+        /// What is wrong and what to change.
+        reason: String,
+    },
 }
 
 /// A run that must not start, or cannot go on, because of its size.
@@ -124,8 +149,11 @@ pub enum CapacityError {
         human_bytes(*available)
     )]
     TooLarge {
+        /// Bytes the run needs.
         needed: u64,
+        /// Bytes that may be used.
         available: u64,
+        /// Which limit is the tightest (available memory, cgroup, ulimit).
         limit: String,
     },
     /// The system refused the memory for a large array (an address-space or commit
@@ -135,7 +163,12 @@ pub enum CapacityError {
          reduce population.users, the number of chats, or --threads",
         human_bytes(*bytes)
     )]
-    Allocation { what: &'static str, bytes: u64 },
+    Allocation {
+        /// What was being allocated or measured.
+        what: &'static str,
+        /// Bytes asked for.
+        bytes: u64,
+    },
 }
 
 /// Work stopped on request (Ctrl-C, SIGTERM) before it was complete.
@@ -161,19 +194,32 @@ pub enum PrepareError {
 /// Output that cannot be written.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
+    /// A file or folder cannot be read or written.
     #[error("cannot write {}: {source}", path.display())]
     Io {
+        /// The path concerned.
         path: PathBuf,
+        /// The underlying I/O error.
         source: std::io::Error,
     },
+    /// The folder exists, is not empty and was not written by Grapevine.
     #[error(
         "{} exists and was not written by Grapevine (no .grapevine marker); \
          refusing to overwrite it: choose another --out",
         path.display()
     )]
-    NotOurs { path: PathBuf },
+    NotOurs {
+        /// The path concerned.
+        path: PathBuf,
+    },
+    /// A chart cannot be drawn.
     #[error("cannot draw chart {}: {message}", path.display())]
-    Plot { path: PathBuf, message: String },
+    Plot {
+        /// The path concerned.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// Files of the user's in a Grapevine folder have the names of new results.
     #[error(
         "{} holds files that Grapevine did not write but that have the names of new \
@@ -181,28 +227,44 @@ pub enum OutputError {
         path.display(),
         names.join(", ")
     )]
-    Clash { path: PathBuf, names: Vec<String> },
+    Clash {
+        /// The path concerned.
+        path: PathBuf,
+        /// The names that clash.
+        names: Vec<String>,
+    },
     /// Another process is writing into the folder.
     #[error(
         "{} is in use by another grapevine process (a sweep, resume or merge running \
          there); wait for it to finish, or stop it, and try again",
         path.display()
     )]
-    Locked { path: PathBuf },
+    Locked {
+        /// The path concerned.
+        path: PathBuf,
+    },
 }
 
 /// A result file written earlier that cannot be read back (`summary.json` and
 /// `bands.csv`, which `grapevine compare` reads to build its comparison).
 #[derive(Debug, thiserror::Error)]
 pub enum ResultsError {
+    /// A file or folder cannot be read or written.
     #[error("cannot read {}: {source}", path.display())]
     Io {
+        /// The path concerned.
         path: PathBuf,
+        /// The underlying I/O error.
         source: std::io::Error,
     },
     /// The file is not in the shape Grapevine writes; the message says where.
     #[error("{}: {message}", path.display())]
-    Format { path: PathBuf, message: String },
+    Format {
+        /// The path concerned.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 /// Formats a byte count as KiB/MiB/GiB with one decimal.
@@ -238,16 +300,25 @@ pub enum SweepError {
     /// A file cannot be read.
     #[error("cannot read {}: {source}", file.display())]
     Io {
+        /// The file concerned.
         file: PathBuf,
+        /// The underlying I/O error.
         source: std::io::Error,
     },
     /// TOML or JSON syntax or type error, or an unknown field.
     #[error("{}: {message}", file.display())]
-    Parse { file: PathBuf, message: String },
+    Parse {
+        /// The file concerned.
+        file: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// Values of the sweep file out of range or inconsistent; all of them.
     #[error("{}", Invalid(file, violations))]
     Invalid {
+        /// The file concerned.
         file: PathBuf,
+        /// Every violation found.
         violations: Vec<Violation>,
     },
     /// The base scenario itself cannot be used.
@@ -256,35 +327,59 @@ pub enum SweepError {
     /// Points whose scenario does not check; all of them, before any run starts.
     #[error("{}", BadPoints(file, problems))]
     Points {
+        /// The file concerned.
         file: PathBuf,
+        /// Every point whose scenario does not check.
         problems: Vec<PointProblem>,
     },
     /// A run failed (population import, seed ids).
     #[error("run {run}: {message}")]
-    Run { run: String, message: String },
+    Run {
+        /// The run id.
+        run: String,
+        /// What is wrong.
+        message: String,
+    },
     /// The output folder already holds a sweep and neither resume nor force was asked.
     #[error(
         "{} already holds a sweep: pass --resume to continue it or --force to start it over",
         path.display()
     )]
-    Exists { path: PathBuf },
+    Exists {
+        /// The path concerned.
+        path: PathBuf,
+    },
     /// A folder holds results of a different sweep (resume, merge).
     #[error("{}: {what}", path.display())]
-    Mismatch { path: PathBuf, what: String },
+    Mismatch {
+        /// The path concerned.
+        path: PathBuf,
+        /// What was being allocated or measured.
+        what: String,
+    },
     /// A `runs.csv` row that is damaged somewhere other than at the end.
     #[error("{}:{line}: {reason}", file.display())]
     Row {
+        /// The file concerned.
         file: PathBuf,
+        /// The 1-based line.
         line: u64,
+        /// What is wrong and what to change.
         reason: String,
     },
     /// A run id that is not part of the sweep.
     #[error("\"{id}\" is not a run of this sweep: {reason}")]
-    UnknownRun { id: String, reason: String },
+    UnknownRun {
+        /// The id as given.
+        id: String,
+        /// What is wrong and what to change.
+        reason: String,
+    },
     /// A request that does not fit the sweep: a bad `--shard` or Slurm array
     /// environment, an unknown parameter or figure for a chart.
     #[error("{0}")]
     Usage(String),
+    /// Writing results failed.
     #[error(transparent)]
     Output(#[from] OutputError),
     /// The sensitivity analysis of a sweep's runs failed.
@@ -331,13 +426,23 @@ pub enum ProbabilityError {
     NoRuns,
     /// More runs with the event than runs.
     #[error("{hits} runs with the event out of only {runs} runs")]
-    HitsExceedRuns { hits: u64, runs: u64 },
+    HitsExceedRuns {
+        /// Runs in which the event happened.
+        hits: u64,
+        /// Runs in all.
+        runs: u64,
+    },
     /// Paired outcomes of different lengths.
     #[error(
         "paired outcomes need one outcome per replicate on both sides: \
          {reference} reference and {variant} variant replicates"
     )]
-    Unpaired { reference: usize, variant: usize },
+    Unpaired {
+        /// Outcomes of the reference.
+        reference: usize,
+        /// Outcomes of the variant.
+        variant: usize,
+    },
     /// A confidence level outside (0, 1).
     #[error("confidence level {0} is not strictly between 0 and 1")]
     Level(f64),
@@ -352,8 +457,11 @@ pub enum SensitivityError {
     /// Too few trajectories, base samples or bootstrap resamples.
     #[error("{what} must be at least {min}, got {got}")]
     TooFew {
+        /// What was being allocated or measured.
         what: &'static str,
+        /// What was given.
         got: usize,
+        /// The least allowed.
         min: usize,
     },
     /// A Morris grid whose number of levels is odd or below 2.
@@ -368,19 +476,37 @@ pub enum SensitivityError {
          has direction numbers for {max}; use uniform base samples instead"
     )]
     TooManyParameters {
+        /// Number of parameters.
         parameters: usize,
+        /// Bytes the run needs.
         needed: usize,
+        /// The most allowed.
         max: usize,
     },
     /// A design with more model runs than is reasonable to ask for.
     #[error("the design needs {rows} model runs, more than the {max} allowed")]
-    TooLarge { rows: u128, max: u64 },
+    TooLarge {
+        /// Rows concerned.
+        rows: u128,
+        /// The most allowed.
+        max: u64,
+    },
     /// A row id outside the design.
     #[error("row {row} is not in the design, which has {rows} rows")]
-    Row { row: usize, rows: usize },
+    Row {
+        /// The row.
+        row: usize,
+        /// Rows concerned.
+        rows: usize,
+    },
     /// Outputs not one per row.
     #[error("the design has {expected} rows but {got} outputs were given")]
-    Outputs { expected: usize, got: usize },
+    Outputs {
+        /// How many were expected.
+        expected: usize,
+        /// What was given.
+        got: usize,
+    },
     /// Outputs that are NaN or infinite; the first few rows are listed.
     #[error(
         "{count} output{} not finite (NaN or infinite), first at row{} {}",
@@ -388,7 +514,12 @@ pub enum SensitivityError {
         if rows.len() == 1 { "" } else { "s" },
         rows.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", ")
     )]
-    NonFinite { count: usize, rows: Vec<usize> },
+    NonFinite {
+        /// How many.
+        count: usize,
+        /// Rows concerned.
+        rows: Vec<usize>,
+    },
     /// Every output equal: no variance to apportion among the parameters.
     #[error("the output is the same in every run: it has no variance to apportion")]
     ConstantOutput,

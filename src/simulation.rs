@@ -47,8 +47,11 @@ const CAMP_RECORD_BYTES: u64 = 16;
 /// 10^6 and 10^7 users (`benches/memory.sh`, docs/performance.md): within 10%.
 #[derive(Clone, Copy, Debug, serde::Serialize)]
 pub struct MemoryEstimate {
+    /// Users of the population.
     pub users: u64,
+    /// Chats of the population.
     pub chats: u64,
+    /// Memberships (user in chat) of the population.
     pub memberships: u64,
     /// The finished population.
     pub population_bytes: u64,
@@ -57,11 +60,13 @@ pub struct MemoryEstimate {
     /// One replicate's state, posts and unread copies (and, with
     /// `fresh_population`, its own population while it is built).
     pub per_replicate_bytes: u64,
+    /// Replicates that run at once (the threads, at most the replicates).
     pub concurrent_replicates: u64,
     /// Time series of every replicate, kept until the result files are written.
     pub kept_bytes: u64,
     /// Worker threads (the allocator reserves address space per thread).
     pub threads: u64,
+    /// Everything together: what the run is checked against.
     pub total_bytes: u64,
 }
 

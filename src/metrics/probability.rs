@@ -104,7 +104,9 @@ impl Default for Level {
 /// A closed interval `[lower, upper]`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Interval {
+    /// Lower end.
     pub lower: f64,
+    /// Upper end.
     pub upper: f64,
 }
 
@@ -252,7 +254,9 @@ pub struct EventProbability {
     pub runs: u64,
     /// `hits / runs`.
     pub estimate: f64,
+    /// The confidence interval of the probability.
     pub interval: Interval,
+    /// How the interval was computed.
     pub method: IntervalMethod,
     /// Confidence level of `interval`, e.g. 0.95.
     pub level: f64,
@@ -344,7 +348,9 @@ impl PairedTable {
 pub struct PairedDifference {
     /// `(variant_only - reference_only) / pairs`.
     pub estimate: f64,
+    /// The confidence interval of the difference.
     pub interval: Interval,
+    /// The paired outcomes the difference comes from.
     pub table: PairedTable,
     /// Confidence level of `interval`, e.g. 0.95.
     pub level: f64,

@@ -24,9 +24,11 @@ use crate::error::OutputError;
 /// Heatmap of a value over two parameters (for sweeps).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Heatmap {
+    /// Title above the chart.
     pub title: String,
     /// Axis titles, with units, e.g. "Forwarding limit (chats)".
     pub x_label: String,
+    /// Title of the y axis, with units.
     pub y_label: String,
     /// Colour bar title, with units, e.g. "Peak believers (%)".
     pub value_label: String,

@@ -31,6 +31,7 @@ use crate::error::OutputError;
 pub struct Series {
     /// Legend text; an empty label keeps the series out of the legend.
     pub label: String,
+    /// Positions on the x axis, in the chart's units.
     pub x: Vec<f64>,
     /// Same length as `x`. NaN (or, on a log panel, a non-positive value) breaks the line.
     pub median: Vec<f64>,
@@ -52,6 +53,7 @@ pub struct Panel {
 /// A chart with one or more panels sharing the x axis (stacked vertically).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TimeChart {
+    /// Title above the chart.
     pub title: String,
     /// E.g. "median and 5-95% band over 20 replicates".
     pub subtitle: Option<String>,

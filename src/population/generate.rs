@@ -27,8 +27,11 @@ const CHAT_CHUNK: usize = 2048;
 /// Expected sizes of a generated population, for capacity checks before building it.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct SizeEstimate {
+    /// Users.
     pub users: u64,
+    /// Expected chats.
     pub chats: u64,
+    /// Expected memberships (user in chat).
     pub memberships: u64,
 }
 

@@ -146,7 +146,9 @@ pub(crate) fn or_abort<T>(r: Result<T, CapacityError>) -> T {
 /// Users and chats, ready for the engine.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Population {
+    /// Per-user attributes.
     pub users: Users,
+    /// Per-chat attributes and chat -> members.
     pub chats: Chats,
     /// user -> chats, the transpose of `chats.members`.
     pub user_chats: Csr,

@@ -10,11 +10,17 @@ use serde::Serialize;
 /// Counts a condition can test.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Metric {
+    /// Users ever reached (`reach` or `reached`).
     Reached,
+    /// Users who ever read a copy.
     Read,
+    /// Users who believe the rumor now.
     Believers,
+    /// Users with share actions to come.
     Spreaders,
+    /// Users who read the rumor and do not believe it.
     Rejecters,
+    /// Copies delivered in the last step.
     Deliveries,
 }
 
@@ -31,12 +37,15 @@ const METRICS: [(&str, Metric); 7] = [
 /// A parsed condition.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Condition {
+    /// The count tested.
     pub metric: Metric,
     /// True for `>`/`>=`, false for `<`/`<=`.
     pub above: bool,
+    /// True for `>=`/`<=` (the threshold itself satisfies the condition).
     pub inclusive: bool,
     /// Threshold as a number of users, or a share of users if `share` is set.
     pub value: f64,
+    /// True when the threshold is a share of the population (`5%`).
     pub share: bool,
 }
 

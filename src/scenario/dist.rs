@@ -15,11 +15,24 @@ use serde::{Deserialize, Serialize};
 #[serde(tag = "dist", rename_all = "lowercase", deny_unknown_fields)]
 pub enum RealDist {
     /// Every user gets `value`.
-    Constant { value: f64 },
+    Constant {
+        /// The value.
+        value: f64,
+    },
     /// Uniform on `[min, max]`.
-    Uniform { min: f64, max: f64 },
+    Uniform {
+        /// Lower end.
+        min: f64,
+        /// Upper end.
+        max: f64,
+    },
     /// Beta(alpha, beta) on [0, 1]; mean alpha / (alpha + beta).
-    Beta { alpha: f64, beta: f64 },
+    Beta {
+        /// First shape parameter (> 0).
+        alpha: f64,
+        /// Second shape parameter (> 0).
+        beta: f64,
+    },
 }
 
 impl RealDist {
@@ -71,30 +84,48 @@ impl RealDist {
 #[serde(tag = "dist", rename_all = "lowercase", deny_unknown_fields)]
 pub enum IntDist {
     /// Always `value`.
-    Constant { value: u32 },
+    Constant {
+        /// The value.
+        value: u32,
+    },
     /// Uniform on `min..=max`.
-    Uniform { min: u32, max: u32 },
+    Uniform {
+        /// Smallest value.
+        min: u32,
+        /// Largest value.
+        max: u32,
+    },
     /// `min` plus a Poisson count with mean `mean - min`, capped at `max`.
     Poisson {
+        /// Mean before the cap.
         mean: f64,
+        /// Smallest value (default 0).
         #[serde(default)]
         min: u32,
+        /// Largest value (default: none).
         #[serde(default = "u32_max")]
         max: u32,
     },
     /// Discrete power law: P(k) proportional to k^-exponent on `min..=max` (heavy tail).
     Zipf {
+        /// Exponent of the power law (> 1 for a finite mean without a cap).
         exponent: f64,
+        /// Smallest value (default 1).
         #[serde(default = "one")]
         min: u32,
+        /// Largest value.
         max: u32,
     },
     /// Rounded log-normal with the given median and log-scale sigma, clamped to `min..=max`.
     Lognormal {
+        /// Median.
         median: f64,
+        /// Standard deviation of the logarithm.
         sigma: f64,
+        /// Smallest value (default 1).
         #[serde(default = "one")]
         min: u32,
+        /// Largest value (default: none).
         #[serde(default = "u32_max")]
         max: u32,
     },

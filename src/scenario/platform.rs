@@ -25,7 +25,9 @@ pub struct Platform {
 
 /// A named preset.
 pub struct Preset {
+    /// Name used in scenario files, e.g. "whatsapp-2019".
     pub name: &'static str,
+    /// The rules.
     pub rules: Platform,
 }
 

@@ -30,7 +30,9 @@ pub struct PublicSpec {
     /// Users who see a public post and forward the rumor into their private chats,
     /// per public post.
     pub feedback: f64,
+    /// When the press picks the story up.
     pub press: Press,
+    /// When a crisis is declared.
     pub crisis: Crisis,
 }
 
@@ -93,6 +95,7 @@ impl Default for Press {
 pub struct Crisis {
     /// Public posts within the press window.
     pub threshold: f64,
+    /// How long coverage and volume must last.
     pub duration: Duration,
 }
 

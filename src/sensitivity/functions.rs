@@ -21,7 +21,9 @@ use std::f64::consts::PI;
 /// 0.5576, 0.4424, 0.2437.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Ishigami {
+    /// Weight of the `sin^2 x2` term.
     pub a: f64,
+    /// Weight of the `x3^4 sin x1` term.
     pub b: f64,
 }
 
@@ -77,6 +79,7 @@ impl Ishigami {
 /// `S_i = ST_i = c_i^2 / sum_j c_j^2`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Linear {
+    /// `c_i`, one per input.
     pub coefficients: Vec<f64>,
 }
 

@@ -287,10 +287,15 @@ pub struct MorrisEffect {
 /// The Morris measures of every parameter, in design order.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MorrisEffects {
+    /// One entry per parameter.
     pub effects: Vec<MorrisEffect>,
+    /// Trajectories of the design (`r`).
     pub trajectories: usize,
+    /// Levels of the grid (`p`).
     pub levels: usize,
+    /// The jump, `p / (2 (p - 1))`.
     pub delta: f64,
+    /// Bootstrap resamples of the mu* intervals.
     pub resamples: usize,
     /// Confidence level of the mu* intervals.
     pub level: f64,

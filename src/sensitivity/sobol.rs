@@ -350,6 +350,7 @@ pub struct SobolIndex {
 /// The indices of every parameter, in design order.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SobolIndices {
+    /// One entry per parameter.
     pub indices: Vec<SobolIndex>,
     /// Mean of all outputs.
     pub mean: f64,
@@ -358,6 +359,7 @@ pub struct SobolIndices {
     pub variance: f64,
     /// `N`.
     pub base_samples: usize,
+    /// Bootstrap resamples of the intervals.
     pub resamples: usize,
     /// Confidence level of the intervals.
     pub level: f64,

@@ -28,9 +28,13 @@ pub const Z_MAX: f64 = 4.0;
 /// One row of the validation table.
 #[derive(Clone, Debug, Serialize)]
 pub struct CaseResult {
+    /// The reference case, e.g. "percolation: large-outbreak size".
     pub case: String,
+    /// Its parameters, e.g. "N=100000 c=2 T=0.8".
     pub parameters: String,
+    /// The value theory gives.
     pub theory: f64,
+    /// The simulated mean over replicates (or the exact value for exact cases).
     pub mean: f64,
     /// Standard error of `mean` (0 for exact cases).
     pub se: f64,
@@ -87,13 +91,21 @@ pub fn mean_se(values: &[f64]) -> (f64, f64) {
 /// Sizes of the suite.
 #[derive(Clone, Copy, Debug)]
 pub struct Sizes {
+    /// Nodes of the Erdos-Renyi graphs.
     pub percolation_users: u64,
+    /// Replicates per percolation case.
     pub percolation_runs: u32,
+    /// Users of the well-mixed population.
     pub well_mixed_users: u64,
+    /// Replicates per well-mixed case.
     pub well_mixed_runs: u32,
+    /// Users of the Maki-Thompson population.
     pub mt_users: u64,
+    /// Replicates per Maki-Thompson case.
     pub mt_runs: u32,
+    /// Contact rates per step of the Maki-Thompson cases.
     pub mt_rates: &'static [f64],
+    /// Multiplier of the star and path sizes.
     pub tree_scale: u64,
 }
 
