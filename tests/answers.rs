@@ -85,7 +85,17 @@ fn a_point_identical_to_the_reference_differs_by_zero_in_every_replicate() {
          description = [\"a\", \"b\"]\n\
          \"platform.forward_limit\" = { values = [1, 20], label = \"Forward limit (chats)\" }\n",
     );
-    assert_success(&f.sweep(&file, "out", &["--no-plots"]));
+    let out = f.sweep(&file, "out", &["--no-plots"]);
+    assert_success(&out);
+    // The printed table: labels, probabilities with intervals, the paired differences.
+    let printed = String::from_utf8_lossy(&out.stdout);
+    for want in [
+        "Forward limit (chats)",
+        "Outbreak (reach > 1%)",
+        "Difference from the reference point p00000 (Description = a, Forward limit (chats) = 1), paired by replicate",
+    ] {
+        assert!(printed.contains(want), "{want}\n{printed}");
+    }
     let (h, runs) = table(&f.path("out/runs.csv"));
     for name in ["reach_share@6h", "reach_share@evening", "outbreak", "seed"] {
         col(&h, name);

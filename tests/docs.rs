@@ -239,3 +239,34 @@ fn block_replacement_keeps_the_markers() {
     assert_eq!(block(&new, "x"), Some("new\n"));
     assert!(replace_block(text, "y", "").is_err());
 }
+
+/// `docs/analysis.md` quotes the printed output of its three commands between generated
+/// markers, written by `scripts/analysis-examples.sh`, never by hand: each block holds
+/// the command (one `grapevine` invocation) and what it printed.
+#[test]
+fn analysis_walkthrough_quotes_generated_output() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("docs/analysis.md")).expect("read analysis.md");
+    let script = std::fs::read_to_string(root.join("scripts/analysis-examples.sh"))
+        .expect("read the script");
+    for name in ["a", "b", "c"] {
+        let block = block(&text, &format!("analysis-{name}"))
+            .unwrap_or_else(|| panic!("no analysis-{name} block in docs/analysis.md"));
+        let mut lines = block.lines();
+        assert_eq!(lines.next(), Some("```text"), "analysis-{name}");
+        let command = lines.next().unwrap_or_default();
+        assert!(
+            command.starts_with("$ grapevine "),
+            "analysis-{name}: {command}"
+        );
+        // The quoted command is the one the script runs.
+        let args = command.trim_start_matches("$ grapevine ");
+        let first = args.split(" --").next().unwrap_or_default();
+        assert!(script.contains(first), "analysis-{name}: {first}");
+        assert!(
+            lines.clone().count() > 3,
+            "analysis-{name} is empty: run scripts/analysis-examples.sh"
+        );
+        assert_eq!(block.lines().last(), Some("```"), "analysis-{name}");
+    }
+}

@@ -158,10 +158,15 @@ pub fn compare(a: CompareArgs) -> Result<ExitCode> {
             started.elapsed().as_secs_f64()
         );
     }
-    say!("{}", table(&comparison).trim_end());
+    // Printed tables name scenarios by their labels; the CSV files keep the names.
+    let mut shown = comparison.clone();
+    for (s, scn) in shown.scenarios.iter_mut().zip(&scns) {
+        s.name = scn.label.clone();
+    }
+    say!("{}", table(&shown).trim_end());
     let runs: Vec<&[grapevine::metrics::summary::RunSummary]> =
         saved.iter().map(|s| s.summary.runs.as_slice()).collect();
-    let more = report_tables(&comparison, report, &runs);
+    let more = report_tables(&shown, report, &runs);
     if !more.trim().is_empty() {
         say!("{}", more.trim_end());
     }

@@ -414,6 +414,10 @@ fn points_table(file: &SweepFile, rows: &[aggregate::PointRow]) -> String {
     let mut header: Vec<String> = sw.parameters.iter().map(|p| p.display()).collect();
     header.push("Runs".into());
     header.push("Users reached (%, median [5%, 95%])".into());
+    let given = rows.iter().any(|r| !r.given_outbreak.is_empty());
+    if given {
+        header.push("Reached if outbreak (%, median, runs)".into());
+    }
     for (_, e) in &events {
         header.push(label(e, report.as_ref()).what);
     }
@@ -433,6 +437,14 @@ fn points_table(file: &SweepFile, rows: &[aggregate::PointRow]) -> String {
                 100.0 * b.p95
             )
         }));
+        if given {
+            line.push(match r.given_outbreak.first() {
+                Some(b) if r.outbreak_runs > 0 => {
+                    format!("{:.1}, {} of {}", 100.0 * b.median, r.outbreak_runs, r.runs)
+                }
+                _ => format!("-, 0 of {}", r.runs),
+            });
+        }
         for (k, _) in &events {
             line.push(r.events[*k].map_or("-".into(), |p| {
                 let i = p.wilson(grapevine::metrics::probability::Level::P95);
@@ -457,7 +469,12 @@ fn points_table(file: &SweepFile, rows: &[aggregate::PointRow]) -> String {
         out.push_str(&format!(
             "\nDifference from the reference point {} ({}), {}\n",
             sw.point_id(reference),
-            sw.assignment(reference),
+            sw.parameters
+                .iter()
+                .zip(&sw.points[reference])
+                .map(|(p, v)| format!("{} = {}", p.display(), sweep::runs::value_field(v)))
+                .collect::<Vec<_>>()
+                .join(", "),
             if sw.paired {
                 "paired by replicate: percentage points, Newcombe 95% intervals"
             } else {

@@ -333,26 +333,50 @@ pub fn comparison_chart(
         ) -> &'a super::results::RunSeries {
             c.series.unwrap_or(empty)
         }
+        // The legend says how many runs took off, so the conditional panels' curves carry
+        // their denominators; every panel uses the same labels, so one legend serves all.
+        let names: Vec<String> = curves
+            .iter()
+            .map(|c| {
+                let r = runs_of(c, &empty);
+                let k = r
+                    .reached
+                    .iter()
+                    .filter(|x| x.last().is_some_and(|&v| v as f64 > threshold(c)))
+                    .count();
+                format!("{}: outbreak in {k} of {} runs", c.name, r.reached.len())
+            })
+            .collect();
+        // Wide conditional bands of several scenarios overlap into one blur: beyond two
+        // scenarios the conditional panels show the medians only.
+        let bands = curves.len() <= 2;
         let outbreak = curves
             .iter()
-            .map(|c| outbreak_series(c, runs_of(c, &empty), threshold(c), scale))
+            .zip(&names)
+            .map(|(c, n)| {
+                let mut s = outbreak_series(c, runs_of(c, &empty), threshold(c), scale);
+                s.label = n.clone();
+                s
+            })
             .collect();
-        let mut counts = Vec::new();
         let reach = curves
             .iter()
             .map(|c| {
-                let (s, k) = conditional_series(
+                conditional_series(
                     c,
                     runs_of(c, &empty),
                     &runs_of(c, &empty).reached,
                     threshold(c),
                     scale,
-                );
-                counts.push(format!(
-                    "{} {k} of {}",
-                    c.name,
-                    runs_of(c, &empty).reached.len()
-                ));
+                )
+                .0
+            })
+            .zip(&names)
+            .map(|(mut s, n)| {
+                s.label = n.clone();
+                if !bands {
+                    s.band = None;
+                }
                 s
             })
             .collect();
@@ -367,6 +391,14 @@ pub fn comparison_chart(
                     scale,
                 )
                 .0
+            })
+            .zip(&names)
+            .map(|(mut s, n)| {
+                s.label = n.clone();
+                if !bands {
+                    s.band = None;
+                }
+                s
             })
             .collect();
         let t = first.report.outbreak.describe();
@@ -389,9 +421,10 @@ pub fn comparison_chart(
                 },
             ],
             format!(
-                "runs split into outbreaks and fizzles: share of runs with an outbreak by each time \
-                 (Wilson 95% interval), then median and 5-95% band over the runs with one ({})",
-                counts.join(", ")
+                "Runs split into outbreaks and fizzles. Top: share of runs with an outbreak \
+                 (reach > {t}) by each time, Wilson 95% interval. Below: median{} over the \
+                 runs with an outbreak.",
+                if bands { " and 5-95% band" } else { "" }
             ),
         )
     } else {

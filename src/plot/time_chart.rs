@@ -545,6 +545,19 @@ impl Prepared<'_> {
                         palette(i).mix(style::BAND_ALPHA).filled(),
                     )))
                     .map_err(err)?;
+                // Thin edges in the series' colour: where bands overlap, the tints mix
+                // but each band's edges stay traceable.
+                for edge in [
+                    run.iter().map(|&(px, l, _)| (px, l)).collect::<Vec<_>>(),
+                    run.iter().map(|&(px, _, h)| (px, h)).collect(),
+                ] {
+                    chart
+                        .draw_series(std::iter::once(PathElement::new(
+                            edge,
+                            palette(i).mix(0.6).stroke_width(1),
+                        )))
+                        .map_err(err)?;
+                }
             }
         }
         for (i, runs) in panel.lines.iter().enumerate() {

@@ -3,6 +3,10 @@
 //! when the sweep names a reference point, every point's difference from it; computed
 //! from `runs.csv` (never from live engine state).
 //!
+//! When the sweep has an `outbreak` event, `outbreak_runs` and the final reach and
+//! believers shares over the runs with an outbreak only follow the event columns
+//! (`final_reach_share_given_outbreak_median`, ...; NaN when no run had one).
+//!
 //! Quantiles are [`Band::of`] (type 7, NaNs ignored) of the values sorted, so the
 //! result does not depend on the order in which runs finished. Rows are in point order.
 //!
@@ -45,7 +49,18 @@ pub struct PointRow {
     /// With a reference point: per event, the difference of probabilities and its 95%
     /// interval.
     pub event_diffs: Vec<Option<(f64, Interval)>>,
+    /// Over the runs with an outbreak only, per figure of [`GIVEN_OUTBREAK`]: its band
+    /// (NaN when no run had one); and how many runs that was. Empty when the sweep has
+    /// no `outbreak` column.
+    pub given_outbreak: Vec<Band>,
+    /// Runs with an outbreak (the denominator of `given_outbreak`).
+    pub outbreak_runs: u32,
 }
+
+/// Figures also summarised over the runs with an outbreak only: when runs split into
+/// outbreaks and fizzles, a median of 0 inside a 0-65% band says nothing, the median
+/// over the runs that took off does.
+pub const GIVEN_OUTBREAK: [&str; 2] = ["final_reach_share", "final_believers_share"];
 
 /// Figure values of the reference point's runs, by replicate.
 pub type ReferenceRows = BTreeMap<u32, Vec<f64>>;
@@ -142,6 +157,24 @@ impl<'a> Aggregator<'a> {
                 });
             }
         }
+        let names = runs::figure_names(self.sweep);
+        let (mut given_outbreak, mut outbreak_runs) = (Vec::new(), 0);
+        if let Some(o) = names.iter().position(|n| n == "outbreak") {
+            let took_off: Vec<&Vec<f64>> = figs
+                .iter()
+                .map(|f| &f.1)
+                .filter(|f| f.get(o).is_some_and(|v| *v > 0.5))
+                .collect();
+            outbreak_runs = took_off.len() as u32;
+            for g in GIVEN_OUTBREAK {
+                let j = names.iter().position(|n| n == g);
+                given_outbreak.push(Band::of(
+                    took_off
+                        .iter()
+                        .map(|f| j.and_then(|j| f.get(j).copied()).unwrap_or(f64::NAN)),
+                ));
+            }
+        }
         PointRow {
             point,
             runs: figs.len() as u32,
@@ -149,6 +182,8 @@ impl<'a> Aggregator<'a> {
             events: ev,
             diffs,
             event_diffs,
+            given_outbreak,
+            outbreak_runs,
         }
     }
 
@@ -216,6 +251,14 @@ pub fn columns(sweep: &Sweep) -> Vec<String> {
             c.push(format!("{e}_{q}"));
         }
     }
+    if sweep.event_columns.iter().any(|e| e == "outbreak") {
+        c.push("outbreak_runs".into());
+        for f in GIVEN_OUTBREAK {
+            for q in ["median", "p5", "p95"] {
+                c.push(format!("{f}_given_outbreak_{q}"));
+            }
+        }
+    }
     if sweep.reference.is_some() {
         for f in &values {
             for q in ["diff_median", "diff_p5", "diff_p95"] {
@@ -255,6 +298,12 @@ pub fn write_points(path: &Path, sweep: &Sweep, rows: &[PointRow]) -> Result<(),
                         write!(w, ",{},{},{}", p.estimate(), i.lower, i.upper)?
                     }
                     None => write!(w, ",NaN,NaN,NaN")?,
+                }
+            }
+            if sweep.event_columns.iter().any(|e| e == "outbreak") {
+                write!(w, ",{}", r.outbreak_runs)?;
+                for b in &r.given_outbreak {
+                    write!(w, ",{},{},{}", b.median, b.p5, b.p95)?;
                 }
             }
             if sweep.reference.is_some() {

@@ -264,6 +264,20 @@ fn summarise(values: &[f64], event: bool, scale: f64) -> Option<Band> {
     }
 }
 
+/// `Response time` -> `response time`, for a label inside a sentence (an acronym such as
+/// "SIR" stays as it is).
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match (c.next(), c.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && !b.is_uppercase() => a
+            .to_lowercase()
+            .chain(std::iter::once(b))
+            .chain(c)
+            .collect(),
+        _ => s.to_string(),
+    }
+}
+
 /// Draws one chart into `DIR/plots/`; returns the PNG and SVG paths.
 pub fn draw(dir: &Path, file: &SweepFile, req: &Request) -> Result<Vec<PathBuf>, SweepError> {
     let sweep = &file.sweep;
@@ -389,7 +403,7 @@ pub fn draw(dir: &Path, file: &SweepFile, req: &Request) -> Result<Vec<PathBuf>,
         })
         .collect();
     let chart = TimeChart {
-        title: format!("{} against {}", ylab.what, x.label),
+        title: format!("{} against {}", ylab.what, lower_first(&x.label)),
         subtitle: Some(if ylab.event {
             format!(
                 "{}: share of runs with the event and its Wilson 95% interval, {over}",
@@ -445,7 +459,8 @@ fn event_varies(dir: &Path, sweep: &Sweep, event: &str, x: &Axis) -> bool {
 /// Events that happen at some values of the first parameter and not at others (an
 /// outbreak at all, press pickup, a crisis) are charted as the share of runs with them;
 /// when the outbreak is all-or-nothing (between 5% and 95% of runs at some value), the
-/// final reach and believers are also charted over the runs with an outbreak only.
+/// final reach and believers are charted over the runs with an outbreak only instead of
+/// over all runs (whose median at 0 inside a wide band would say nothing).
 /// Parameters that cannot be charted (too many distinct text values) are left out.
 pub fn automatic(dir: &Path, file: &SweepFile) -> Result<Vec<PathBuf>, SweepError> {
     let sweep = &file.sweep;
@@ -472,30 +487,46 @@ pub fn automatic(dir: &Path, file: &SweepFile) -> Result<Vec<PathBuf>, SweepErro
         log_x: None,
         given: given.map(str::to_string),
     };
+    let xa = axis(sweep, x, None)?;
+    // All-or-nothing: at some value, between 5% and 95% of the runs have an outbreak.
+    let all_or_nothing = sweep.event_columns.iter().any(|c| c == "outbreak")
+        && cells(dir, sweep, "outbreak", None, &xa, None)?
+            .values()
+            .filter_map(|v| summarise(v, true, 1.0))
+            .any(|b| (5.0..=95.0).contains(&b.median));
     for y in AUTO_FIGURES {
-        out.extend(draw(dir, file, &req(y, lines_by, false, None))?);
+        if all_or_nothing {
+            // A median at 0 inside a 0-65% band says nothing: the figure over the runs
+            // that took off, beside the chance of taking off (below).
+            out.extend(draw(dir, file, &req(y, lines_by, false, Some("outbreak")))?);
+        } else {
+            out.extend(draw(dir, file, &req(y, lines_by, false, None))?);
+        }
         if let Some((by, _)) = second {
             out.extend(draw(dir, file, &req(y, Some(by), true, None))?);
         }
     }
-    let xa = axis(sweep, x, None)?;
     for e in AUTO_EVENTS {
         if !sweep.event_columns.iter().any(|c| c == e) || !event_varies(dir, sweep, e, &xa) {
             continue;
         }
         out.extend(draw(dir, file, &req(e, lines_by, false, None))?);
-        if e == "outbreak" {
-            let data = cells(dir, sweep, e, None, &xa, None)?;
-            let all_or_nothing = data
-                .values()
-                .filter_map(|v| summarise(v, true, 1.0))
-                .any(|b| (5.0..=95.0).contains(&b.median));
-            if all_or_nothing {
-                for y in AUTO_FIGURES {
-                    out.extend(draw(dir, file, &req(y, lines_by, false, Some("outbreak")))?);
-                }
-            }
-        }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lower_first;
+
+    #[test]
+    fn labels_inside_a_title_start_in_lower_case_unless_an_acronym() {
+        assert_eq!(
+            lower_first("Response time (hours)"),
+            "response time (hours)"
+        );
+        assert_eq!(lower_first("SIR rate"), "SIR rate");
+        assert_eq!(lower_first(""), "");
+        assert_eq!(lower_first("x"), "x");
+    }
 }
