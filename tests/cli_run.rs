@@ -91,7 +91,10 @@ fn timeseries_has_header_and_one_row_per_replicate_and_step() {
     for (i, ((&r, &s), &hr)) in reps.iter().zip(&steps).zip(&hours).enumerate() {
         assert_eq!(r as usize, i / STEPS, "row {i}: replicate");
         assert_eq!(s as usize, i % STEPS, "row {i}: step");
-        assert!(close(hr, (s as f64 + 1.0) / 6.0), "row {i}: hours {hr}");
+        // Hours are written to 6 decimals (0.166667), so float noise never shows.
+        let exact = (s as f64 + 1.0) / 6.0;
+        assert!((hr - exact).abs() <= 5e-7, "row {i}: hours {hr}");
+        assert_eq!(hr, (exact * 1e6).round() / 1e6, "row {i}: hours {hr}");
     }
     let reached = ts.u64s("reached");
     assert!(
