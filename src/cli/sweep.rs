@@ -209,7 +209,7 @@ pub fn sweep(a: SweepArgs) -> Result<ExitCode> {
     }
     if shard.is_none() && sw.sensitivity.is_some() {
         let analysis = sensitivity::analyse_dir(&dir, &file, !a.no_plots)?;
-        say!("{}", sensitivity_table(&file, &analysis).trim_end());
+        say!("{}", sensitivity_table(&file, &analysis).trim());
     } else if shard.is_none() {
         say!("{}", points_table(&file, &rows).trim_end());
     }
@@ -262,7 +262,7 @@ pub fn merge(a: MergeArgs) -> Result<ExitCode> {
         let file = SweepFile::read(&out)?;
         if file.sweep.sensitivity.is_some() {
             let analysis = sensitivity::analyse_dir(&out, &file, !a.no_plots)?;
-            say!("{}", sensitivity_table(&file, &analysis).trim_end());
+            say!("{}", sensitivity_table(&file, &analysis).trim());
         } else {
             let rows = aggregate::aggregate_dir(&out, &file.sweep)?;
             say!("{}", points_table(&file, &rows).trim_end());
@@ -328,22 +328,38 @@ pub struct SensitivityArgs {
 /// most to the least influential, each index with its bootstrap 95% interval.
 fn sensitivity_table(file: &SweepFile, a: &sensitivity::Analysis) -> String {
     let params = &file.sweep.parameters;
+    let report = file
+        .sweep
+        .point_scenario(0, &file.origin.base_scenario)
+        .ok()
+        .map(|s| s.report);
     let mut out = String::new();
     let mut figures: Vec<&str> = a.rows.iter().map(|r| r.figure.as_str()).collect();
     figures.dedup();
     for f in figures {
         let rows: Vec<&sensitivity::IndexRow> = a.rows.iter().filter(|r| r.figure == f).collect();
         let morris = rows.first().is_some_and(|r| r.method == "morris");
+        // Morris effects are in the figure's units: shares shown in percentage points.
+        let l = grapevine::metrics::labels::label(f, report.as_ref());
+        let scale = if morris { l.scale } else { 1.0 };
+        let unit = if l.scale == 100.0 {
+            "percentage points".to_string()
+        } else if l.unit.is_empty() {
+            "figure units".to_string()
+        } else {
+            l.unit.clone()
+        };
         let main = if morris { "mu_star" } else { "total" };
         let mut ranked: Vec<&&sensitivity::IndexRow> =
             rows.iter().filter(|r| r.index == main).collect();
         ranked.sort_by(|x, y| y.estimate.total_cmp(&x.estimate));
         out.push_str(&format!(
-            "\n{f}: {}\n",
+            "\n{} ({f}): {}\n",
+            l.what,
             if morris {
-                "Morris mu* [bootstrap 95%], mu, sigma (figure units per whole range)"
+                format!("Morris mu* [bootstrap 95%], mu, sigma, in {unit} per whole range")
             } else {
-                "Sobol' total-order [bootstrap 95%], first-order [bootstrap 95%]"
+                "Sobol' total-order [bootstrap 95%], first-order [bootstrap 95%]".to_string()
             }
         ));
         let width = ranked
@@ -358,21 +374,22 @@ fn sensitivity_table(file: &SweepFile, a: &sensitivity::Analysis) -> String {
             };
             let extra = if morris {
                 format!(
-                    "mu {:+.4}  sigma {:.4}",
-                    other("mu").map_or(f64::NAN, |o| o.estimate),
-                    other("sigma").map_or(f64::NAN, |o| o.estimate)
+                    "mu {:+.2}  sigma {:.2}",
+                    scale * other("mu").map_or(f64::NAN, |o| o.estimate),
+                    scale * other("sigma").map_or(f64::NAN, |o| o.estimate)
                 )
             } else {
                 other("first").map_or(String::new(), |o| {
                     format!("first {:.3} [{:.3}, {:.3}]", o.estimate, o.lower, o.upper)
                 })
             };
+            let digits = if morris { 2 } else { 3 };
             out.push_str(&format!(
-                "  {:<width$}  {:.4} [{:.4}, {:.4}]  {extra}\n",
+                "  {:<width$}  {:.digits$} [{:.digits$}, {:.digits$}]  {extra}\n",
                 params[r.parameter].display(),
-                r.estimate,
-                r.lower,
-                r.upper
+                scale * r.estimate,
+                scale * r.lower,
+                scale * r.upper
             ));
         }
     }
@@ -560,7 +577,7 @@ fn align(rows: &[Vec<String>]) -> String {
 pub fn sensitivity(a: SensitivityArgs) -> Result<ExitCode> {
     let file = SweepFile::read(&a.dir)?;
     let analysis = sensitivity::analyse_dir(&a.dir, &file, !a.no_plots)?;
-    say!("{}", sensitivity_table(&file, &analysis).trim_end());
+    say!("{}", sensitivity_table(&file, &analysis).trim());
     for p in &analysis.charts {
         say!("{}", p.display());
     }

@@ -461,9 +461,16 @@ fn event_varies(dir: &Path, sweep: &Sweep, event: &str, x: &Axis) -> bool {
 /// when the outbreak is all-or-nothing (between 5% and 95% of runs at some value), the
 /// final reach and believers are charted over the runs with an outbreak only instead of
 /// over all runs (whose median at 0 inside a wide band would say nothing).
-/// Parameters that cannot be charted (too many distinct text values) are left out.
+/// Parameters that cannot be charted (too many distinct text values) are left out;
+/// sensitivity designs get none (their tornado charts say what matters).
 pub fn automatic(dir: &Path, file: &SweepFile) -> Result<Vec<PathBuf>, SweepError> {
     let sweep = &file.sweep;
+    if sweep.design.is_sensitivity() {
+        // Morris and Sobol' points move every parameter at once: a figure against one
+        // of them pools over the others' arbitrary values. Their charts are the tornado
+        // charts ([`super::sensitivity`]); `grapevine plot` still draws any on request.
+        return Ok(Vec::new());
+    }
     let chartable: Vec<(&str, usize)> = sweep
         .parameters
         .iter()
