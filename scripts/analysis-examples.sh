@@ -12,6 +12,7 @@
 # cores.
 #
 # Usage: scripts/analysis-examples.sh            (from anywhere in the repository)
+#        scripts/analysis-examples.sh b c        (only the blocks named)
 #        GRAPEVINE=path/to/grapevine scripts/analysis-examples.sh   (a given binary)
 set -euo pipefail
 
@@ -22,7 +23,7 @@ if [[ -z "${GRAPEVINE:-}" ]]; then
   cargo build --release --quiet
   GRAPEVINE=target/release/grapevine
 fi
-rm -rf "$out"
+blocks=" ${*:-a b c} "
 mkdir -p "$out"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -32,6 +33,8 @@ trap 'rm -rf "$tmp"' EXIT
 run() {
   local name=$1
   shift
+  [[ $blocks == *" $name "* ]] || return 0
+  rm -rf "${out:?}/$name"
   echo "== $name: grapevine $*" >&2
   {
     echo '```text'
@@ -48,12 +51,17 @@ run a compare scenarios/brazil-2018/limit-20.toml scenarios/brazil-2018/limit-5.
 
 # (b) The brand's response time against the chance of press pickup.
 run b sweep scenarios/sweeps/brand-response-time.toml --out "$out/b" --quiet
+# The response times crowd at the left of a linear axis: the same chart on a log axis.
+if [[ $blocks == *" b "* ]]; then
+  "$GRAPEVINE" plot "$out/b" --x "interventions[0].at" --y press --log-x >/dev/null
+fi
 
 # (c) Which parameters matter most (Morris screening).
 run c sweep scenarios/sweeps/brazil-sensitivity.toml --out "$out/c" --quiet
 
 # Replace each block of the document by its new text.
 for block in "$tmp"/*.block; do
+  [[ -e $block ]] || continue
   name=$(basename "$block" .block)
   grep -q "<!-- analysis-$name:begin -->" "$doc" || {
     echo "$doc has no <!-- analysis-$name:begin --> marker" >&2

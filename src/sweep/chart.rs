@@ -403,7 +403,15 @@ pub fn draw(dir: &Path, file: &SweepFile, req: &Request) -> Result<Vec<PathBuf>,
         })
         .collect();
     let chart = TimeChart {
-        title: format!("{} against {}", ylab.what, lower_first(&x.label)),
+        title: match &given {
+            Some(g) => format!(
+                "{} in the runs with {} against {}",
+                ylab.what,
+                lower_first(g),
+                lower_first(&x.label)
+            ),
+            None => format!("{} against {}", ylab.what, lower_first(&x.label)),
+        },
         subtitle: Some(if ylab.event {
             format!(
                 "{}: share of runs with the event and its Wilson 95% interval, {over}",
