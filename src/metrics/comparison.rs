@@ -16,7 +16,7 @@ use super::probability::{
 };
 use super::summary::{figure_value, RunSummary};
 
-/// The figures compared, by their [`figures`] names, in the order they are reported.
+/// The figures compared, by their [`super::summary::figures`] names, in the order they are reported.
 pub const COMPARED_FIGURES: [&str; 7] = [
     "final_reach",
     "final_reach_share",

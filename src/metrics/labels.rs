@@ -173,7 +173,7 @@ fn camp_label(base: &str) -> Option<(String, String)> {
 
 /// A parameter path as words when the sweep gives it no label:
 /// `platform.forward_limit` -> "Forward limit", `interventions[0].at` ->
-/// "Interventions[0] at".
+/// "Interventions\[0\] at".
 pub fn parameter_words(path: &str) -> String {
     let last = path.rsplit('.').next().unwrap_or(path);
     let last = if last == "at" || last.starts_with('[') {

@@ -334,7 +334,7 @@ pub fn comparison_chart(
             c.series.unwrap_or(empty)
         }
         // The legend says how many runs took off, so the conditional panels' curves carry
-        // their denominators; every panel uses the same labels, so one legend serves all.
+        // their denominators; the two conditional panels share one legend.
         let names: Vec<String> = curves
             .iter()
             .map(|c| {
@@ -352,10 +352,11 @@ pub fn comparison_chart(
         let bands = curves.len() <= 2;
         let outbreak = curves
             .iter()
-            .zip(&names)
-            .map(|(c, n)| {
+            .map(|c| {
+                // No legend on the top panel: its bands fill every corner, and the
+                // panel below names the same colours over free space.
                 let mut s = outbreak_series(c, runs_of(c, &empty), threshold(c), scale);
-                s.label = n.clone();
+                s.label = String::new();
                 s
             })
             .collect();

@@ -42,7 +42,7 @@ pub const DISTINCT_COLOURS: usize = OKABE_ITO.len() + TOL_MUTED.len();
 
 /// Colour of series `i`: Okabe-Ito for the first eight (distinct for readers with the
 /// common forms of colour blindness), then Tol's muted colours, wrapping after
-/// [`DISTINCT_COLOURS`]. Series `i` of a panel always gets `palette(i)`, and its band
+/// `DISTINCT_COLOURS`. Series `i` of a panel always gets `palette(i)`, and its band
 /// the same colour at 20% opacity, so a scenario keeps its colour across charts when
 /// callers keep the series order.
 pub fn palette(i: usize) -> RGBColor {

@@ -11,7 +11,7 @@
 //! population back in the table formats read here.
 //!
 //! This file holds the order in which files are read ([`import`]) and the state the
-//! readers share ([`Importer`]: ids, what each file said). The work is split by
+//! readers share (`Importer`: ids, what each file said). The work is split by
 //! concern, from the bytes up:
 //! - `rows.rs`: a small CSV dialect read row by row, numbered by physical line;
 //! - `ids.rs`: external user and chat ids to dense ids, in order of first appearance;
