@@ -34,7 +34,7 @@ fn bench_run(
     per_delivery: bool,
 ) {
     let pop = generate(scn);
-    let params = Params::new(scn);
+    let params = Params::new(scn).with_population(&pop);
     if per_delivery {
         let deliveries: u64 = run_replicate(&pop, scn, &params, 0, &|| {})
             .records
@@ -90,7 +90,7 @@ fn one_step(c: &mut Criterion) {
         ("step_baseline_1e6", common::synthetic(1_000_000, "7d")),
     ] {
         let pop = generate(&scn);
-        let params = Params::new(&scn);
+        let params = Params::new(&scn).with_population(&pop);
         let mut rep = Replicate::new(&pop, &scn, &params, 0);
         let mut snapshots = Vec::new();
         let mut next = 0;
@@ -121,7 +121,7 @@ fn one_step(c: &mut Criterion) {
 fn group_delivery(c: &mut Criterion) {
     let scn = common::group_delivery(1_000_000, 10_000);
     let pop = generate(&scn);
-    let params = Params::new(&scn);
+    let params = Params::new(&scn).with_population(&pop);
     let start = Replicate::new(&pop, &scn, &params, 0);
     let copies = start.clone().step().map_or(0, |r| r.deliveries);
     let mut g = c.benchmark_group("delivery_groups_1e6");

@@ -56,6 +56,18 @@ pub struct StepRecord {
     pub press: u64,
     /// 1 from the step a crisis is declared.
     pub crisis: u64,
+    /// Rumor copies delivered in this step that their reader will never see (limited
+    /// attention: expired before the reader opened the app, or skimmed past).
+    pub copies_unseen: u64,
+    /// Rumor posts at hop 0 (originals) in this step.
+    pub posts_original: u64,
+    /// Rumor posts at hop 1 or more without the "forwarded many times" label.
+    pub posts_forwarded: u64,
+    /// Rumor posts carrying the "forwarded many times" label.
+    pub posts_labelled: u64,
+    /// Forward actions (share actions forwarding a received copy) that posted the
+    /// rumor at least once in this step.
+    pub share_actions: u64,
 }
 
 /// Counts of one camp after a step.
@@ -82,6 +94,16 @@ pub struct CascadeEntry {
     pub chat: Option<u32>,
 }
 
+/// A node of the sharers' tree: a user who posted the rumor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Sharer {
+    /// The user who posted.
+    pub user: u32,
+    /// The sender of the copy they forwarded at their first post; `None` for an
+    /// original (a root).
+    pub parent: Option<u32>,
+}
+
 /// Everything one replicate produced.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RunOutput {
@@ -89,8 +111,11 @@ pub struct RunOutput {
     pub records: Vec<StepRecord>,
     /// Per step, per camp: reached and believers (empty with a single camp).
     pub camp_records: Vec<Vec<CampCounts>>,
-    /// One entry per user reached, in the order they were reached.
+    /// One entry per user reached, in the order they were reached (the reach tree).
     pub cascade: Vec<CascadeEntry>,
+    /// The sharers' tree: one entry per user who posted the rumor, in order of first
+    /// post.
+    pub sharers: Vec<Sharer>,
     /// Step at which each intervention fired (None if it never did).
     pub fired: Vec<Option<u32>>,
     /// Steps of the first public post, press pickup and crisis (None if never).

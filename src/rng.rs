@@ -45,6 +45,14 @@ pub enum Purpose {
     Schedule = 12,
     /// Whether a reader accepts a correction, and whether they forward it.
     Correction = 13,
+    /// Whether limited attention lets a reader see a copy (one draw per copy filed).
+    Attention = 14,
+    /// A spreader's ranking of its chats for one message (persistence): keyed by run and
+    /// user only, so every share action of that spreader walks the same ranking.
+    /// (Values from 20 leave room for other new purposes without renumbering.)
+    ChatRanking = 20,
+    /// Whether a spreader held back by a forward limit makes its next share action.
+    Persistence = 21,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer with good avalanche.

@@ -109,6 +109,8 @@ pub fn estimate_memory(
             (e.users, e.chats, e.memberships, e.bytes())
         }
     };
+    // Shared by the replicates, with the population: limited attention's budgets.
+    let population_bytes = population_bytes + users * Params::bytes_per_user(scn);
     let building = users * 8
         + TRANSPOSE_ENTRY_BYTES * memberships.min(crate::population::csr::TRANSPOSE_CHUNK);
     let building_bytes = if known.is_some() { 0 } else { building };
@@ -116,7 +118,12 @@ pub fn estimate_memory(
     let concurrent = (threads.max(1) as u64).min(replicates);
     // State arrays, plus unread copies and posts: bounded in practice by a few bytes per
     // membership while a rumor is at its peak.
-    let mut per_replicate = users * State::BYTES_PER_USER + memberships * 2;
+    let state = State::BYTES_PER_USER
+        + match scn.sharing.persistence {
+            Some(_) => State::PERSISTENCE_BYTES,
+            None => 0,
+        };
+    let mut per_replicate = users * state + memberships * 2;
     if scn.simulation.fresh_population && !scn.is_imported() {
         per_replicate += population_bytes + building;
     }
@@ -271,9 +278,10 @@ pub fn simulate(
     simulate_keeping(shared, scn, replicates, threads, true, on_step, &never)
 }
 
-/// As [`simulate`]; without `keep_cascades`, each replicate's cascade is dropped as
-/// soon as its summary is computed, so memory does not grow with the number of
-/// replicates by the size of their cascades (28 bytes per user reached).
+/// As [`simulate`]; without `keep_cascades`, each replicate's cascades (reach and
+/// sharers) are dropped as soon as its summary is computed, so memory does not grow
+/// with the number of replicates by the size of their cascades (28 bytes per user
+/// reached, 12 per sharer).
 ///
 /// Once `stop` is set (Ctrl-C), no new wave of replicates starts: the replicates under
 /// way finish and the results hold fewer than `replicates` runs.
@@ -286,7 +294,7 @@ pub fn simulate_keeping(
     on_step: &(dyn Fn() + Sync),
     stop: &AtomicBool,
 ) -> Results {
-    let params = Params::new(scn);
+    let params = Params::new(scn).with_population(shared);
     let fresh = scn.simulation.fresh_population && !scn.is_imported();
     let mut camp_sizes = vec![0u64; shared.camp_names.len()];
     for &c in &shared.users.camp {
@@ -296,6 +304,7 @@ pub fn simulate_keeping(
     let ctx = summary::Context {
         users: shared.n_users() as u64,
         camps: &camps,
+        residual: scn.correction.residual,
     };
     let at_ctx = crate::metrics::at::AtContext {
         users: ctx.users,
@@ -305,6 +314,7 @@ pub fn simulate_keeping(
     let one = |r: u32| -> (RunOutput, summary::RunSummary) {
         let mut out = if fresh && r > 0 {
             let pop = generate::generate_seeded(scn, generate::population_seed(scn, r));
+            let params = Params::new(scn).with_population(&pop);
             engine::run_replicate(&pop, scn, &params, r, on_step)
         } else {
             engine::run_replicate(shared, scn, &params, r, on_step)
@@ -313,6 +323,7 @@ pub fn simulate_keeping(
         crate::metrics::events::add_report(&mut s, &scn.report, &at_ctx, &out);
         if !keep_cascades {
             out.cascade = Vec::new();
+            out.sharers = Vec::new();
         }
         (out, s)
     };

@@ -8,12 +8,13 @@ use serde_json::Value;
 use std::collections::HashMap;
 
 const TIMESERIES_HEADER: &str = "replicate,step,hours,reached,read,unaware,exposed,rejecters,\
-believers,immune,corrected,spreaders,stiflers,new_reached,deliveries,posts,max_hops,correction_reached,correction_read,public_posts,public_reach,press,crisis";
+believers,immune,corrected,spreaders,stiflers,new_reached,deliveries,posts,max_hops,correction_reached,correction_read,public_posts,public_reach,press,crisis,\
+copies_unseen,belief_index,posts_original,posts_forwarded,posts_labelled,share_actions";
 
 const BANDS_HEADER: &str = "step,hours,reached_median,reached_p5,reached_p95,\
 believers_median,believers_p5,believers_p95,spreaders_median,spreaders_p5,spreaders_p95";
 
-const CASCADE_HEADER: &str = "replicate,user,parent,hops,step,chat";
+const CASCADE_HEADER: &str = "replicate,user,parent,hops,step,chat,shared,source_parent";
 
 /// Steps of the tiny scenario: one day of 10-minute steps.
 const STEPS: usize = 144;
@@ -251,6 +252,33 @@ struct Shape {
     structural_virality: f64,
 }
 
+/// The sharers' forest from the file's rows (in reach order): rows with `shared = 1`,
+/// each linked to its `source_parent`, put in an order where parents come first
+/// (breadth-first from the roots), as [`shape`] needs.
+fn sharers_in_tree_order(edges: &[(u64, Option<u64>)]) -> Vec<Edge> {
+    let mut children: HashMap<u64, Vec<u64>> = HashMap::new();
+    let mut queue: std::collections::VecDeque<u64> = std::collections::VecDeque::new();
+    for &(user, parent) in edges {
+        match parent {
+            Some(p) => children.entry(p).or_default().push(user),
+            None => queue.push_back(user),
+        }
+    }
+    let mut out = Vec::new();
+    let parent_of: HashMap<u64, Option<u64>> = edges.iter().copied().collect();
+    while let Some(u) = queue.pop_front() {
+        out.push(Edge {
+            user: u,
+            parent: parent_of[&u],
+            hops: 0,
+            step: 0,
+        });
+        queue.extend(children.remove(&u).unwrap_or_default());
+    }
+    assert_eq!(out.len(), edges.len(), "every sharer's parent is a sharer");
+    out
+}
+
 fn shape(edges: &[Edge]) -> Shape {
     let pos: HashMap<u64, usize> = edges.iter().enumerate().map(|(i, e)| (e.user, i)).collect();
     assert_eq!(
@@ -363,6 +391,7 @@ fn cascade_matches_reach_and_summary_shape() {
     let (reached, max_hops) = (ts.u64s("reached"), ts.u64s("max_hops"));
     let summary: Value = serde_json::from_str(&h.read("res/summary.json")).unwrap();
     let mut per_rep: Vec<Vec<Edge>> = (0..REPLICATES).map(|_| Vec::new()).collect();
+    let mut sharers: Vec<Vec<(u64, Option<u64>)>> = (0..REPLICATES).map(|_| Vec::new()).collect();
     let (c_rep, c_user, c_parent, c_hops, c_step, c_chat) = (
         cascade.col("replicate"),
         cascade.col("user"),
@@ -371,6 +400,7 @@ fn cascade_matches_reach_and_summary_shape() {
         cascade.col("step"),
         cascade.col("chat"),
     );
+    let (c_shared, c_source) = (cascade.col("shared"), cascade.col("source_parent"));
     for row in &cascade.rows {
         let rep: usize = row[c_rep].parse().unwrap();
         // Every id column loads as integers (issue 13, data hygiene): a seed's missing
@@ -388,8 +418,17 @@ fn cascade_matches_reach_and_summary_shape() {
             hops: row[c_hops].parse().unwrap(),
             step: row[c_step].parse().unwrap(),
         });
+        let source = (!row[c_source].is_empty()).then(|| row[c_source].parse().unwrap());
+        match row[c_shared].as_str() {
+            "1" => sharers[rep].push((user, source)),
+            "0" => assert!(
+                source.is_none(),
+                "a non-sharer has no source parent: {row:?}"
+            ),
+            other => panic!("shared is 0 or 1, not {other}"),
+        }
     }
-    let mut sv = Vec::new();
+    let (mut sv, mut reach_sv) = (Vec::new(), Vec::new());
     for (r, edges) in per_rep.iter().enumerate() {
         let final_reached = reached[(r + 1) * STEPS - 1];
         assert_eq!(edges.len() as u64, final_reached, "replicate {r}");
@@ -406,8 +445,33 @@ fn cascade_matches_reach_and_summary_shape() {
         let final_hops = max_hops[(r + 1) * STEPS - 1];
         assert!(edges.iter().all(|e| e.hops <= final_hops));
 
-        let got = shape(edges);
+        // The sharers' tree (the literature's cascade) from `shared` and `source_parent`.
+        let tree = sharers_in_tree_order(&sharers[r]);
+        let got = shape(&tree);
         let run = &summary["runs"][r]["cascade"];
+        let ctx = format!("sharers, replicate {r}: {got:?} vs {run}");
+        assert_eq!(json_f64(run, &["size"]), tree.len() as f64, "{ctx}");
+        assert_eq!(json_f64(run, &["trees"]), got.trees as f64, "{ctx}");
+        assert_eq!(json_f64(run, &["depth"]), got.depth as f64, "{ctx}");
+        assert_eq!(
+            json_f64(run, &["max_breadth"]),
+            got.max_breadth as f64,
+            "{ctx}"
+        );
+        assert!(
+            close(
+                json_f64(run, &["structural_virality"]),
+                got.structural_virality
+            ),
+            "{ctx}"
+        );
+        sv.push(got.structural_virality);
+        // The sharers are the users who posted: a hop-h post is made by a sharer at
+        // depth h, so the sharers' depth is the largest hop posted.
+        assert_eq!(got.depth as u64, final_hops, "{ctx}");
+
+        let got = shape(edges);
+        let run = &summary["runs"][r]["reach_tree"];
         let ctx = format!("replicate {r}: {got:?} vs {run}");
         assert_eq!(json_f64(run, &["size"]), edges.len() as f64, "{ctx}");
         assert_eq!(json_f64(run, &["trees"]), got.trees as f64, "{ctx}");
@@ -429,10 +493,15 @@ fn cascade_matches_reach_and_summary_shape() {
             ),
             "{ctx}"
         );
-        sv.push(got.structural_virality);
+        reach_sv.push(got.structural_virality);
     }
     let agg = json_f64(&summary, &["aggregate", "structural_virality", "median"]);
     assert!(close(agg, quantile(&sv, 0.5)), "{agg} vs {sv:?}");
+    let agg = json_f64(&summary, &["aggregate", "reach_tree_virality", "median"]);
+    assert!(
+        close(agg, quantile(&reach_sv, 0.5)),
+        "{agg} vs {reach_sv:?}"
+    );
 }
 
 #[test]

@@ -100,7 +100,11 @@ fn the_stages_happen_and_crisis_never_precedes_press() {
 
 #[test]
 fn response_at_time_zero_keeps_the_complaint_in_the_source_chats() {
-    let text = format!("{COMPLAINT}\n[[interventions]]\nkind = \"response\"\nat = \"0h\"\n");
+    // Without limited attention every reader of the complaint also reads the answer
+    // posted beside it; with it, a reader may see one and skim past the other.
+    let text = format!(
+        "{COMPLAINT}\n[attention]\nenabled = false\n[[interventions]]\nkind = \"response\"\nat = \"0h\"\n"
+    );
     let (scn, runs) = run(&text);
     let pop = generate(&scn);
     for r in &runs {

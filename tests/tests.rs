@@ -10,6 +10,11 @@
 //!   `tests/golden/` (`GRAPEVINE_UPDATE_GOLDEN=1` rewrites them, for a reviewed change).
 //! - `invariants`: property tests of the engine's accounting on random small scenarios.
 //! - `determinism`: byte-identical results for any thread count.
+//! - `effects`: published qualitative effects of the behaviour mechanisms (distinct
+//!   senders, rejecter resistance, corrections by camp, limited attention), paired by
+//!   seed with margins of 4 standard errors.
+//! - `effects_sharing`: published qualitative effects of the sharing mechanisms (a
+//!   forward limit delays or blocks, fading interest, partisan sharing, labels).
 //! - `docs`: the column and figure tables of `docs/model.md` equal those generated
 //!   from the code (`GRAPEVINE_UPDATE_DOCS=1` rewrites them).
 //! - `scenarios`: every file under `scenarios/` loads, checks and runs at a tiny size.
@@ -30,6 +35,8 @@ mod cli_run;
 mod compare;
 mod determinism;
 mod docs;
+mod effects;
+mod effects_sharing;
 mod golden;
 mod import;
 mod invariants;

@@ -29,7 +29,9 @@ pub fn synthetic(users: u64, horizon: &str) -> Scenario {
     Scenario::from_toml_str(&text, "bench").expect("bench scenario")
 }
 
-/// Bond percolation on an Erdos-Renyi graph of `users` nodes and mean degree `c`.
+/// Bond percolation on an Erdos-Renyi graph of `users` nodes and mean degree `c`, with
+/// the behaviour mechanisms that would break the mapping (exposure by sources, limited
+/// attention) switched off, as in `scenarios/validation/percolation-er.toml`.
 pub fn percolation(users: u64, c: f64, t: f64) -> Scenario {
     let text = format!(
         r#"
@@ -50,6 +52,9 @@ pub fn percolation(users: u64, c: f64, t: f64) -> Scenario {
         [belief]
         model = "constant"
         probability = {t}
+        exposure = "copies"
+        [attention]
+        enabled = false
         [sharing]
         believer = 1.0
         rejecter = 0.0

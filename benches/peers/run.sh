@@ -100,6 +100,11 @@ label_hops = 0
 [belief]
 model = "constant"
 probability = $T
+exposure = "copies"        # every copy an independent trial, as in the peers
+threshold = 1
+
+[attention]
+enabled = false            # every pending copy is read
 
 [sharing]
 believer = 1.0

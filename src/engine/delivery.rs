@@ -14,6 +14,7 @@ use super::{Inbox, Msg, Params, Post, Run, NO_CHAT, PAR_MIN};
 use crate::population::Population;
 use crate::record::CascadeEntry;
 use crate::rng::{self, Purpose};
+use crate::scenario::ChatKind;
 use rayon::prelude::*;
 
 /// What delivering a chunk of posts produced.
@@ -48,8 +49,9 @@ impl Run<'_> {
         // misses in flight instead of waiting for each chain in turn.
         let deliver_chunk = |(c, chunk): (usize, &[Post])| -> Delivered {
             let first = first_post + c * DELIVERY_CHUNK;
-            // Pass 1: each post's recipient list and the trust of its chat.
-            let rows: Vec<(&[u32], f32)> = chunk
+            // Pass 1: each post's recipient list, the trust of its chat and, for limited
+            // attention, the chat's background traffic.
+            let rows: Vec<(&[u32], f32, u16)> = chunk
                 .iter()
                 .enumerate()
                 .map(|(i, p)| {
@@ -62,12 +64,19 @@ impl Run<'_> {
                     } else {
                         pop.chats.members.row(p.chat as usize)
                     };
-                    (row, Self::trust_of(pop, params, p))
+                    let traffic = match &params.attention {
+                        None => 0,
+                        Some(a) => {
+                            let kind = (p.chat != NO_CHAT).then(|| ChatKind::from_index(p.kind));
+                            a.chat_traffic(kind, row.len())
+                        }
+                    };
+                    (row, Self::trust_of(pop, params, p), traffic)
                 })
                 .collect();
             // Pass 2: the recipients, as (user, index of the post in the chunk).
             let mut to = Vec::with_capacity(2 * chunk.len());
-            for (i, (p, (row, _))) in chunk.iter().zip(&rows).enumerate() {
+            for (i, (p, (row, _, _))) in chunk.iter().zip(&rows).enumerate() {
                 to.extend(
                     row.iter()
                         .filter(|&&m| m != p.sender)
@@ -97,6 +106,7 @@ impl Run<'_> {
                         trust: rows[i as usize].1,
                         msg: p.msg,
                         labelled: p.labelled,
+                        traffic: rows[i as usize].2,
                     });
                 }
             }

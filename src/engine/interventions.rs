@@ -12,7 +12,9 @@ use super::{Msg, Post, Run, NO_CHAT, NO_SENDER};
 use crate::population::{Population, NO_OWNER};
 use crate::record::StepRecord;
 use crate::rng::{self, Purpose};
-use crate::scenario::{Action, BanRule, Condition, CorrectionTarget, Scenario, Trigger};
+use crate::scenario::{
+    Action, BanRule, Condition, CorrectionTarget, Prebunking, Scenario, Trigger,
+};
 use std::collections::{BTreeMap, HashSet};
 
 /// Salt separating moderation's per-chat draws from other intervention draws.
@@ -346,9 +348,27 @@ fn fire(run: &mut Run, index: usize, action: &Action, t: u32) {
                 }
             }
         }
-        &Action::Prebunk { share, boost, camp } => {
-            // One boost applies to every prebunked user: the largest one fired.
-            run.rules.prebunk_boost = run.rules.prebunk_boost.max(boost as f32);
+        &Action::Prebunk {
+            share,
+            strength,
+            camp,
+        } => {
+            // The legacy boost: one applies to every prebunked user, the largest fired.
+            // An effect: each prebunked user keeps the largest of the effects that
+            // reached them, as an index into the effects fired (0: none).
+            let effect = match strength {
+                Prebunking::Boost(boost) => {
+                    run.rules.prebunk_boost = run.rules.prebunk_boost.max(boost as f32);
+                    None
+                }
+                Prebunking::Effect(e) => {
+                    run.prebunk_effects.push(e);
+                    if run.state.prebunk.is_empty() {
+                        run.state.prebunk = vec![0; run.pop.n_users()];
+                    }
+                    Some((e, run.prebunk_effects.len() as u8))
+                }
+            };
             for u in 0..run.pop.n_users() as u32 {
                 if camp.is_none_or(|c| run.pop.users.camp[u as usize] == c)
                     && rng::uniform(
@@ -360,6 +380,12 @@ fn fire(run: &mut Run, index: usize, action: &Action, t: u32) {
                     ) < share
                 {
                     run.state.flags[u as usize] |= flag::PREBUNKED;
+                    if let Some((e, mark)) = effect {
+                        let held = &mut run.state.prebunk[u as usize];
+                        if *held == 0 || run.prebunk_effects[*held as usize - 1] < e {
+                            *held = mark;
+                        }
+                    }
                 }
             }
         }
@@ -536,6 +562,39 @@ mod tests {
         let out = crate::engine::run_replicate(&w.pop, &w.scn, &w.params, 0, &|| {});
         assert_eq!((out.records[0].reached, out.records[1].reached), (3, 5));
         assert_eq!(out.fired, [Some(1), Some(2), Some(2)]);
+    }
+
+    /// Prebunking by effect on a hand-built population of four: a prebunk of 0.3 on
+    /// everyone at step 0 and one of 0.8 on camp b (users 2 and 3) at step 1 (both with
+    /// share 1): users 0 and 1 keep 0.3, users 2 and 3 the larger 0.8; a third, weaker
+    /// prebunk (0.1) on everyone changes nobody's. The legacy boost stays untouched.
+    #[test]
+    fn each_prebunked_user_keeps_the_largest_effect() {
+        use super::super::testkit::World;
+        use crate::scenario::ChatKind;
+        let mut w = World::with(
+            "[population]\ncamps = [{ name = \"a\", share = 0.5 }, { name = \"b\", share = 0.5 }]\n\
+             [[interventions]]\nkind = \"prebunk\"\nat = \"0m\"\nshare = 1.0\neffect = 0.3\n\
+             [[interventions]]\nkind = \"prebunk\"\nat = \"10m\"\nshare = 1.0\neffect = 0.8\ncamp = \"b\"\n\
+             [[interventions]]\nkind = \"prebunk\"\nat = \"20m\"\nshare = 1.0\n",
+            4,
+            &[(ChatKind::Family, &[0, 1, 2, 3])],
+        );
+        w.pop.camp_names = vec!["a".into(), "b".into()];
+        w.pop.users.camp[2..].fill(1);
+        w.scn.interventions[2].action = crate::scenario::Action::Prebunk {
+            share: 1.0,
+            strength: crate::scenario::Prebunking::Effect(0.1),
+            camp: None,
+        };
+        let mut run = w.run();
+        for t in 0..3 {
+            super::act(&mut run, t);
+        }
+        assert_eq!(run.prebunk_effects, [0.3, 0.8, 0.1]);
+        assert_eq!(run.state.prebunk, [1, 1, 2, 2]);
+        assert!((0..4).all(|u| run.state.has(u, super::flag::PREBUNKED)));
+        assert_eq!(run.rules.prebunk_boost, 0.0);
     }
 
     #[test]

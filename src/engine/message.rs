@@ -17,7 +17,9 @@ pub const NO_SENDER: u32 = u32::MAX;
 /// Which message a post carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Msg {
+    /// The rumor the scenario is about.
     Rumor,
+    /// A correction of the rumor (a fact-checker's or a user's).
     Correction,
     /// An organisation's answer to a complaint (a `response` intervention).
     Response,
@@ -26,10 +28,17 @@ pub enum Msg {
 /// One post: a copy of a message sent into one chat (or straight to a list of users).
 #[derive(Clone, Copy, Debug)]
 pub struct Post {
+    /// User who posted it; [`NO_SENDER`] for posts from outside the population.
     pub sender: u32,
+    /// Chat it was posted into; [`NO_CHAT`] for posts sent straight to a list of users.
     pub chat: u32,
+    /// Forwards between the original post and this one: 0 for an original post, one
+    /// more than the copy the sender forwarded otherwise.
     pub hop: u32,
+    /// Whether it carries the "forwarded many times" label (decided from `hop` and the
+    /// rules in force when it was posted, and kept afterwards).
     pub labelled: bool,
+    /// Which message it carries.
     pub msg: Msg,
     /// Kind index of the chat (known when the chat is chosen), so delivery finds the
     /// chat's trust without looking the chat up; 0 for posts outside chats.
@@ -55,9 +64,10 @@ impl Post {
     }
 }
 
-/// One unread copy of a post in a user's inbox. It carries what reading needs (the
-/// message, the label, the trust of the chat it came through), so reading and reach
-/// never look the post up at random; copies are ordered by (user, post).
+/// One unread copy of a post in a user's inbox. It carries what filing and reading
+/// need (the message, the label, the trust of the chat it came through, the chat's
+/// background traffic), so reading and reach never look the post up at random; copies
+/// are ordered by (user, post). 16 bytes: the traffic fills what was padding.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Inbox {
     pub user: u32,
@@ -65,6 +75,9 @@ pub(crate) struct Inbox {
     pub trust: f32,
     pub msg: Msg,
     pub labelled: bool,
+    /// Background messages per day in the chat the copy came through, saturating; 0
+    /// unless limited attention looks at a copy's position (`attention.half_visible`).
+    pub traffic: u16,
 }
 
 impl Inbox {
@@ -93,6 +106,12 @@ mod tests {
         assert_eq!(Post::original(&pop, 1, NO_CHAT, Msg::Rumor).kind, 0);
     }
 
+    /// The traffic field fills padding: a copy stays 16 bytes.
+    #[test]
+    fn a_copy_is_sixteen_bytes() {
+        assert_eq!(std::mem::size_of::<Inbox>(), 16);
+    }
+
     /// Copies sort by user first, then by post.
     #[test]
     fn copies_sort_by_user_then_post() {
@@ -102,6 +121,7 @@ mod tests {
             trust: 0.5,
             msg: Msg::Rumor,
             labelled: false,
+            traffic: 0,
         };
         let mut copies = [copy(2, 0), copy(1, 7), copy(1, 3), copy(0, 9)];
         copies.sort_unstable_by_key(Inbox::key);

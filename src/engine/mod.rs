@@ -12,9 +12,11 @@
 //! 2. **Delivery** (`delivery.rs`): every member of a posted chat except the sender
 //!    gets a copy. First copies extend the cascade tree; a sender whose recipients
 //!    already knew the story may stop (stifling).
-//! 3. **Reading** (`reading.rs`): users with unread copies read all of them with
-//!    probability activity x rhythm; copies act one after another in posting order
-//!    ([`belief`]); new believers (and a few rejecters) become spreaders after a delay.
+//! 3. **Reading** (`reading.rs`): users with unread copies read them with probability
+//!    activity x rhythm (with limited attention, only the copies they will see are
+//!    filed); rumor copies decide belief ([`belief`]: one draw per copy, or one per
+//!    session from the most persuasive copy), the first correction copy acceptance or
+//!    correction; new believers (and a few rejecters) become spreaders after a delay.
 //!    The step at which a user will read is found when copies reach them (the first
 //!    step whose keyed draw says they open the app), and the copies wait in that step's
 //!    inbox: a step touches only the users who read in it, not every user with unread
@@ -52,7 +54,7 @@ pub mod state;
 mod testkit;
 
 use crate::population::Population;
-use crate::record::{CascadeEntry, StepRecord};
+use crate::record::{CascadeEntry, Sharer, StepRecord};
 pub use crate::record::{RunOutput, Stages};
 use crate::rng::{self, Purpose};
 use crate::scenario::Scenario;
@@ -98,10 +100,20 @@ pub(crate) struct Run<'a> {
     max_hops: u32,
     /// Users who made at least one rumor post, in order of their first post.
     posters: Vec<u32>,
+    /// The sharers' tree: one entry per user who posted the rumor (seeds, chat posters
+    /// and mass-messaging accounts included), in order of their first post.
+    sharers: Vec<Sharer>,
+    /// Step of the rumor's first post (fading interest counts age from it).
+    first_rumor: Option<u32>,
+    /// This step's rumor posts by hop and forward actions, counted while posting.
+    by_hop: posting::ByHop,
     /// The public layer, if the scenario has `[public]`.
     public: Option<public::PublicLayer>,
     /// Acceptance and efficacy of a `response` answer.
     response_effect: (f64, f64),
+    /// Logit effects of the prebunks with an `effect` fired so far, in firing order
+    /// (`State::prebunk` indexes them from 1).
+    prebunk_effects: Vec<f64>,
 }
 
 /// Runs replicate `replicate` of a scenario on a population; `on_step` is called once
@@ -129,6 +141,11 @@ pub fn run_replicate(
                 r.new_reached = 0;
                 r.deliveries = 0;
                 r.posts = 0;
+                r.copies_unseen = 0;
+                r.posts_original = 0;
+                r.posts_forwarded = 0;
+                r.posts_labelled = 0;
+                r.share_actions = 0;
                 records.push(r);
                 if track_camps {
                     camp_records.push(rep.run.state.camps.clone());
@@ -156,6 +173,7 @@ pub fn run_replicate(
         records,
         camp_records,
         cascade: run.cascade,
+        sharers: run.sharers,
         fired: run.interventions.fired(),
         stages,
     }
@@ -243,6 +261,9 @@ impl<'a> Run<'a> {
             cascade: Vec::new(),
             max_hops: 0,
             posters: Vec::new(),
+            sharers: Vec::new(),
+            first_rumor: None,
+            by_hop: Default::default(),
             public: scn.public.as_ref().map(|cfg| {
                 let (sum, count) = pop
                     .users
@@ -261,7 +282,11 @@ impl<'a> Run<'a> {
                 )
             }),
             response_effect: (1.0, 1.0),
+            prebunk_effects: Vec::new(),
         };
+        if params.persistence.is_some() {
+            run.state.ranked = vec![0; pop.n_users()];
+        }
         run.place_seeds();
         run
     }
@@ -331,16 +356,23 @@ impl<'a> Run<'a> {
         self.post(t);
         let (new_copies, deliveries) = self.deliver(t, first_post);
         self.mark_reach(t, &new_copies);
-        self.file_copies(t, &new_copies);
+        let unseen = self.file_copies(t, &new_copies);
         drop(new_copies);
         self.read(t);
         let mut r = self.state.record(t);
+        r.copies_unseen = unseen;
         r.new_reached = self.state.reached - reached_before;
         r.deliveries = deliveries;
         r.posts = self.posts[first_post..]
             .iter()
             .filter(|p| p.msg == Msg::Rumor)
             .count() as u64;
+        // Rumor posts by hop and forward actions, counted per share action while posting.
+        let by_hop = std::mem::take(&mut self.by_hop);
+        r.posts_original = by_hop.original;
+        r.posts_forwarded = by_hop.forwarded;
+        r.posts_labelled = by_hop.labelled;
+        r.share_actions = by_hop.actions;
         r.max_hops = self.max_hops;
         self.public_step(t, &mut r);
         r
@@ -445,5 +477,34 @@ mod tests {
         assert_eq!((second.posts, second.stiflers), (0, 3));
         assert!(rep.step().is_none());
         assert_eq!(rep.next_step(), 2);
+    }
+    /// The bridge run again, for the sharers' tree and the posts by hop: only the seed
+    /// (an original at step 0) and the bridge (a forward at step 1, parent the seed)
+    /// posted; user 1 had nowhere to forward and users 3 and 4 neither.
+    #[test]
+    fn the_sharers_tree_and_posts_by_hop_of_the_bridge() {
+        let mut w = World::new(
+            5,
+            &[
+                (ChatKind::Friends, &[0, 1, 2]),
+                (ChatKind::Friends, &[2, 3, 4]),
+            ],
+        );
+        w.seed(0.0, SeedTarget::Ids(vec!["0".into()]));
+        let out = run_replicate(&w.pop, &w.scn, &w.params, 0, &|| {});
+        let sharers: Vec<_> = out.sharers.iter().map(|e| (e.user, e.parent)).collect();
+        assert_eq!(sharers, [(0, None), (2, Some(0))]);
+        let by_hop: Vec<_> = out.records[..3]
+            .iter()
+            .map(|r| {
+                (
+                    r.posts_original,
+                    r.posts_forwarded,
+                    r.posts_labelled,
+                    r.share_actions,
+                )
+            })
+            .collect();
+        assert_eq!(by_hop, [(1, 0, 0, 0), (0, 1, 0, 1), (0, 0, 0, 0)]);
     }
 }

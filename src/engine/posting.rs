@@ -6,15 +6,48 @@
 //! stops). Rumor posts into chats an admin closed are dropped, and every rumor post is
 //! counted for moderation and bans.
 //!
+//! With persistence on (`sharing.persistence`), a due spreader's action follows its
+//! ranking of chats ([`super::choice::ChatChooser::walk`]); an action cut short by a
+//! limit is followed by another with probability persistence x novelty (a keyed
+//! `Persistence` draw), and an intention ends when its chats are posted or the spreader
+//! gives up.
+//!
 //! Chat choice runs in parallel over blocks of users, each with its own keyed stream;
 //! the posts are appended in user order, so the order of posts (which is the order
 //! copies are read in) does not depend on the thread count.
 
+use super::choice::Progress;
 use super::params::UNLIMITED_SHARES;
 use super::state::{flag, Role, NO_POST};
 use super::{Msg, Post, Run, NO_CHAT, PAR_MIN};
+use crate::record::Sharer;
 use crate::rng::{self, Purpose};
 use rayon::prelude::*;
+
+/// Rumor posts of one step by hop, and forward actions.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct ByHop {
+    pub original: u64,
+    pub forwarded: u64,
+    pub labelled: u64,
+    pub actions: u64,
+}
+
+impl ByHop {
+    /// Counts `made` posts of one share action, which all share `p`'s hop and label.
+    fn add(&mut self, p: &Post, made: u64) {
+        if p.hop == 0 {
+            self.original += made;
+        } else {
+            self.actions += 1;
+            if p.labelled {
+                self.labelled += made;
+            } else {
+                self.forwarded += made;
+            }
+        }
+    }
+}
 
 impl Run<'_> {
     /// Adds a post and returns its id.
@@ -45,8 +78,8 @@ impl Run<'_> {
         due.retain(|&u| st.role[u as usize] == Role::Spreader && !st.has(u, flag::BANNED));
         corr_due.retain(|&u| !st.has(u, flag::BANNED));
 
-        let rumor_posts = self.choose_posts(t, &due, Msg::Rumor);
-        let corr_posts = self.choose_posts(t, &corr_due, Msg::Correction);
+        let (rumor_posts, progress) = self.choose_posts(t, &due, Msg::Rumor);
+        let (corr_posts, _) = self.choose_posts(t, &corr_due, Msg::Correction);
         let n_posts = |parts: &[Vec<Post>]| parts.iter().map(Vec::len).sum::<usize>();
         self.posts.reserve(
             n_posts(&rumor_posts) + n_posts(&corr_posts) + seeds.chats.len() + seeds.direct.len(),
@@ -65,7 +98,10 @@ impl Run<'_> {
                 group.len() as u32
             };
             if made > 0 {
+                // One action's posts share their hop and label.
+                self.by_hop.add(&group[0], made as u64);
                 self.count_posts(group[0].sender, made, t);
+                self.note_sharer(group[0].sender, t);
             }
         }
         for part in &corr_posts {
@@ -73,12 +109,21 @@ impl Run<'_> {
         }
         for &(chat, poster) in &seeds.chats {
             self.become_seed(poster, t, Role::None);
-            self.publish_rumor(Post::original(self.pop, poster, chat, Msg::Rumor), t);
+            if self.publish_rumor(Post::original(self.pop, poster, chat, Msg::Rumor), t) {
+                self.by_hop.original += 1;
+                self.note_sharer(poster, t);
+            }
         }
         for (account, to) in seeds.direct {
             self.become_seed(account, t, Role::None);
             let pid = self.add_post(Post::original(self.pop, account, NO_CHAT, Msg::Rumor));
             self.direct.push((pid, to));
+            self.by_hop.original += 1;
+            self.note_sharer(account, t);
+        }
+        if self.params.persistence.is_some() {
+            self.book_persistent(t, due, progress);
+            return;
         }
         // Book-keeping of the share actions themselves.
         let (seed, run, params) = (self.seed, self.run, self.params);
@@ -95,6 +140,59 @@ impl Run<'_> {
                 self.schedule(u, at, Msg::Rumor);
             }
         }
+    }
+
+    /// Book-keeping of share actions under persistence: each due spreader's ranking
+    /// position moves on; an action cut short by a limit is followed by another with
+    /// probability persistence x novelty, else the spreader gives up the rest of that
+    /// intention; a finished (or abandoned) intention uses one action, and a spreader
+    /// with no action or no chat left stops.
+    fn book_persistent(&mut self, t: u32, due: Vec<u32>, progress: Vec<Vec<Progress>>) {
+        let (seed, run, params) = (self.seed, self.run, self.params);
+        let q = params.persistence.unwrap_or(0.0) * params.novelty_at(t, self.first_rumor);
+        for (u, p) in due.into_iter().zip(progress.into_iter().flatten()) {
+            let mut pos = p.next;
+            let mut r = rng::stream(seed, run, t as u64, u as u64, Purpose::Schedule);
+            if p.next < p.end {
+                let go_on = q > 0.0
+                    && rng::uniform(seed, run, t as u64, u as u64, Purpose::Persistence) < q;
+                if go_on {
+                    self.state.ranked[u as usize] = pos;
+                    let at = t as u64 + params.wait(params.interval_steps, &mut r) as u64;
+                    self.schedule(u, at, Msg::Rumor);
+                    continue;
+                }
+                pos = p.end;
+            }
+            self.state.ranked[u as usize] = pos;
+            let left = &mut self.state.shares_left[u as usize];
+            if *left != UNLIMITED_SHARES {
+                *left = left.saturating_sub(1);
+            }
+            if *left == 0 || pos >= p.eligible {
+                self.state.set_role(u, Role::Stifler);
+            } else {
+                let at = t as u64 + params.wait(params.interval_steps, &mut r) as u64;
+                self.schedule(u, at, Msg::Rumor);
+            }
+        }
+    }
+
+    /// Records `u`'s first rumor post (at step `t`) as a node of the sharers' tree, its
+    /// parent the sender of the copy `u` forwards (none for an original).
+    fn note_sharer(&mut self, u: u32, t: u32) {
+        if self.state.has(u, flag::SHARED) {
+            return;
+        }
+        self.state.flags[u as usize] |= flag::SHARED;
+        if self.first_rumor.is_none() {
+            self.first_rumor = Some(t);
+        }
+        let src = self.state.source_post[u as usize];
+        self.sharers.push(Sharer {
+            user: u,
+            parent: (src != NO_POST).then(|| self.posts[src as usize].sender),
+        });
     }
 
     /// Adds a rumor post unless its chat's admin deletes it (a closed chat); an active
@@ -122,8 +220,15 @@ impl Run<'_> {
     }
 
     /// The posts that `users` make in a share action of message `msg`, in user order,
-    /// in parts (one per block of users, so they are not copied once more to be joined).
-    fn choose_posts(&self, t: u32, users: &[u32], msg: Msg) -> Vec<Vec<Post>> {
+    /// in parts (one per block of users, so they are not copied once more to be joined);
+    /// with persistence on, for the rumor, also each user's [`Progress`] in user order.
+    #[allow(clippy::type_complexity)]
+    fn choose_posts(
+        &self,
+        t: u32,
+        users: &[u32],
+        msg: Msg,
+    ) -> (Vec<Vec<Post>>, Vec<Vec<Progress>>) {
         let (pop, params, posts, st, rules) =
             (self.pop, self.params, &self.posts, &self.state, self.rules);
         let key = rng::RunKey::new(self.seed, self.run);
@@ -131,9 +236,11 @@ impl Run<'_> {
             Msg::Rumor => Purpose::ChatChoice,
             Msg::Correction | Msg::Response => Purpose::Correction,
         };
+        let persistent = msg == Msg::Rumor && params.persistence.is_some();
         // One output and one pair of scratch buffers per block of users, not per user.
-        let block = |users: &[u32]| -> Vec<Post> {
+        let block = |users: &[u32]| -> (Vec<Post>, Vec<Progress>) {
             let (mut out, mut chats, mut keyed) = (Vec::new(), Vec::new(), Vec::new());
+            let mut progress = Vec::new();
             // The posts being forwarded, looked up at random: in a pass of their own so
             // that the loads overlap.
             let sources: Vec<Option<Post>> = users
@@ -158,17 +265,49 @@ impl Run<'_> {
                     Some(p) if p.labelled => rules.labelled_limit,
                     Some(_) => rules.forward_limit,
                 };
-                let mut r = key.stream(t as u64, u as u64, purpose);
+                // WhatsApp's 2022 rule: a copy that was itself forwarded goes to few groups.
+                let groups = match src {
+                    Some(p) if p.hop >= 1 => rules.forwarded_group_limit,
+                    _ => u32::MAX,
+                };
                 chats.clear();
-                params.chooser.choose(
-                    pop,
-                    u,
-                    src.map(|p| p.chat),
-                    limit,
-                    &mut r,
-                    &mut chats,
-                    &mut keyed,
-                );
+                if persistent {
+                    let mut r = key.stream(0, u as u64, Purpose::ChatRanking);
+                    progress.push(params.chooser.walk(
+                        pop,
+                        u,
+                        src.map(|p| p.chat),
+                        st.ranked[u as usize],
+                        limit,
+                        groups,
+                        &mut r,
+                        &mut chats,
+                        &mut keyed,
+                    ));
+                } else if groups == u32::MAX {
+                    let mut r = key.stream(t as u64, u as u64, purpose);
+                    params.chooser.choose(
+                        pop,
+                        u,
+                        src.map(|p| p.chat),
+                        limit,
+                        &mut r,
+                        &mut chats,
+                        &mut keyed,
+                    );
+                } else {
+                    let mut r = key.stream(t as u64, u as u64, purpose);
+                    params.chooser.choose_grouped(
+                        pop,
+                        u,
+                        src.map(|p| p.chat),
+                        limit,
+                        groups,
+                        &mut r,
+                        &mut chats,
+                        &mut keyed,
+                    );
+                }
                 out.extend(chats.iter().map(|&(chat, kind)| Post {
                     sender: u,
                     chat,
@@ -178,12 +317,13 @@ impl Run<'_> {
                     kind,
                 }));
             }
-            out
+            (out, progress)
         };
         if users.len() < PAR_MIN / 8 {
-            return vec![block(users)];
+            let (posts, progress) = block(users);
+            return (vec![posts], vec![progress]);
         }
-        users.par_chunks(PAR_MIN / 8).map(block).collect()
+        users.par_chunks(PAR_MIN / 8).map(block).unzip()
     }
 }
 
@@ -192,7 +332,7 @@ mod tests {
     //! Phase 1 on hand-built populations: who posts where, worked out by hand.
     use super::super::state::{flag, Role, NO_POST};
     use super::super::testkit::World;
-    use super::super::{Msg, Post, NO_CHAT};
+    use super::super::{Msg, Post, Run, NO_CHAT};
     use crate::scenario::ChatKind;
 
     /// An original post (no copy forwarded) goes into every chat the user may forward
@@ -297,5 +437,137 @@ mod tests {
         run.post(0);
         assert_eq!(run.posts_since(0), [(0, 0, 0)]);
         assert_eq!(run.outstanding, 0);
+    }
+    /// User 0 alone with one other member in each of five chats (direct chats, so the
+    /// one-group rule never bites), and a copy of hop `hop` from outside every chat that
+    /// user 0 forwards from step 0.
+    fn five_chats_spreader(w: &World, hop: u32) -> Run<'_> {
+        let mut run = w.run();
+        let mut copy = Post::original(&w.pop, 5, NO_CHAT, Msg::Rumor);
+        copy.hop = hop;
+        let src = run.add_post(copy);
+        run.make_spreader(0, 0, src);
+        run
+    }
+
+    fn direct_chats(n: u32) -> Vec<(ChatKind, Vec<u32>)> {
+        (1..=n).map(|m| (ChatKind::Direct, vec![0, m])).collect()
+    }
+
+    fn world(users: usize, chats: &[(ChatKind, Vec<u32>)]) -> World {
+        let chats: Vec<(ChatKind, &[u32])> = chats.iter().map(|(k, m)| (*k, &m[..])).collect();
+        World::new(users, &chats)
+    }
+
+    /// Persistence 1 under a forward limit of 2: a spreader who intends all five of its
+    /// chats posts into 2, then 2, then 1 of them in three actions one step apart, never
+    /// into the same chat twice, and then stops.
+    #[test]
+    fn a_persistent_spreader_reaches_every_chat_over_several_actions() {
+        let mut w = world(6, &direct_chats(5));
+        w.params.rules.forward_limit = 2;
+        w.params.persistence = Some(1.0);
+        let mut run = five_chats_spreader(&w, 0);
+        let mut chats = Vec::new();
+        for (t, expected) in [2, 2, 1].into_iter().enumerate() {
+            let first = run.posts.len();
+            run.post(t as u32);
+            let posts = run.posts_since(first);
+            assert_eq!(posts.len(), expected, "action at step {t}");
+            chats.extend(posts.iter().map(|p| p.1));
+        }
+        chats.sort_unstable();
+        assert_eq!(chats, [0, 1, 2, 3, 4]);
+        assert_eq!((run.state.role[0], run.state.ranked[0]), (Role::Stifler, 5));
+        assert_eq!(run.outstanding, 0);
+    }
+
+    /// Persistence 0: the spreader gives up after the first action cut short by the
+    /// limit, exactly as without persistence (two chats, then a stifler).
+    #[test]
+    fn a_spreader_without_persistence_gives_up_after_one_action() {
+        let mut w = world(6, &direct_chats(5));
+        w.params.rules.forward_limit = 2;
+        w.params.persistence = Some(0.0);
+        let mut run = five_chats_spreader(&w, 0);
+        run.post(0);
+        assert_eq!(run.posts_since(1).len(), 2);
+        assert_eq!((run.state.role[0], run.state.ranked[0]), (Role::Stifler, 5));
+        assert_eq!(run.outstanding, 0);
+    }
+
+    /// With two intentions (`actions = 2`) of fanout 2 and no binding limit, the
+    /// second action takes the next two chats of the same ranking: four distinct chats.
+    #[test]
+    fn each_intention_takes_the_next_chats_of_the_ranking() {
+        let mut w = world(6, &direct_chats(5));
+        w.pop.users.fanout[0] = 2;
+        w.params.actions = 2;
+        w.params.persistence = Some(1.0);
+        let mut run = five_chats_spreader(&w, 0);
+        run.post(0);
+        run.post(1);
+        let mut chats: Vec<u32> = run.posts_since(1).iter().map(|p| p.1).collect();
+        assert_eq!(chats.len(), 4);
+        chats.sort_unstable();
+        chats.dedup();
+        assert_eq!(chats.len(), 4, "no chat twice");
+        assert_eq!((run.state.role[0], run.state.ranked[0]), (Role::Stifler, 4));
+    }
+
+    /// When the limit does not bind, persistence changes nothing: the same posts, in the
+    /// same order, as the rule without memory.
+    #[test]
+    fn persistence_without_a_binding_limit_posts_as_before() {
+        let mut w = world(6, &direct_chats(5));
+        let posts = |w: &World| {
+            let mut run = five_chats_spreader(w, 1);
+            run.post(0);
+            (run.posts_since(1), run.state.role[0])
+        };
+        let before = posts(&w);
+        w.params.persistence = Some(0.5);
+        assert_eq!(posts(&w), before);
+        assert_eq!(before.0.len(), 5);
+    }
+
+    /// Three groups and two direct chats (hop-1 copy: the one-group rule applies):
+    /// one action posts into one group and both direct chats; a copy of hop 0 (not
+    /// itself forwarded) goes to all five.
+    #[test]
+    fn an_already_forwarded_copy_goes_to_one_group() {
+        let chats = vec![
+            (ChatKind::Family, vec![0, 1, 2]),
+            (ChatKind::Friends, vec![0, 3, 4]),
+            (ChatKind::Work, vec![0, 6, 7]),
+            (ChatKind::Direct, vec![0, 5]),
+            (ChatKind::Direct, vec![0, 8]),
+        ];
+        let mut w = world(9, &chats);
+        w.params.rules.forwarded_group_limit = 1;
+        let groups = |posts: &[(u32, u32, u32)]| posts.iter().filter(|p| p.1 < 3).count();
+        let mut run = five_chats_spreader(&w, 1);
+        run.post(0);
+        let posts = run.posts_since(1);
+        assert_eq!((posts.len(), groups(&posts)), (3, 1));
+        assert!(posts.iter().any(|p| p.1 == 3) && posts.iter().any(|p| p.1 == 4));
+        let mut run = five_chats_spreader(&w, 0);
+        run.post(0);
+        assert_eq!(run.posts_since(1).len(), 5);
+
+        // With persistence 1, one group per action until every chat has the copy.
+        w.params.persistence = Some(1.0);
+        let mut run = five_chats_spreader(&w, 1);
+        let mut all = Vec::new();
+        for t in 0..5 {
+            let first = run.posts.len();
+            run.post(t);
+            let posts = run.posts_since(first);
+            assert!(groups(&posts) <= 1, "step {t}: {posts:?}");
+            all.extend(posts.iter().map(|p| p.1));
+        }
+        all.sort_unstable();
+        assert_eq!(all, [0, 1, 2, 3, 4]);
+        assert_eq!(run.state.role[0], Role::Stifler);
     }
 }

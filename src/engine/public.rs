@@ -81,6 +81,8 @@ impl PublicParams {
 /// What the public layer did in one step.
 #[derive(Clone, Debug, Default)]
 pub struct PublicStep {
+    /// Public posts made this step: believers' own posts, posts triggered by earlier
+    /// ones and, while the press covers the story, press-driven posts.
     pub posts: u64,
     /// Users who saw it in public and now forward it privately.
     pub reinjected: Vec<u32>,
@@ -89,21 +91,30 @@ pub struct PublicStep {
 /// Run-time state of the public layer of one replicate.
 #[derive(Clone)]
 pub struct PublicLayer {
+    /// The per-step parameters the layer was made with.
     pub params: PublicParams,
     /// Believers due to post publicly, by step.
     agenda: Vec<Vec<u32>>,
     outstanding: u64,
     excitation: f64,
     total_posts: f64,
+    /// Public impressions so far: the followers of every believer's post plus the mean
+    /// follower count for every triggered or press-driven post.
     pub impressions: u64,
     window: VecDeque<u64>,
     window_sum: u64,
     picked_up: bool,
+    /// Whether the press covers the story this step: it has picked it up and public
+    /// volume over the window is still at least `sustain` times the press threshold.
     pub covering: bool,
+    /// Whether a crisis has been declared (it stays declared for the rest of the run).
     pub crisis: bool,
     crisis_run: u32,
+    /// Step of the first public post, if any.
     pub first_post: Option<u32>,
+    /// Step at which the press picked the story up, if it did.
     pub press_at: Option<u32>,
+    /// Step at which the crisis was declared, if it was.
     pub crisis_at: Option<u32>,
 }
 

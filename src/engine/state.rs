@@ -8,11 +8,18 @@ use crate::record::{CampCounts, StepRecord};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Belief {
+    /// Has never received a copy of the rumor (and has not become immune).
     Unaware = 0,
+    /// Has received at least one copy but read none (and is not immune).
     Exposed = 1,
+    /// Has read copies and is not convinced; later copies may still convince them.
     Rejecter = 2,
+    /// Believes the rumor (seeds start as believers).
     Believer = 3,
+    /// Accepted a correction without believing, or posted one as a fact-checker or
+    /// moderating admin: no rumor copy can convince them.
     Immune = 4,
+    /// Believed, then accepted a correction.
     Corrected = 5,
 }
 
@@ -20,8 +27,13 @@ pub enum Belief {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Role {
+    /// Has never decided to spread (also seed posters and mass-messaging accounts, who
+    /// post once and take no role).
     None = 0,
+    /// Has share actions still to come.
     Spreader = 1,
+    /// Has stopped spreading: actions used up, stifled, corrected or made immune while
+    /// reading, banned, or answered by a `response`.
     Stifler = 2,
 }
 
@@ -42,6 +54,8 @@ pub mod flag {
     /// Believes, is immune or corrected: a rumor copy can no longer change the belief.
     /// Mirrors [`super::State::belief`] so that delivery reads one byte per recipient.
     pub const CLOSED: u8 = 64;
+    /// Posted the rumor at least once (a node of the sharers' tree).
+    pub const SHARED: u8 = 128;
 }
 
 /// No post (a user not convinced by any copy yet, or a seed).
@@ -54,11 +68,18 @@ pub const NO_STEP: u32 = u32::MAX;
 pub struct State<'a> {
     /// Camp of each user (from the population), for per-camp counts.
     camp: &'a [u8],
+    /// Belief state of each user; change it through [`State::set_belief`], which keeps
+    /// the counts and the [`flag::CLOSED`] bit in step.
     pub belief: Vec<Belief>,
+    /// Spreading role of each user; change it through [`State::set_role`], which keeps
+    /// the counts in step.
     pub role: Vec<Role>,
+    /// [`flag`] bits of each user.
     pub flags: Vec<u8>,
-    /// Rumor copies read so far (for the repetition effect), saturating.
-    pub copies_read: Vec<u16>,
+    /// Exposures to the rumor so far (for the repetition effect and the complex
+    /// contagion threshold), saturating: exposure events (distinct senders per
+    /// session) with `belief.exposure = "sources"`, copies read with `"copies"`.
+    pub exposures: Vec<u16>,
     /// Share actions left for a spreader.
     pub shares_left: Vec<u16>,
     /// The post whose copy this user forwards (the one that convinced them).
@@ -70,13 +91,26 @@ pub struct State<'a> {
     pub read_at: Vec<u32>,
     /// The correction post a user forwards; allocated when the first correction appears.
     pub corr_source: Vec<u32>,
+    /// Per user, 1 + the index (among the prebunks with an `effect` fired so far) of the
+    /// strongest prebunk that reached them, 0 for none; allocated when the first such
+    /// prebunk fires.
+    pub prebunk: Vec<u8>,
+    /// With persistence on: each spreader's position in its ranking of chats (chats
+    /// already posted into or given up); empty when persistence is off.
+    pub ranked: Vec<u16>,
     /// Running counts by belief state, indexed by `Belief as usize`.
     pub belief_counts: [u64; 6],
+    /// Users whose role is [`Role::Spreader`] now.
     pub spreaders: u64,
+    /// Users whose role is [`Role::Stifler`] now.
     pub stiflers: u64,
+    /// Users ever reached by the rumor ([`flag::REACHED`]).
     pub reached: u64,
+    /// Users who ever read a rumor copy ([`flag::READ`]).
     pub read: u64,
+    /// Users ever reached by a correction ([`flag::CORR_REACHED`]).
     pub corr_reached: u64,
+    /// Users who ever read a correction ([`flag::CORR_READ`]).
     pub corr_read: u64,
     /// Per camp: reached, believers.
     pub camps: Vec<CampCounts>,
@@ -91,12 +125,14 @@ impl<'a> State<'a> {
             belief: vec![Belief::Unaware; n],
             role: vec![Role::None; n],
             flags: vec![0; n],
-            copies_read: vec![0; n],
+            exposures: vec![0; n],
             shares_left: vec![0; n],
             source_post: vec![NO_POST; n],
             posts_made: vec![0; n],
             read_at: vec![NO_STEP; n],
             corr_source: Vec::new(),
+            prebunk: Vec::new(),
+            ranked: Vec::new(),
             belief_counts: [n as u64, 0, 0, 0, 0, 0],
             spreaders: 0,
             stiflers: 0,
@@ -109,8 +145,12 @@ impl<'a> State<'a> {
     }
 
     /// Bytes per user held by a replicate's state (the correction source adds 4 once a
-    /// correction circulates).
+    /// correction circulates, prebunking by `effect` 1 once such a prebunk fires,
+    /// persistence [`State::PERSISTENCE_BYTES`]).
     pub const BYTES_PER_USER: u64 = 1 + 1 + 1 + 2 + 2 + 4 + 2 + 4;
+
+    /// Bytes per user of the ranking position, held only with persistence on.
+    pub const PERSISTENCE_BYTES: u64 = 2;
 
     /// Moves user `u` to belief state `b`, keeping counts.
     #[inline]

@@ -1,9 +1,10 @@
 //! Test fixtures for the phase unit tests: a tiny hand-built population with settings
 //! under which every outcome can be worked out by hand (activity 1 and a flat rhythm,
 //! so every copy is read in the step it arrives; the constant belief model with
-//! probability 1; every believer spreads once, one step later; no forward limit, no
-//! label, no stifling). A test changes what it studies on [`World::params`] before it
-//! starts a run.
+//! probability 1, one draw per copy; no limited attention; every believer spreads
+//! once, one step later; no forward limit, no label, no stifling). A test changes what
+//! it studies on [`World::params`] (or writes it into the scenario with
+//! [`World::with`]) before it starts a run.
 
 use super::state::{Belief, Role};
 use super::{Msg, Params, Post, Run};
@@ -31,6 +32,10 @@ const DETERMINISTIC: &str = r#"
     [belief]
     model = "constant"
     probability = 1.0
+    exposure = "copies"
+    rejecter_resistance = 0.0
+    [attention]
+    enabled = false
     [sharing]
     believer = 1.0
     rejecter = 0.0
@@ -38,9 +43,29 @@ const DETERMINISTIC: &str = r#"
     interval = "10m"
     actions = 1
     stifling = 0.0
+    persistence = "off"
+    novelty_half_life = "off"
+    stance_factor = { for = 1.0, indifferent = 1.0, against = 1.0 }
+    label_factor = 1.0
     [[seeds]]
     ids = ["0"]
 "#;
+
+/// `base` with the sections of `extra` merged in: keys of a section both have take
+/// `extra`'s value, other sections and arrays of tables are appended.
+fn merge(base: &str, extra: &str) -> String {
+    let mut doc: toml::Table = toml::from_str(base).unwrap();
+    let more: toml::Table = toml::from_str(extra).unwrap();
+    for (k, v) in more {
+        match (doc.get_mut(&k), v) {
+            (Some(toml::Value::Table(into)), toml::Value::Table(from)) => into.extend(from),
+            (_, v) => {
+                doc.insert(k, v);
+            }
+        }
+    }
+    toml::to_string(&doc).unwrap()
+}
 
 /// A population, the deterministic scenario (without seeds unless a test adds them)
 /// and its parameters: what a [`Run`] borrows.
@@ -57,9 +82,10 @@ impl World {
     }
 
     /// As [`World::new`], with `extra` appended to the scenario file (for arrays of
-    /// tables such as `[[interventions]]`).
+    /// tables such as `[[interventions]]`); a line `key = value` in `extra` under a
+    /// section the scenario already has replaces that section's key.
     pub fn with(extra: &str, users: usize, chats: &[(ChatKind, &[u32])]) -> World {
-        let text = format!("{DETERMINISTIC}\n{extra}");
+        let text = merge(DETERMINISTIC, extra);
         let mut scn = Scenario::from_toml_str(&text, "hand").unwrap();
         scn.seeds.clear();
         let params = Params::new(&scn);

@@ -1,4 +1,5 @@
-//! Shape of a cascade forest: depth, breadth and structural virality.
+//! Shape of a cascade forest: depth, breadth and structural virality, for the reach tree
+//! and the sharers' tree (`docs/model.md#cascade-shape`).
 //!
 //! Structural virality is the mean shortest-path distance between two nodes of the
 //! cascade tree (Goel et al. 2016, "The structural virality of online diffusion").
@@ -9,6 +10,7 @@
 //! and the size-weighted mean over trees of two or more nodes.
 
 use super::CascadeEntry;
+use crate::record::Sharer;
 use serde::{Deserialize, Serialize};
 
 /// Shape figures of a cascade forest.
@@ -31,32 +33,43 @@ pub struct CascadeShape {
 }
 
 /// Computes the shape of a forest given in an order where every parent comes before
-/// its children (the order in which the engine reaches users).
+/// its children (the order in which the engine reaches users): the reach tree.
 ///
 /// # Complexity
 /// O(n) time and memory.
 pub fn shape(entries: &[CascadeEntry]) -> CascadeShape {
-    let n = entries.len();
+    shape_of(entries.iter().map(|e| (e.user, e.parent)))
+}
+
+/// The shape of the sharers' tree (in order of first post, so parents come first).
+///
+/// # Complexity
+/// O(n) time and memory.
+pub fn sharers_shape(sharers: &[Sharer]) -> CascadeShape {
+    shape_of(sharers.iter().map(|e| (e.user, e.parent)))
+}
+
+/// The shape of a forest of `(user, parent)` nodes, parents before their children.
+fn shape_of(nodes: impl ExactSizeIterator<Item = (u32, Option<u32>)> + Clone) -> CascadeShape {
+    let n = nodes.len();
     if n == 0 {
         return CascadeShape::default();
     }
-    // Position of each user in `entries`: user ids are dense, so a table (4 bytes per
+    // Position of each user in the list: user ids are dense, so a table (4 bytes per
     // user) is much faster than hashing tens of millions of them.
-    let users = entries
-        .iter()
-        .map(|e| e.user as usize + 1)
+    let users = nodes
+        .clone()
+        .map(|(u, _)| u as usize + 1)
         .max()
         .unwrap_or(0);
     let mut position = vec![u32::MAX; users];
-    for (i, e) in entries.iter().enumerate() {
-        position[e.user as usize] = i as u32;
+    for (i, (u, _)) in nodes.clone().enumerate() {
+        position[u as usize] = i as u32;
     }
     // parent position for each node; usize::MAX for roots.
-    let parent: Vec<usize> = entries
-        .iter()
-        .map(|e| {
-            e.parent
-                .and_then(|p| position.get(p as usize).copied())
+    let parent: Vec<usize> = nodes
+        .map(|(_, p)| {
+            p.and_then(|p| position.get(p as usize).copied())
                 .filter(|&i| i != u32::MAX)
                 .map_or(usize::MAX, |i| i as usize)
         })

@@ -1,4 +1,5 @@
-//! Per-run figures (final reach and belief, timing, cascade shape) and their
+//! Per-run figures (final reach and belief, timing, the sharers' and the reach tree's
+//! shapes, posts by hop) and their
 //! aggregation across replicates. The figures written to files are declared once, in
 //! [`FIGURES`], which the run-figure table of `docs/model.md` is generated from.
 
@@ -43,14 +44,29 @@ pub struct RunSummary {
     pub posts: u64,
     /// Largest hop of a delivered rumor post.
     pub max_hops: u32,
-    /// Shape of the reach forest.
+    /// Shape of the sharers' forest: seeds and users who posted the rumor, each linked
+    /// to the sender of the copy they forwarded (the literature's cascade tree).
     pub cascade: CascadeShape,
+    /// Shape of the reach forest: every user reached, linked to the sender of their
+    /// first copy.
+    pub reach_tree: CascadeShape,
+    /// Rumor posts at hop 0 over the run.
+    pub posts_original: u64,
+    /// Unlabelled rumor posts at hop 1 or more over the run.
+    pub posts_forwarded: u64,
+    /// Labelled rumor posts over the run.
+    pub posts_labelled: u64,
+    /// Forward actions over the run.
+    pub share_actions: u64,
     /// Users the correction reached by the end.
     pub final_correction_reached: u64,
     /// Users immune at the end.
     pub final_immune: u64,
     /// Users corrected at the end.
     pub final_corrected: u64,
+    /// The belief index at the end: believers + residual x corrected.
+    #[serde(default)]
+    pub final_belief_index: f64,
     /// Hours at which each intervention fired (None if it never did).
     pub interventions_fired_hours: Vec<Option<f64>>,
     /// Per camp (with more than one camp): final reach and belief.
@@ -97,6 +113,8 @@ pub struct Context<'a> {
     pub users: u64,
     /// (name, users) of each camp.
     pub camps: &'a [(String, u64)],
+    /// `correction.residual`, for the belief index.
+    pub residual: f64,
 }
 
 /// Computes a run's figures from its output.
@@ -149,10 +167,16 @@ pub fn summarize(
         deliveries: records.iter().map(|r| r.deliveries).sum(),
         posts: records.iter().map(|r| r.posts).sum(),
         max_hops: last.max_hops,
-        cascade: cascade::shape(cascade_entries),
+        cascade: cascade::sharers_shape(&run.sharers),
+        reach_tree: cascade::shape(cascade_entries),
+        posts_original: records.iter().map(|r| r.posts_original).sum(),
+        posts_forwarded: records.iter().map(|r| r.posts_forwarded).sum(),
+        posts_labelled: records.iter().map(|r| r.posts_labelled).sum(),
+        share_actions: records.iter().map(|r| r.share_actions).sum(),
         final_correction_reached: last.correction_reached,
         final_immune: last.immune,
         final_corrected: last.corrected,
+        final_belief_index: super::timeseries::belief_index(&last, ctx.residual),
         interventions_fired_hours: run.fired.iter().map(|f| f.map(&hours_at)).collect(),
         hours_to_first_public_post: run.stages.first_public_post.map(&hours_at),
         hours_to_press: run.stages.press.map(&hours_at),
@@ -196,6 +220,23 @@ pub struct Figure {
     pub meaning: &'static str,
     /// Its value in a run's summary; NaN when undefined (a time never reached).
     pub value: fn(&RunSummary) -> f64,
+    /// The values it may take (checked when a sweep's `runs.csv` is read back).
+    pub range: FigureRange,
+}
+
+/// What values a per-run figure may take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FigureRange {
+    /// A whole number >= 0 (users, posts, copies, levels, trees).
+    Count,
+    /// A share of users, in [0, 1].
+    Share,
+    /// Hours >= 0, or NaN for a time never reached.
+    Hours,
+    /// A finite number >= 0 (peak time, structural virality, a weighted count).
+    NonNegative,
+    /// An event outcome: 0 or 1 (or NaN if the run could not tell).
+    Flag,
 }
 
 /// NaN for a time never reached, so it is left out of aggregates.
@@ -211,150 +252,251 @@ pub const FIGURES: &[Figure] = &[
         unit: "users",
         meaning: "`reached` at the last step",
         value: |s| s.final_reach as f64,
+        range: FigureRange::Count,
     },
     Figure {
         name: "final_reach_share",
         unit: "share of users",
         meaning: "`final_reach / N`",
         value: |s| s.final_reach_share,
+        range: FigureRange::Share,
     },
     Figure {
         name: "final_read",
         unit: "users",
         meaning: "`read` at the last step",
         value: |s| s.final_read as f64,
+        range: FigureRange::Count,
     },
     Figure {
         name: "final_believers",
         unit: "users",
         meaning: "`believers` at the last step",
         value: |s| s.final_believers as f64,
+        range: FigureRange::Count,
     },
     Figure {
         name: "final_believers_share",
         unit: "share of users",
         meaning: "`final_believers / N`",
         value: |s| s.final_believers_share,
+        range: FigureRange::Share,
     },
     Figure {
         name: "peak_believers",
         unit: "users",
         meaning: "largest `believers` over all steps",
         value: |s| s.peak_believers as f64,
+        range: FigureRange::Count,
     },
     Figure {
         name: "hours_to_10pct",
         unit: "hours",
         meaning: "hours of the first step with `reached ≥ max(1, ceil(0.1 × final_reach))`; undefined if nobody was reached",
         value: |s| opt(s.hours_to_10pct),
+        range: FigureRange::Hours,
     },
     Figure {
         name: "hours_to_50pct",
         unit: "hours",
         meaning: "as `hours_to_10pct`, with 0.5",
         value: |s| opt(s.hours_to_50pct),
+        range: FigureRange::Hours,
     },
     Figure {
         name: "hours_to_90pct",
         unit: "hours",
         meaning: "as `hours_to_10pct`, with 0.9",
         value: |s| opt(s.hours_to_90pct),
+        range: FigureRange::Hours,
     },
     Figure {
         name: "peak_hours",
         unit: "hours",
         meaning: "hours of the first step with the largest `new_reached`",
         value: |s| s.peak_hours,
+        range: FigureRange::NonNegative,
     },
     Figure {
         name: "deliveries",
         unit: "copies",
         meaning: "sum of `deliveries` over steps",
         value: |s| s.deliveries as f64,
+        range: FigureRange::Count,
     },
     Figure {
         name: "posts",
         unit: "posts",
         meaning: "sum of `posts` over steps",
         value: |s| s.posts as f64,
+        range: FigureRange::Count,
     },
     Figure {
         name: "cascade_depth",
         unit: "edges",
-        meaning: "largest depth in the reach forest ([cascade shape](#cascade-shape))",
+        meaning: "largest depth in the sharers' forest ([cascade shape](#cascade-shape)): \
+                  the longest chain of forwards",
         value: |s| s.cascade.depth as f64,
+        range: FigureRange::Count,
     },
     Figure {
-        name: "max_breadth",
+        name: "cascade_max_breadth",
         unit: "users",
-        meaning: "largest number of nodes at one depth, summed over trees",
+        meaning: "largest number of sharers at one depth, summed over trees",
         value: |s| s.cascade.max_breadth as f64,
+        range: FigureRange::Count,
     },
     Figure {
         name: "structural_virality",
         unit: "edges",
-        meaning: "structural virality of the largest tree",
+        meaning: "structural virality of the largest tree of the sharers' forest",
         value: |s| s.cascade.structural_virality,
+        range: FigureRange::NonNegative,
     },
     Figure {
         name: "structural_virality_mean",
         unit: "edges",
-        meaning: "size-weighted mean structural virality over trees of two or more nodes",
+        meaning: "size-weighted mean structural virality over the sharers' trees of two or \
+                  more nodes",
         value: |s| s.cascade.structural_virality_mean,
+        range: FigureRange::NonNegative,
     },
     Figure {
         name: "cascade_trees",
         unit: "trees",
-        meaning: "number of trees (roots)",
+        meaning: "number of trees (roots) of the sharers' forest: users who posted an \
+                  original",
         value: |s| s.cascade.trees as f64,
+        range: FigureRange::Count,
+    },
+    Figure {
+        name: "cascade_size",
+        unit: "users",
+        meaning: "sharers: users who posted the rumor at least once, seeds included",
+        value: |s| s.cascade.size as f64,
+        range: FigureRange::Count,
     },
     Figure {
         name: "final_correction_reached",
         unit: "users",
         meaning: "`correction_reached` at the last step",
         value: |s| s.final_correction_reached as f64,
+        range: FigureRange::Count,
     },
     Figure {
         name: "final_immune",
         unit: "users",
         meaning: "`immune` at the last step",
         value: |s| s.final_immune as f64,
+        range: FigureRange::Count,
     },
     Figure {
         name: "final_corrected",
         unit: "users",
         meaning: "`corrected` at the last step",
         value: |s| s.final_corrected as f64,
+        range: FigureRange::Count,
     },
     Figure {
         name: "public_posts",
         unit: "posts",
         meaning: "sum of `public_posts` over steps (see the known defect above)",
         value: |s| s.public_posts as f64,
+        range: FigureRange::Count,
     },
     Figure {
         name: "public_reach",
         unit: "impressions",
         meaning: "`public_reach` at the last step",
         value: |s| s.public_reach as f64,
+        range: FigureRange::Count,
     },
     Figure {
         name: "hours_to_first_public_post",
         unit: "hours",
         meaning: "hours of the first step with a public post",
         value: |s| opt(s.hours_to_first_public_post),
+        range: FigureRange::Hours,
     },
     Figure {
         name: "hours_to_press",
         unit: "hours",
         meaning: "hours of the press pickup step",
         value: |s| opt(s.hours_to_press),
+        range: FigureRange::Hours,
     },
     Figure {
         name: "hours_to_crisis",
         unit: "hours",
         meaning: "hours of the crisis step",
         value: |s| opt(s.hours_to_crisis),
+        range: FigureRange::Hours,
+    },
+    Figure {
+        name: "final_belief_index",
+        unit: "users",
+        meaning: "`belief_index` at the last step: believers + `correction.residual` × \
+                  corrected",
+        value: |s| s.final_belief_index,
+        range: FigureRange::NonNegative,
+    },
+    Figure {
+        name: "reach_tree_depth",
+        unit: "edges",
+        meaning: "largest depth in the reach forest ([cascade shape](#cascade-shape))",
+        value: |s| s.reach_tree.depth as f64,
+        range: FigureRange::Count,
+    },
+    Figure {
+        name: "reach_tree_max_breadth",
+        unit: "users",
+        meaning: "largest number of users reached at one depth of the reach forest, summed \
+                  over trees",
+        value: |s| s.reach_tree.max_breadth as f64,
+        range: FigureRange::Count,
+    },
+    Figure {
+        name: "reach_tree_virality",
+        unit: "edges",
+        meaning: "structural virality of the largest tree of the reach forest",
+        value: |s| s.reach_tree.structural_virality,
+        range: FigureRange::NonNegative,
+    },
+    Figure {
+        name: "reach_tree_virality_mean",
+        unit: "edges",
+        meaning: "size-weighted mean structural virality over the reach forest's trees of \
+                  two or more nodes",
+        value: |s| s.reach_tree.structural_virality_mean,
+        range: FigureRange::NonNegative,
+    },
+    Figure {
+        name: "posts_original",
+        unit: "posts",
+        meaning: "sum of `posts_original` over steps",
+        value: |s| s.posts_original as f64,
+        range: FigureRange::Count,
+    },
+    Figure {
+        name: "posts_forwarded",
+        unit: "posts",
+        meaning: "sum of `posts_forwarded` over steps",
+        value: |s| s.posts_forwarded as f64,
+        range: FigureRange::Count,
+    },
+    Figure {
+        name: "posts_labelled",
+        unit: "posts",
+        meaning: "sum of `posts_labelled` over steps",
+        value: |s| s.posts_labelled as f64,
+        range: FigureRange::Count,
+    },
+    Figure {
+        name: "share_actions",
+        unit: "actions",
+        meaning: "sum of `share_actions` over steps",
+        value: |s| s.share_actions as f64,
+        range: FigureRange::Count,
     },
 ];
 
@@ -423,6 +565,7 @@ mod tests {
             &Context {
                 users: 100,
                 camps: &[],
+                residual: 0.0,
             },
             &run,
             |st| st as f64 + 1.0,

@@ -82,6 +82,15 @@ pub enum Value {
     Hours,
     /// A count read from the step's record.
     Count(fn(&StepRecord) -> u64),
+    /// The belief index of the step's record under the scenario's
+    /// `correction.residual` ([`belief_index`]).
+    BeliefIndex,
+}
+
+/// Believers plus the residual belief of corrected users (continued influence):
+/// `believers + residual x corrected`; with `residual` 0, the believers.
+pub fn belief_index(r: &StepRecord, residual: f64) -> f64 {
+    r.believers as f64 + residual * r.corrected as f64
 }
 
 /// One column of `timeseries.csv`.
@@ -105,7 +114,7 @@ impl Column {
     pub fn count(&self, r: &StepRecord) -> Option<u64> {
         match self.value {
             Value::Count(f) => Some(f(r)),
-            Value::Replicate | Value::Hours => None,
+            Value::Replicate | Value::Hours | Value::BeliefIndex => None,
         }
     }
 }
@@ -281,6 +290,55 @@ pub const TIMESERIES: &[Column] = &[
         meaning: "1 from the step a crisis is declared",
         value: Value::Count(|r| r.crisis),
     },
+    Column {
+        name: "copies_unseen",
+        kind: Kind::PerStep,
+        unit: "copies",
+        meaning: "rumor copies delivered in this step that their reader will never see \
+                  ([limited attention](#attention): expired before the reader opened the \
+                  app, or skimmed past); 0 without limited attention",
+        value: Value::Count(|r| r.copies_unseen),
+    },
+    Column {
+        name: "belief_index",
+        kind: Kind::State,
+        unit: "users",
+        meaning: "`believers` + `correction.residual` × `corrected`: believers plus the \
+                  belief a correction leaves ([continued influence](#correction)); equals \
+                  `believers` with `residual` 0",
+        value: Value::BeliefIndex,
+    },
+    Column {
+        name: "posts_original",
+        kind: Kind::PerStep,
+        unit: "posts",
+        meaning: "`posts` at hop 0: seeds' own posts, chat seeds' posts, mass messages \
+                  ([posts by hop](#posts-by-hop))",
+        value: Value::Count(|r| r.posts_original),
+    },
+    Column {
+        name: "posts_forwarded",
+        kind: Kind::PerStep,
+        unit: "posts",
+        meaning: "`posts` at hop 1 or more without the \"forwarded many times\" label",
+        value: Value::Count(|r| r.posts_forwarded),
+    },
+    Column {
+        name: "posts_labelled",
+        kind: Kind::PerStep,
+        unit: "posts",
+        meaning: "`posts` carrying the \"forwarded many times\" label; \
+                  `posts_original + posts_forwarded + posts_labelled = posts`",
+        value: Value::Count(|r| r.posts_labelled),
+    },
+    Column {
+        name: "share_actions",
+        kind: Kind::PerStep,
+        unit: "actions",
+        meaning: "forward actions: spreaders who forwarded a received rumor copy into at \
+                  least one chat in this step (one use of the forward button each)",
+        value: Value::Count(|r| r.share_actions),
+    },
 ];
 
 /// One column written per camp, named `<prefix>_<camp>`.
@@ -326,6 +384,20 @@ pub fn column(name: &str) -> Option<&'static Column> {
 mod tests {
     use super::*;
 
+    /// Worked by hand: 10 believers and 6 corrected with a residual of 0.5 weigh as 13;
+    /// with 0, the believers.
+    #[test]
+    fn belief_index_weighs_the_corrected() {
+        let r = StepRecord {
+            believers: 10,
+            corrected: 6,
+            ..StepRecord::default()
+        };
+        assert_eq!(belief_index(&r, 0.5), 13.0);
+        assert_eq!(belief_index(&r, 0.0), 10.0);
+        assert_eq!(format!("{}", belief_index(&r, 0.0)), "10");
+    }
+
     #[test]
     fn names_are_unique() {
         let mut names: Vec<&str> = TIMESERIES.iter().map(|c| c.name).collect();
@@ -362,6 +434,11 @@ mod tests {
             public_reach: 19,
             press: 20,
             crisis: 21,
+            copies_unseen: 22,
+            posts_original: 23,
+            posts_forwarded: 24,
+            posts_labelled: 25,
+            share_actions: 26,
         };
         let fields = serde_json::to_value(r).unwrap();
         let fields = fields.as_object().unwrap();

@@ -9,7 +9,7 @@ use super::dir::write_atomic;
 use crate::error::OutputError;
 use crate::metrics::bands::{step_bands, Band, BAND_COLUMNS};
 use crate::metrics::summary::{aggregate, RunSummary};
-use crate::metrics::timeseries::{Value, CAMP_COLUMNS, TIMESERIES};
+use crate::metrics::timeseries::{belief_index, Value, CAMP_COLUMNS, TIMESERIES};
 use crate::metrics::StepRecord;
 use crate::population::{ImportReport, Population};
 use crate::record::RunOutput;
@@ -52,6 +52,9 @@ pub fn write_timeseries(
                         Value::Replicate => write!(w, "{sep}{rep}")?,
                         Value::Hours => write!(w, "{sep}{}", scn.hours_at(r.step))?,
                         Value::Count(f) => write!(w, "{sep}{}", f(r))?,
+                        Value::BeliefIndex => {
+                            write!(w, "{sep}{}", belief_index(r, scn.correction.residual))?
+                        }
                     }
                 }
                 if let Some(per_camp) = run.camp_records.get(i).filter(|_| !camps.is_empty()) {
@@ -275,10 +278,13 @@ pub fn write_summary(
     })
 }
 
-/// Writes `cascade.csv`: replicate, user, parent, hops, step, chat, with imported ids
-/// where the population has them. A seed has no parent and no chat: written `-1` when
-/// the ids are whole numbers (generated populations, imported ones with numeric ids),
-/// so the columns load as integers; empty when they are text labels.
+/// Writes `cascade.csv`: one row per user reached, in reach order: replicate, user,
+/// parent, hops, step, chat (the reach tree), then `shared` (1 if the user posted the
+/// rumor) and `source_parent` (the sender of the copy they forwarded: the sharers'
+/// tree), with imported ids where the population has them. A missing parent, chat or
+/// source parent (seeds, non-sharers, originals) is written `-1` when the ids are whole
+/// numbers (generated populations, imported ones with numeric ids), so the columns load
+/// as integers; empty when they are text labels.
 pub fn write_cascade(path: &Path, pop: &Population, runs: &[RunOutput]) -> Result<(), OutputError> {
     let whole = |labels: &Option<Vec<String>>| {
         labels
@@ -288,8 +294,13 @@ pub fn write_cascade(path: &Path, pop: &Population, runs: &[RunOutput]) -> Resul
     let none_user = if whole(&pop.user_labels) { "-1" } else { "" };
     let none_chat = if whole(&pop.chat_labels) { "-1" } else { "" };
     write_atomic(path, |w| {
-        writeln!(w, "replicate,user,parent,hops,step,chat")?;
+        writeln!(
+            w,
+            "replicate,user,parent,hops,step,chat,shared,source_parent"
+        )?;
         for (rep, run) in runs.iter().enumerate() {
+            let sharers: std::collections::HashMap<u32, Option<u32>> =
+                run.sharers.iter().map(|e| (e.user, e.parent)).collect();
             for e in &run.cascade {
                 let parent = e
                     .parent
@@ -297,14 +308,21 @@ pub fn write_cascade(path: &Path, pop: &Population, runs: &[RunOutput]) -> Resul
                 let chat = e
                     .chat
                     .map_or_else(|| none_chat.to_string(), |c| pop.chat_label(c));
+                let shared = sharers.get(&e.user);
+                let source = shared
+                    .copied()
+                    .flatten()
+                    .map_or_else(|| none_user.to_string(), |p| pop.user_label(p));
                 writeln!(
                     w,
-                    "{rep},{},{},{},{},{}",
+                    "{rep},{},{},{},{},{},{},{}",
                     csv_field(&pop.user_label(e.user)),
                     csv_field(&parent),
                     e.hops,
                     e.step,
-                    csv_field(&chat)
+                    csv_field(&chat),
+                    shared.is_some() as u8,
+                    csv_field(&source)
                 )?;
             }
         }

@@ -37,13 +37,17 @@ pub struct Bar {
 /// A tornado chart.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BarChart {
+    /// Chart title.
     pub title: String,
+    /// A second line under the title (what was analysed, how many runs).
     pub subtitle: Option<String>,
     /// Axis title of the values, with units.
     pub x_label: String,
     /// Legend text of the main bars and of the inner bars.
     pub main_label: String,
+    /// Legend text of the inner bars, when there are any.
     pub inner_label: Option<String>,
+    /// The bars, drawn top to bottom in this order.
     pub bars: Vec<Bar>,
 }
 

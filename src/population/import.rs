@@ -43,7 +43,10 @@ use ids::IdMap;
 use source::Src;
 use std::path::PathBuf;
 
-/// Builds a population from the files named in `scenario.config.population`.
+/// Builds a population from the files named in the checked `scenario.population`
+/// ([`crate::scenario::PopulationSpec`]): its `source` (a
+/// [`PopulationSource::Edges`] edge list, or a [`PopulationSource::Members`] membership
+/// table with its optional chat table) and its optional `user_table`.
 ///
 /// Paths are relative to [`Scenario::base_dir`]. Files are read in this order, and
 /// dense ids are given in order of first appearance across them: the user table, the

@@ -5,18 +5,23 @@
 //! default. Values are checked afterwards, section by section, by
 //! [`super::Scenario::check`], which reports every violation at once; nothing
 //! downstream reads this raw form. Sections whose written and checked forms coincide
-//! (`[belief]`, `[correction]`, `[public]`, camps, markers) are defined once, in their
+//! (`[belief]`, `[attention]`, `[correction]`, `[public]`, camps, markers) are defined once, in their
 //! section's module, and used here.
 
+use super::attention::Attention;
 use super::belief::BeliefSpec;
 use super::correction::Correction;
 use super::dist::{IntDist, RealDist};
 use super::kind::ChatKind;
 use super::population::Camp;
 use super::public::PublicSpec;
+use super::rumor::Stance;
+use super::sharing::StanceFactors;
 use super::simulation::Marker;
+use super::switch::Switch;
 use crate::duration::{self, Duration};
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
+use std::collections::BTreeMap;
 
 /// The whole scenario file.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -34,22 +39,37 @@ pub struct ScenarioConfig {
     /// A base scenario file (relative to this one) whose values this file overrides.
     #[serde(default, skip_serializing)]
     pub extends: Option<String>,
+    /// `[simulation]`: seed, step, horizon, replicates; all defaulted.
     #[serde(default)]
     pub simulation: SimulationConfig,
+    /// `[population]`: generated or imported users and chats; default: 10,000 users in
+    /// the WhatsApp-like chat mix.
     #[serde(default)]
     pub population: PopulationConfig,
+    /// `[platform]`: group caps, forward limits and the forwarding label.
     #[serde(default)]
     pub platform: PlatformConfig,
+    /// `[rumor]`: appeal, virality and stance towards each camp.
     #[serde(default)]
     pub rumor: RumorConfig,
+    /// `[belief]`: how reading converts into belief (the logistic model by default).
     #[serde(default)]
     pub belief: BeliefSpec,
+    /// Limited attention: which pending copies a reader actually reads.
+    #[serde(default)]
+    pub attention: Attention,
+    /// `[sharing]`: who shares, when, how often, and when they stop.
     #[serde(default)]
     pub sharing: SharingConfig,
+    /// `[[seeds]]`: who starts the rumor, and when; default: one random user at time 0.
     #[serde(default = "default_seeds")]
     pub seeds: Vec<SeedConfig>,
+    /// `[correction]`: how readers take a correction and pass it on, once an
+    /// intervention launches one.
     #[serde(default)]
     pub correction: Correction,
+    /// `[[interventions]]`: counter-measures, each firing at most once per run; default:
+    /// none.
     #[serde(default)]
     pub interventions: Vec<InterventionConfig>,
     /// Public spill-over (private -> public -> press -> crisis); absent: none.
@@ -77,15 +97,28 @@ pub const MODERATED_KINDS: [ChatKind; 5] = [
 pub enum InterventionConfig {
     /// Change the forward limit (and optionally the labelled limit).
     ForwardLimit {
+        /// Trigger: fires at the start of the step in which this time from the start
+        /// falls; not with `when`.
         at: Option<Duration>,
+        /// Trigger: a condition such as `"reach > 5%"`; fires at the start of the step
+        /// after the first step at whose end it holds; not with `at`.
         when: Option<String>,
+        /// The new `platform.forward_limit` (chats per share action).
         limit: Limit,
+        /// The new `platform.labelled_forward_limit`; default: the labelled limit in
+        /// force, lowered to `limit` if it was higher.
         labelled_limit: Option<Limit>,
     },
     /// Introduce the "forwarded many times" label from a hop threshold.
     Label {
+        /// Trigger: fires at the start of the step in which this time from the start
+        /// falls; not with `when`.
         at: Option<Duration>,
+        /// Trigger: a condition such as `"reach > 5%"`; fires at the start of the step
+        /// after the first step at whose end it holds; not with `at`.
         when: Option<String>,
+        /// The new `platform.label_hops`: copies posted from now on at this hop or later
+        /// are labelled; 0: no label from now on.
         hops: u32,
         /// Belief penalty of labelled copies (logit); default: `belief.label_penalty`.
         penalty: Option<f64>,
@@ -95,30 +128,59 @@ pub enum InterventionConfig {
     /// Launch the correction: seeded into given users, random users, a fact-checker's
     /// subscribers (direct delivery), or chats of a kind.
     FactCheck {
+        /// Trigger: fires at the start of the step in which this time from the start
+        /// falls; not with `when`.
         at: Option<Duration>,
+        /// Trigger: a condition such as `"reach > 5%"`; fires at the start of the step
+        /// after the first step at whose end it holds; not with `at`.
         when: Option<String>,
+        /// This many random users (of `camp`, if given) become fact-checkers: each reads
+        /// the correction and posts it at once to `fanout` of their chats.
         users: Option<u32>,
+        /// The given users (ids as for seeds) are the fact-checkers, as with `users`.
         ids: Option<Vec<String>>,
+        /// The correction goes straight to this many random users (of `camp`, if given)
+        /// from outside the population (a channel, newsletter or tipline), not through a
+        /// chat.
         subscribers: Option<u32>,
+        /// This many random chats of kind `chat_kind` (of dominant camp `camp`, if given)
+        /// get the correction, posted by their owner or a random member.
         chats: Option<u32>,
+        /// Kind of the chats of `chats`; required with it, refused without it.
         #[serde(rename = "chat_kind")]
         chat_kind: Option<ChatKind>,
+        /// Name of the camp that `users`, `subscribers` or `chats` are restricted to
+        /// (ignored with `ids`).
         camp: Option<String>,
     },
     /// A share of groups have admins who, a delay after the rumor first appears in their
     /// group, delete its unread copies there, block further copies and post the correction.
     Moderation {
+        /// Trigger: fires at the start of the step in which this time from the start
+        /// falls; not with `when`.
         at: Option<Duration>,
+        /// Trigger: a condition such as `"reach > 5%"`; fires at the start of the step
+        /// after the first step at whose end it holds; not with `at`.
         when: Option<String>,
+        /// Share of chats (of `chat_kinds`) with a moderating admin, in [0, 1]; drawn once
+        /// per replicate.
         share: f64,
+        /// Time from the rumor's first post in a moderated chat to the admin's action
+        /// (rounded to whole steps; use at least one step).
         delay: Duration,
         /// Kinds of chat moderated (default: family, friends, work, community, political).
         chat_kinds: Option<Vec<ChatKind>>,
     },
     /// After a detection delay, the heaviest forwarders stop posting.
     Ban {
+        /// Trigger: fires at the start of the step in which this time from the start
+        /// falls; not with `when`.
         at: Option<Duration>,
+        /// Trigger: a condition such as `"reach > 5%"`; fires at the start of the step
+        /// after the first step at whose end it holds; not with `at`.
         when: Option<String>,
+        /// Detection delay between a user qualifying and the ban taking effect (rounded
+        /// to whole steps).
         delay: Duration,
         /// Ban the `top` users with the most rumor posts at detection time.
         top: Option<u32>,
@@ -129,7 +191,11 @@ pub enum InterventionConfig {
     /// authoritative answer is posted to its chats (and publicly, if it has a public
     /// account, damping the public conversation).
     Response {
+        /// Trigger: fires at the start of the step in which this time from the start
+        /// falls; not with `when`.
         at: Option<Duration>,
+        /// Trigger: a condition such as `"reach > 5%"`; fires at the start of the step
+        /// after the first step at whose end it holds; not with `at`.
         when: Option<String>,
         /// Whose complaint is answered (ids); default: every seed so far.
         ids: Option<Vec<String>>,
@@ -140,13 +206,26 @@ pub enum InterventionConfig {
         /// Share by which a public answer cuts the public conversation's excitation.
         public_damping: Option<f64>,
     },
-    /// Before the rumor starts, a share of users (optionally of one camp) become more
-    /// skeptical by `boost` (added, capped at 1).
+    /// Before the rumor starts, a share of users (optionally of one camp) become less
+    /// likely to believe it: by `effect` in logit (default 0.5), or, the legacy form,
+    /// more skeptical by `boost` (added, capped at 1).
     Prebunk {
+        /// Trigger: fires at the start of the step in which this time from the start
+        /// falls; not with `when`.
         at: Option<Duration>,
+        /// Trigger: a condition such as `"reach > 5%"`; fires at the start of the step
+        /// after the first step at whose end it holds; not with `at`.
         when: Option<String>,
+        /// Chance that each user (of `camp`, if given) is prebunked, in [0, 1]; drawn once
+        /// per replicate and user.
         share: f64,
-        boost: f64,
+        /// Logit loss on belief for a prebunked reader (0 to 50); default 0.5 when
+        /// neither `effect` nor `boost` is given.
+        effect: Option<f64>,
+        /// The legacy form: added to a prebunked user's skepticism (capped at 1), in
+        /// [0, 1]; not with `effect`.
+        boost: Option<f64>,
+        /// Name of the only camp whose users are prebunked; default: every camp.
         camp: Option<String>,
     },
 }
@@ -245,6 +324,7 @@ pub struct PopulationConfig {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkConfig {
+    /// Which reference network to build (required).
     pub model: NetworkModel,
     /// Mean degree for `erdos-renyi` (G(n, m) with m = round(n c / 2) edges).
     pub mean_degree: Option<f64>,
@@ -317,12 +397,19 @@ pub enum Rhythm {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChatsConfig {
+    /// `[population.chats.family]`: small, trusted, homophilous family groups.
     pub family: Option<ChatKindConfig>,
+    /// `[population.chats.friends]`: groups of friends.
     pub friends: Option<ChatKindConfig>,
+    /// `[population.chats.work]`: work groups, mixed camps and middling trust.
     pub work: Option<ChatKindConfig>,
+    /// `[population.chats.community]`: larger neighbourhood, school or church groups.
     pub community: Option<ChatKindConfig>,
+    /// `[population.chats.political]`: large partisan groups, the most homophilous.
     pub political: Option<ChatKindConfig>,
+    /// `[population.chats.broadcast]`: broadcast lists, where only the owner posts.
     pub broadcast: Option<ChatKindConfig>,
+    /// `[population.chats.direct]`: one-to-one conversations (always two members).
     pub direct: Option<ChatKindConfig>,
 }
 
@@ -395,7 +482,10 @@ pub struct ChatKindConfig {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Posting {
+    /// `"everyone"`: every member may post.
     Everyone,
+    /// `"owner"`: each chat has an owner (a member of its dominant camp) who alone may
+    /// post.
     Owner,
 }
 
@@ -416,12 +506,17 @@ pub struct PlatformConfig {
     pub label_hops: Option<u32>,
     /// Forward limit for a copy that carries the label.
     pub labelled_forward_limit: Option<Limit>,
+    /// Most group chats (every kind but direct) one forward of an already-forwarded
+    /// copy (hop >= 1) may target; direct chats still count against `forward_limit`.
+    pub forwarded_group_limit: Option<Limit>,
 }
 
 /// A limit that may be a count or "unlimited".
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Limit {
+    /// A whole number, at least 1.
     Count(u32),
+    /// `"unlimited"`: no limit.
     Unlimited,
 }
 
@@ -473,8 +568,12 @@ pub struct RumorConfig {
     pub appeal: f64,
     /// Multiplier on the share probabilities (>= 0).
     pub virality: f64,
-    /// The camp the rumor attacks: believed less there, more elsewhere.
+    /// The camp the rumor attacks: believed less there, more elsewhere (the legacy
+    /// shorthand of `stance`).
     pub target_camp: Option<String>,
+    /// The rumor's stance per camp name ("for", "against", "indifferent"); camps not
+    /// listed are indifferent.
+    pub stance: Option<BTreeMap<String, Stance>>,
 }
 
 impl Default for RumorConfig {
@@ -483,6 +582,7 @@ impl Default for RumorConfig {
             appeal: 0.25,
             virality: 1.0,
             target_camp: None,
+            stance: None,
         }
     }
 }
@@ -507,6 +607,8 @@ pub struct SharingConfig {
     pub rejecter: f64,
     /// Mean delay from becoming a spreader to the first share action (at least one step).
     pub delay: Duration,
+    /// How waits (`delay`, `interval`, `correction.delay`) are drawn; default
+    /// `"exponential"`.
     pub delay_dist: DelayDist,
     /// Share actions per spreader, a count or "unlimited" (until stifled).
     pub actions: Limit,
@@ -517,6 +619,21 @@ pub struct SharingConfig {
     pub stifling: f64,
     /// Weight multiplier for chats whose dominant camp is the spreader's own (>= 0).
     pub camp_preference: f64,
+    /// Chance that a spreader held back by a forward limit makes the next share action
+    /// towards the chats it intended (each chat at most once), or "off" (one action of
+    /// `min(fanout, limit)` chats chosen afresh, no memory).
+    pub persistence: Switch<f64>,
+    /// Age of the rumor (since its first post) at which the share probability has
+    /// halved (novelty decay), or "off".
+    pub novelty_half_life: Switch<Duration>,
+    /// Stretching exponent of the novelty decay exp(-(age / tau)^exponent), in (0, 2].
+    pub novelty_exponent: f64,
+    /// Multipliers of the believer share probability by the rumor's stance towards the
+    /// reader's camp.
+    pub stance_factor: StanceFactors,
+    /// Multiplier of the believer share probability when the convincing copy carried
+    /// the "forwarded many times" label, in [0, 1].
+    pub label_factor: f64,
 }
 
 impl Default for SharingConfig {
@@ -530,6 +647,11 @@ impl Default for SharingConfig {
             interval: None,
             stifling: 0.5,
             camp_preference: 2.0,
+            persistence: Switch::On(0.5),
+            novelty_half_life: Switch::On(Duration::from_hours(6.0)),
+            novelty_exponent: 0.4,
+            stance_factor: StanceFactors::default(),
+            label_factor: 0.85,
         }
     }
 }

@@ -86,16 +86,36 @@ pub enum Action {
         /// Share by which a public answer cuts the public conversation's excitation.
         public_damping: f64,
     },
-    /// A share of users (of a camp, if given) become more skeptical by `boost`.
+    /// A share of users (of a camp, if given) become less likely to believe the rumor.
     Prebunk {
         /// Share of users prebunked.
         share: f64,
-        /// Skepticism added (capped at 1).
-        boost: f64,
+        /// How strongly (`effect`, or the legacy `boost`).
+        strength: Prebunking,
         /// Camp index, if restricted.
         camp: Option<u8>,
     },
 }
+
+/// How strongly a prebunk acts (`docs/model.md#prebunk`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Prebunking {
+    /// Logit loss on belief for a prebunked reader; each keeps the largest effect of the
+    /// prebunks that reached them.
+    Effect(f64),
+    /// The legacy form: skepticism added (capped at 1), the largest boost fired so far
+    /// applying to everyone prebunked.
+    Boost(f64),
+}
+
+/// Logit loss of a prebunk that gives neither `effect` nor `boost`. Derived: Lu et al.
+/// 2023, misinformation credibility d = -0.36 (pooled) to -0.21 (post-only designs),
+/// i.e. 0.38-0.65 logit; Roozenbeek et al. 2022.
+pub const DEFAULT_PREBUNK_EFFECT: f64 = 0.5;
+
+/// Most prebunk interventions with an `effect` in one scenario (a reader's strongest is
+/// kept in one byte).
+pub const MAX_EFFECT_PREBUNKS: usize = 255;
 
 /// Where a fact-check's correction starts.
 #[derive(Clone, Debug, PartialEq)]
@@ -170,13 +190,45 @@ impl Intervention {
         camps: &[Camp],
         v: &mut Violations,
     ) -> Vec<Intervention> {
-        raw.iter()
+        let all: Vec<Intervention> = raw
+            .iter()
             .enumerate()
             .map(|(i, iv)| Intervention {
                 trigger: check_trigger(i, iv, simulation, v),
                 action: check_action(i, iv, camps, v),
             })
-            .collect()
+            .collect();
+        // Legacy boosts act on everyone prebunked at once, effects per reader: one
+        // scenario uses one form.
+        let (mut effects, mut boosts) = (0, 0);
+        for iv in &all {
+            match iv.action {
+                Action::Prebunk {
+                    strength: Prebunking::Effect(_),
+                    ..
+                } => effects += 1,
+                Action::Prebunk {
+                    strength: Prebunking::Boost(_),
+                    ..
+                } => boosts += 1,
+                _ => {}
+            }
+        }
+        if effects > 0 && boosts > 0 {
+            v.add(
+                "interventions",
+                "prebunks give either `effect` or the legacy `boost`: do not mix the two in one scenario".into(),
+            );
+        }
+        if effects > MAX_EFFECT_PREBUNKS {
+            v.add(
+                "interventions",
+                format!(
+                    "at most {MAX_EFFECT_PREBUNKS} prebunks with an `effect` ({effects} given)"
+                ),
+            );
+        }
+        all
     }
 
     /// The entry as written, every default filled in.
@@ -280,15 +332,22 @@ impl Intervention {
             },
             Action::Prebunk {
                 share,
-                boost,
+                strength,
                 camp: c,
-            } => InterventionConfig::Prebunk {
-                at,
-                when,
-                share: *share,
-                boost: *boost,
-                camp: camp(c),
-            },
+            } => {
+                let (effect, boost) = match *strength {
+                    Prebunking::Effect(e) => (Some(e), None),
+                    Prebunking::Boost(b) => (None, Some(b)),
+                };
+                InterventionConfig::Prebunk {
+                    at,
+                    when,
+                    share: *share,
+                    effect,
+                    boost,
+                    camp: camp(c),
+                }
+            }
         }
     }
 }
@@ -465,14 +524,95 @@ fn check_action(i: usize, iv: &InterventionConfig, camps: &[Camp], v: &mut Viola
             }
         }
         InterventionConfig::Prebunk {
-            share, boost, camp, ..
+            share,
+            effect,
+            boost,
+            camp,
+            ..
         } => {
-            v.probabilities(&here, &[("share", *share), ("boost", *boost)]);
+            v.probabilities(&here, &[("share", *share)]);
+            let strength = match (effect, boost) {
+                (Some(e), None) => {
+                    v.range(&at("effect"), *e, 0.0, 50.0);
+                    Prebunking::Effect(*e)
+                }
+                (None, Some(b)) => {
+                    v.probabilities(&here, &[("boost", *b)]);
+                    Prebunking::Boost(*b)
+                }
+                (None, None) => Prebunking::Effect(DEFAULT_PREBUNK_EFFECT),
+                (Some(e), Some(_)) => {
+                    v.add(
+                        &here,
+                        "give `effect` (a logit shift) or the legacy `boost`, not both".into(),
+                    );
+                    Prebunking::Effect(*e)
+                }
+            };
             Action::Prebunk {
                 share: *share,
-                boost: *boost,
+                strength,
                 camp: v.opt_camp(&at("camp"), camp.as_deref(), camps),
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Scenario;
+    use super::*;
+
+    fn prebunks(entries: &[&str]) -> Result<Vec<Prebunking>, String> {
+        let text: String = entries
+            .iter()
+            .map(|e| {
+                format!("[[interventions]]\nkind = \"prebunk\"\nat = \"0h\"\nshare = 0.5\n{e}\n")
+            })
+            .collect();
+        let scn = Scenario::from_toml_str(&text, "t").map_err(|e| e.to_string())?;
+        Ok(scn
+            .interventions
+            .iter()
+            .map(|iv| match iv.action {
+                Action::Prebunk { strength, .. } => strength,
+                _ => unreachable!(),
+            })
+            .collect())
+    }
+
+    /// A prebunk gives an effect (default 0.5 logit) or the legacy boost, and a
+    /// scenario uses one form only.
+    #[test]
+    fn prebunk_effect_or_legacy_boost() {
+        assert_eq!(
+            prebunks(&["", "effect = 0.3"]).unwrap(),
+            [
+                Prebunking::Effect(DEFAULT_PREBUNK_EFFECT),
+                Prebunking::Effect(0.3)
+            ]
+        );
+        assert_eq!(
+            prebunks(&["boost = 0.4"]).unwrap(),
+            [Prebunking::Boost(0.4)]
+        );
+        let e = prebunks(&["effect = 0.3\nboost = 0.1"]).unwrap_err();
+        assert!(e.contains("not both"), "{e}");
+        let e = prebunks(&["effect = 0.3", "boost = 0.1"]).unwrap_err();
+        assert!(e.contains("do not mix"), "{e}");
+        let e = prebunks(&["effect = -1"]).unwrap_err();
+        assert!(e.contains("effect"), "{e}");
+    }
+
+    /// Written back and checked again, a prebunk keeps its form.
+    #[test]
+    fn prebunk_round_trips() {
+        for e in ["effect = 0.7", "boost = 0.2"] {
+            let text =
+                format!("[[interventions]]\nkind = \"prebunk\"\nat = \"0h\"\nshare = 0.5\n{e}\n");
+            let scn = Scenario::from_toml_str(&text, "t").unwrap();
+            let again = Scenario::check(scn.to_config(), None, "t").unwrap();
+            assert_eq!(again.interventions, scn.interventions);
         }
     }
 }

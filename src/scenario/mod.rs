@@ -2,7 +2,7 @@
 //!
 //! The flow is parse raw ([`config::ScenarioConfig`], a serde mirror of the TOML), then
 //! check each section into its typed value ([`Simulation`], [`PopulationSpec`],
-//! [`Platform`], [`Rumor`], [`BeliefSpec`], [`Sharing`], [`Seed`]s,
+//! [`Platform`], [`Rumor`], [`BeliefSpec`], [`Attention`], [`Sharing`], [`Seed`]s,
 //! [`Intervention`]s, [`Correction`], [`PublicSpec`]) with every default resolved
 //! once. Every violation is reported at once with its key path; TOML syntax errors keep
 //! the parser's own line/column snippet, and unknown names get a "did you mean"
@@ -10,6 +10,7 @@
 //! the checked [`Scenario`]; the raw form is rebuilt from it ([`Scenario::to_config`])
 //! only to write the resolved scenario into result files.
 
+pub mod attention;
 pub mod belief;
 pub mod condition;
 pub mod config;
@@ -27,14 +28,16 @@ pub mod rumor;
 pub mod seeds;
 pub mod sharing;
 pub mod simulation;
+pub mod switch;
 mod violations;
 
-pub use belief::{BeliefModel, BeliefSpec};
+pub use attention::{Attention, Traffic};
+pub use belief::{BeliefModel, BeliefSpec, Exposure};
 pub use condition::Condition;
 pub use config::{DelayDist, Limit, NetworkModel, Posting, ScenarioConfig, MODERATED_KINDS};
-pub use correction::Correction;
+pub use correction::{Correction, EfficacyByStance};
 pub use dist::{IntDist, RealDist};
-pub use interventions::{Action, BanRule, CorrectionTarget, Intervention, Trigger};
+pub use interventions::{Action, BanRule, CorrectionTarget, Intervention, Prebunking, Trigger};
 pub use kind::ChatKind;
 pub use load::{nearest, with_suggestion, MAX_SCENARIO_BYTES};
 pub use platform::Platform;
@@ -43,10 +46,11 @@ pub use population::{
     DEFAULT_RHYTHM,
 };
 pub use public::{Crisis, Press, PublicSpec};
-pub use rumor::Rumor;
+pub use rumor::{Rumor, Stance};
 pub use seeds::{Seed, SeedTarget};
-pub use sharing::Sharing;
+pub use sharing::{Novelty, Sharing, StanceFactors};
 pub use simulation::{Marker, Simulation};
+pub use switch::Switch;
 
 use crate::duration::Duration;
 use crate::error::ScenarioError;
@@ -79,6 +83,8 @@ pub struct Scenario {
     pub rumor: Rumor,
     /// How reading turns into believing.
     pub belief: BeliefSpec,
+    /// Which pending copies a reader actually reads.
+    pub attention: Attention,
     /// Who shares, when, how often.
     pub sharing: Sharing,
     /// Who first posts the rumor, and when.
@@ -170,6 +176,7 @@ impl Scenario {
         let camps = &population.camps;
         let rumor = Rumor::check(&config.rumor, camps, &mut v);
         config.belief.check(&mut v);
+        config.attention.check(&mut v);
         let sharing = Sharing::check(&config.sharing, &mut v);
         let seeds = Seed::check_all(
             &config.seeds,
@@ -202,6 +209,7 @@ impl Scenario {
             platform,
             rumor,
             belief: config.belief,
+            attention: config.attention,
             sharing,
             seeds,
             correction: config.correction,
@@ -225,6 +233,7 @@ impl Scenario {
             platform: self.platform.to_config(),
             rumor: self.rumor.to_config(camps),
             belief: self.belief.clone(),
+            attention: self.attention.clone(),
             sharing: self.sharing.to_config(),
             seeds: self.seeds.iter().map(|s| s.to_config(camps)).collect(),
             correction: self.correction.clone(),

@@ -21,6 +21,8 @@ pub struct Platform {
     pub label_hops: u32,
     /// Forward limit for a copy that carries the label.
     pub labelled_forward_limit: Limit,
+    /// Most group chats one forward of an already-forwarded copy may target.
+    pub forwarded_group_limit: Limit,
 }
 
 /// A named preset.
@@ -37,6 +39,7 @@ const fn rules(
     forward: Limit,
     label_hops: u32,
     labelled: Limit,
+    forwarded_groups: Limit,
 ) -> Platform {
     Platform {
         preset: None,
@@ -45,56 +48,80 @@ const fn rules(
         forward_limit: forward,
         label_hops,
         labelled_forward_limit: labelled,
+        forwarded_group_limit: forwarded_groups,
     }
 }
+
+const ANY: Limit = Limit::Unlimited;
 
 /// All presets, oldest first per platform.
 pub const PRESETS: &[Preset] = &[
     // Before July 2018: no forward limit, no label.
     Preset {
         name: "whatsapp-2017",
-        rules: rules(256, 256, Limit::Unlimited, 0, Limit::Unlimited),
+        rules: rules(256, 256, Limit::Unlimited, 0, Limit::Unlimited, ANY),
     },
     // July 2018: 20 chats per forward worldwide (5 in India).
     Preset {
         name: "whatsapp-2018",
-        rules: rules(256, 256, Limit::Count(20), 0, Limit::Count(20)),
+        rules: rules(256, 256, Limit::Count(20), 0, Limit::Count(20), ANY),
     },
-    // January 2019: 5 chats worldwide; "forwarded many times" label from 5 hops.
+    // 21 January 2019: 5 chats worldwide; no "forwarded many times" label yet.
     Preset {
         name: "whatsapp-2019",
-        rules: rules(256, 256, Limit::Count(5), 5, Limit::Count(5)),
+        rules: rules(256, 256, Limit::Count(5), 0, Limit::Count(5), ANY),
+    },
+    // From August 2019: the "forwarded many times" label from the fifth hop.
+    Preset {
+        name: "whatsapp-2019-08",
+        rules: rules(256, 256, Limit::Count(5), 5, Limit::Count(5), ANY),
     },
     // April 2020: frequently forwarded messages go to one chat at a time.
     Preset {
         name: "whatsapp-2020",
-        rules: rules(256, 256, Limit::Count(5), 5, Limit::Count(1)),
+        rules: rules(256, 256, Limit::Count(5), 5, Limit::Count(1), ANY),
     },
-    // November 2022: groups of up to 1024 members.
+    // November 2022: groups of up to 1024 members; an already-forwarded message goes
+    // to one group at a time (from spring 2022; release date an assumption).
     Preset {
         name: "whatsapp-2022",
-        rules: rules(1024, 256, Limit::Count(5), 5, Limit::Count(1)),
+        rules: rules(
+            1024,
+            256,
+            Limit::Count(5),
+            5,
+            Limit::Count(1),
+            Limit::Count(1),
+        ),
     },
     // September 2020: Messenger limits forwards to 5 chats; groups of 250.
     Preset {
         name: "messenger-2020",
-        rules: rules(250, 250, Limit::Count(5), 0, Limit::Count(5)),
+        rules: rules(250, 250, Limit::Count(5), 0, Limit::Count(5), ANY),
     },
     // Groups up to 200,000; channels without a subscriber cap; no forward limit.
     Preset {
         name: "telegram",
-        rules: rules(200_000, u32::MAX, Limit::Unlimited, 0, Limit::Unlimited),
+        rules: rules(
+            200_000,
+            u32::MAX,
+            Limit::Unlimited,
+            0,
+            Limit::Unlimited,
+            ANY,
+        ),
     },
     // Groups up to 500 members; no forward limit documented (assumption).
     Preset {
         name: "line",
-        rules: rules(500, 500, Limit::Unlimited, 0, Limit::Unlimited),
+        rules: rules(500, 500, Limit::Unlimited, 0, Limit::Unlimited, ANY),
     },
 ];
 
-/// The default rules (WhatsApp in 2019) when neither a preset nor a field is given.
+/// The default rules (WhatsApp from August 2019, `whatsapp-2019-08`) when neither a
+/// preset nor a field is given.
 pub fn default_rules() -> Platform {
-    rules(256, 256, Limit::Count(5), 5, Limit::Count(5))
+    rules(256, 256, Limit::Count(5), 5, Limit::Count(5), ANY)
 }
 
 /// Looks up a preset by name.
@@ -137,6 +164,9 @@ pub fn resolve(cfg: &PlatformConfig) -> Result<Platform, String> {
         labelled_forward_limit: cfg
             .labelled_forward_limit
             .unwrap_or(base.labelled_forward_limit),
+        forwarded_group_limit: cfg
+            .forwarded_group_limit
+            .unwrap_or(base.forwarded_group_limit),
     })
 }
 
@@ -174,6 +204,7 @@ impl Platform {
             forward_limit: Some(self.forward_limit),
             label_hops: Some(self.label_hops),
             labelled_forward_limit: Some(self.labelled_forward_limit),
+            forwarded_group_limit: Some(self.forwarded_group_limit),
         }
     }
 }

@@ -34,6 +34,7 @@ pub const POINTS_CSV: &str = "points.csv";
 /// The aggregate of one point.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PointRow {
+    /// Index of the point in the design (its row in `Sweep::points`).
     pub point: usize,
     /// Runs of the point found in `runs.csv` (fewer than the replicates in a shard
     /// or an unfinished sweep).

@@ -41,7 +41,9 @@ pub const SWEEP_FILES: [&str; 6] = [
 /// One slice of a sweep: the runs whose index `k` has `k % count == index`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shard {
+    /// Which slice this is, from 0 to `count - 1` (the `I` of `--shard I/N`).
     pub index: u32,
+    /// Into how many slices the sweep is cut (the `N` of `--shard I/N`).
     pub count: u32,
 }
 
@@ -129,6 +131,7 @@ pub enum Existing {
 /// A sweep folder ready to run.
 #[derive(Debug)]
 pub struct Prepared {
+    /// The sweep folder.
     pub dir: PathBuf,
     /// Runs of this shard (or of the sweep).
     pub total: u64,

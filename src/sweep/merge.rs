@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 /// What a merge found.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MergeReport {
+    /// Sweep folders merged.
     pub inputs: usize,
     /// Runs in the sweep.
     pub runs: u64,

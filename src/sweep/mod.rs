@@ -35,12 +35,21 @@ pub const SWEEP_JSON: &str = "sweep.json";
 /// Everything needed to rebuild any run's scenario and seed; written to `sweep.json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Sweep {
+    /// Name of the sweep (its output folder's name), as in the spec.
     pub name: String,
+    /// The sweep file's free-text description, if any.
     pub description: Option<String>,
+    /// How the points were chosen.
     pub design: DesignKind,
+    /// Number of points asked for by a random or latin-hypercube design; `None` for a
+    /// grid.
     pub samples: Option<u32>,
+    /// Runs per point, each with its own derived seed.
     pub replicates: u32,
+    /// Master seed: the design's draws and every run's seed derive from it.
     pub seed: u64,
+    /// The varied parameters, in the sweep file's order (the order of each point's
+    /// values and of the parameter columns).
     pub parameters: Vec<Parameter>,
     /// The base scenario with its `extends` chain merged in.
     pub base: toml::Value,
@@ -411,17 +420,24 @@ impl Sweep {
 /// slice of it a folder holds.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SweepFile {
+    /// Version of Grapevine that wrote the file.
     pub grapevine_version: String,
     /// `null` for a whole sweep, `{index, count}` for a shard.
     pub shard: Option<exec::Shard>,
+    /// Points in the whole sweep.
     pub points: usize,
+    /// Runs in the whole sweep (points times replicates), not only this shard's.
     pub runs: u64,
     /// How run ids and seeds are formed (documentation for readers of the file).
     pub run_ids: String,
+    /// How each run's seed is derived from the sweep seed (documentation for readers
+    /// of the file).
     pub run_seeds: String,
     /// Columns of `runs.csv`.
     pub runs_columns: Vec<String>,
+    /// The sweep file and base scenario it came from.
     pub origin: Origin,
+    /// The resolved sweep, enough to rebuild any run's scenario and seed.
     pub sweep: Sweep,
 }
 

@@ -11,7 +11,7 @@
 
 use super::Sweep;
 use crate::error::SweepError;
-use crate::metrics::summary::{figure_value, RunSummary, FIGURES};
+use crate::metrics::summary::{figure_value, FigureRange as Range, RunSummary, FIGURES};
 use crate::output::files::csv_field;
 use std::collections::HashMap;
 use std::path::Path;
@@ -66,22 +66,9 @@ fn value_text(v: &toml::Value) -> String {
     }
 }
 
-/// What values a figure of `runs.csv` may take.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Range {
-    /// A whole number >= 0 (users, posts, copies, levels, trees).
-    Count,
-    /// A share of users, in [0, 1].
-    Share,
-    /// Hours >= 0, or `NaN` for a time never reached.
-    Hours,
-    /// A finite number >= 0 (peak time, structural virality).
-    NonNegative,
-    /// An event outcome: 0 or 1 (or `NaN` if the run could not tell).
-    Flag,
-}
-
-/// The range of figure `name` of `sweep` (see [`figure_names`]).
+/// The range of figure `name` of `sweep`: an event column is a flag, a figure at a
+/// time a share, any other its range in [`crate::metrics::summary::FIGURES`]; a column
+/// that names no figure is held to the loosest range.
 fn figure_range(sweep: &Sweep, name: &str) -> Range {
     if sweep.event_columns.iter().any(|c| c == name) {
         return Range::Flag;
@@ -89,12 +76,10 @@ fn figure_range(sweep: &Sweep, name: &str) -> Range {
     if sweep.at_columns.iter().any(|c| c == name) {
         return Range::Share;
     }
-    match name {
-        "final_reach_share" | "final_believers_share" => Range::Share,
-        "peak_hours" | "structural_virality" | "structural_virality_mean" => Range::NonNegative,
-        n if n.starts_with("hours_to_") => Range::Hours,
-        _ => Range::Count,
-    }
+    FIGURES
+        .iter()
+        .find(|f| f.name == name)
+        .map_or(Range::NonNegative, |f| f.range)
 }
 
 /// Checks one figure's text against its range.
@@ -423,13 +408,16 @@ mod tests {
         f[col("hours_to_50pct")] = "3.5".into();
         f[col("deliveries")] = "123456789012".into();
         assert_eq!(check_row(&s, &f), Ok(3));
-        // Every figure has a range: counts are the default, so names are checked here.
+        // Every figure's range, from the figure table, against what its name says: the
+        // fractional ones are shares, times, viralities and the belief index (believers
+        // plus a weighted count of the corrected).
         for name in figure_names(&s) {
             let name = name.as_str();
             let r = figure_range(&s, name);
-            let counted = !name.contains("share")
+            let counted = !name.ends_with("_share")
                 && !name.starts_with("hours_to")
                 && !name.contains("virality")
+                && !name.contains("belief_index")
                 && name != "peak_hours";
             assert_eq!(r == Range::Count, counted, "{name}");
         }

@@ -31,20 +31,29 @@ pub const SENSITIVITY_CSV: &str = "sensitivity.csv";
 /// One row of `sensitivity.csv`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexRow {
+    /// The figure analysed (a `runs.csv` column).
     pub figure: String,
     /// Index of the parameter in the sweep.
     pub parameter: usize,
+    /// The method: `morris` (screening) or `sobol` (variance decomposition).
     pub method: &'static str,
+    /// Which index of the method this row estimates (`mu_star`, `mu`, `sigma`; or the
+    /// Sobol first- and total-order indices).
     pub index: &'static str,
+    /// The estimate.
     pub estimate: f64,
+    /// Its standard error (bootstrap; NaN where none is estimated).
     pub se: f64,
+    /// Lower end of its bootstrap confidence interval (NaN where none).
     pub lower: f64,
+    /// Upper end of its bootstrap confidence interval (NaN where none).
     pub upper: f64,
 }
 
 /// What the analysis found.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Analysis {
+    /// One row per figure, parameter and index.
     pub rows: Vec<IndexRow>,
     /// Figures left out, with why.
     pub skipped: Vec<(String, String)>,

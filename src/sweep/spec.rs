@@ -69,13 +69,20 @@ impl std::fmt::Display for DesignKind {
 pub enum Domain {
     /// Given values, used as written into the scenario (numbers, strings such as
     /// `"6h"` or `"unlimited"`, or whole tables such as a distribution).
-    List { values: Vec<toml::Value> },
+    List {
+        /// The values, in the order given; none repeated.
+        values: Vec<toml::Value>,
+    },
     /// A numeric interval; with `steps`, `steps` evenly spaced values from `min` to
     /// `max` inclusive; without, a continuous range (random and latin-hypercube only).
     Range {
+        /// Lower end, included.
         min: f64,
+        /// Upper end, included; greater than `min`.
         max: f64,
+        /// Number of evenly spaced values (at least 2); `None`: continuous.
         steps: Option<u32>,
+        /// Whole numbers only (`integer = true`); default false.
         integer: bool,
         /// Log-uniform: positions map to `min (max/min)^u` (both positive).
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -168,7 +175,9 @@ fn round_significant(x: f64) -> f64 {
 /// One segment of a parameter path: a table key or an array index.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Segment {
+    /// A table key, e.g. `platform` or `forward_limit`.
     Key(String),
+    /// The i-th entry of an array (from 0), written `[i]`.
     Index(usize),
 }
 
@@ -246,9 +255,11 @@ pub enum Reference {
 pub struct SweepSpec {
     /// Name of the sweep (output folder); defaults to the file's stem.
     pub name: String,
+    /// Free text, kept in `sweep.json`.
     pub description: Option<String>,
     /// The base scenario, resolved against the sweep file's folder.
     pub scenario: PathBuf,
+    /// How points are chosen; default grid.
     pub design: DesignKind,
     /// Number of points for random and latin-hypercube designs.
     pub samples: Option<u32>,

@@ -322,7 +322,7 @@ fn trees(sizes: &Sizes, threads: usize, out: &mut Vec<CaseResult>) {
         }
         let s = rebuild(&s);
         let res = run(&s, threads);
-        let sv = res.summaries[0].cascade.structural_virality;
+        let sv = res.summaries[0].reach_tree.structural_virality;
         let params = match b {
             Some(b) => format!("{model:?} n={n} b={b}").to_lowercase(),
             None => format!("{model:?} n={n}").to_lowercase(),
