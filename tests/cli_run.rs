@@ -418,7 +418,8 @@ fn cascade_matches_reach_and_summary_shape() {
             hops: row[c_hops].parse().unwrap(),
             step: row[c_step].parse().unwrap(),
         });
-        let source = (!row[c_source].is_empty()).then(|| row[c_source].parse().unwrap());
+        // A missing source parent (non-sharers, originals) is -1 like a missing parent.
+        let source = u64::try_from(int(c_source)).ok();
         match row[c_shared].as_str() {
             "1" => sharers[rep].push((user, source)),
             "0" => assert!(
