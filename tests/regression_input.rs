@@ -49,6 +49,59 @@ fn extends_pointing_at_dev_zero_is_refused_without_reading_it() {
     );
 }
 
+/// Found while writing the fuzzer (docs/fuzzing.md): a population file (`members`, `edges`,
+/// `chat_table`, `user_table`) at a FIFO blocked `check` forever (SIGTERM included), and
+/// at `/dev/zero` read one endless row until the process aborted (exit 134).
+#[test]
+fn population_file_at_a_fifo_or_device_is_refused() {
+    let h = Harness::new();
+    h.write("z.toml", "[population]\nmembers = \"/dev/zero\"\n");
+    let err = refused(&h, &["check", "z.toml"]);
+    assert!(
+        err.contains("/dev/zero") && err.contains("not a regular file"),
+        "{err}"
+    );
+    h.write("d.toml", "[population]\nedges = \".\"\n");
+    let err = refused(&h, &["check", "d.toml"]);
+    assert!(err.contains("is a folder"), "{err}");
+    let fifo = h.join("edges.csv");
+    let status = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !status.is_ok_and(|s| s.success()) {
+        return; // no mkfifo on this system
+    }
+    h.write("f.toml", "[population]\nedges = \"edges.csv\"\n");
+    let err = refused(&h, &["check", "f.toml"]);
+    assert!(
+        err.contains("edges.csv") && err.contains("not a regular file"),
+        "{err}"
+    );
+}
+
+/// Found while writing the fuzzer (docs/fuzzing.md): a sweep whose base `scenario` is a
+/// FIFO blocked `sweep --check` forever (SIGTERM included), and a sweep file at
+/// `/dev/zero` was read until memory ran out. The base must be a regular file, as a base
+/// named by `extends`; the sweep file is read once, bounded.
+#[test]
+fn sweep_base_at_a_fifo_is_refused_and_the_sweep_file_is_bounded() {
+    let h = Harness::new();
+    let err = refused(&h, &["sweep", "/dev/zero", "--check"]);
+    assert!(err.contains("larger than 1024 KiB"), "{err}");
+    let fifo = h.join("base.toml");
+    let status = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !status.is_ok_and(|s| s.success()) {
+        return; // no mkfifo on this system
+    }
+    h.write(
+        "s.toml",
+        "scenario = \"base.toml\"\n[parameters]\nrumor.appeal = [0.1, 0.2]\n",
+    );
+    let err = refused(&h, &["sweep", "s.toml", "--check"]);
+    assert!(
+        err.contains("base.toml") && err.contains("not a regular file"),
+        "{err}"
+    );
+}
+
 #[test]
 fn scenario_from_a_pipe_is_read_once_not_replaced_by_defaults() {
     let h = Harness::new();

@@ -26,6 +26,10 @@
 //! - `sweep`: `grapevine sweep`/`merge`/`plot`/`run --from-sweep`: resume after kill,
 //!   shards and merge, invalid points.
 //! - `regression`: one test per finding of issue 16 (reliability), named after it.
+//! - `fuzz_replay`: the inputs the fuzzer found (`tests/fuzz-regressions/`) replayed
+//!   through the same targets (docs/fuzzing.md).
+//! - `soak` (ignored): a sweep killed at random moments and resumed equals an
+//!   uninterrupted one (docs/fuzzing.md).
 
 mod util;
 
@@ -37,6 +41,7 @@ mod determinism;
 mod docs;
 mod effects;
 mod effects_sharing;
+mod fuzz_replay;
 mod golden;
 mod import;
 mod invariants;
@@ -44,6 +49,7 @@ mod regression;
 mod regression_input;
 mod scenarios;
 mod sensitivity;
+mod soak;
 mod spillover;
 mod sweep;
 mod validate;

@@ -80,9 +80,11 @@ fn too_large(path: &Path) -> ScenarioError {
 }
 
 /// Reads `path` and, if it `extends` a base, merges it over the base (recursively).
-pub(super) fn load(path: &Path) -> Result<Loaded, ScenarioError> {
+/// `regular_only` refuses a `path` that is not a regular file (a scenario named in
+/// another file, such as a sweep's base), as every base named by `extends` is.
+pub(super) fn load(path: &Path, regular_only: bool) -> Result<Loaded, ScenarioError> {
     let mut chain = Vec::new();
-    let value = load_chain(path, None, &mut chain)?;
+    let value = load_chain(path, None, regular_only, &mut chain)?;
     Ok(Loaded {
         value: toml::Value::Table(value),
         chain,
@@ -94,6 +96,7 @@ pub(super) fn load(path: &Path) -> Result<Loaded, ScenarioError> {
 fn load_chain(
     path: &Path,
     child: Option<&Path>,
+    regular_only: bool,
     chain: &mut Vec<Source>,
 ) -> Result<toml::Table, ScenarioError> {
     if chain.len() as u32 > MAX_EXTENDS_DEPTH {
@@ -102,7 +105,7 @@ fn load_chain(
             format!("`extends` chain is deeper than {MAX_EXTENDS_DEPTH} files (a cycle?)"),
         ));
     }
-    let text = read_text(path, child.is_some())?;
+    let text = read_text(path, regular_only || child.is_some())?;
     let mut table = parse_table(path, &text, child)?;
     let base = table.remove("extends");
     chain.push(Source {
@@ -120,7 +123,7 @@ fn load_chain(
         ));
     };
     let base_path = path.parent().unwrap_or(Path::new(".")).join(base);
-    let mut merged = load_chain(&base_path, Some(path), chain)?;
+    let mut merged = load_chain(&base_path, Some(path), true, chain)?;
     // A variant has its own name (and label) unless it sets one: a variant showing
     // its base's label would be indistinguishable from it on charts.
     merged.remove("name");

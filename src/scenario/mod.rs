@@ -113,7 +113,7 @@ impl Scenario {
         path: &Path,
         adjust: impl FnOnce(&mut ScenarioConfig),
     ) -> Result<Scenario, ScenarioError> {
-        let loaded = load::load(path)?;
+        let loaded = load::load(path, false)?;
         let mut config = parse_loaded(path, &loaded)?;
         adjust(&mut config);
         Scenario::check(config, Some(path.to_path_buf()), &stem(path)).map_err(|e| match e {
@@ -131,13 +131,15 @@ impl Scenario {
     /// Reads (once) and merges a scenario file into its raw form, for callers that
     /// change values before checking.
     pub fn load_config(path: &Path) -> Result<ScenarioConfig, ScenarioError> {
-        parse_loaded(path, &load::load(path)?)
+        parse_loaded(path, &load::load(path, false)?)
     }
 
     /// Reads a scenario file as a TOML value with its `extends` chain merged in, for
-    /// tools that edit values by path before checking (sweeps).
+    /// tools that edit values by path before checking (sweeps). The file is named in
+    /// another file, so like a base named by `extends` it must be a regular file: a
+    /// FIFO without a writer would block the read forever.
     pub fn load_value(path: &Path) -> Result<toml::Value, ScenarioError> {
-        Ok(load::load(path)?.value)
+        Ok(load::load(path, true)?.value)
     }
 
     /// Checks a TOML value as a scenario; `path` is the file it came from (imports are

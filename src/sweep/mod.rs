@@ -504,10 +504,7 @@ pub fn load(file: &Path) -> Result<(Sweep, Origin), SweepError> {
 
 /// As [`load`], with report times (`--at`) replacing the sweep file's `at`.
 pub fn load_at(file: &Path, at: Option<&[String]>) -> Result<(Sweep, Origin), SweepError> {
-    let text = std::fs::read_to_string(file).map_err(|e| SweepError::Io {
-        file: file.to_path_buf(),
-        source: e,
-    })?;
+    let text = spec::read_text(file)?;
     let mut spec = spec::parse(&text, file)?;
     if let Some(at) = at {
         spec.at = Some(at.to_vec());

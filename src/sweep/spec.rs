@@ -91,47 +91,64 @@ pub enum Domain {
 }
 
 impl Domain {
-    /// The finite list of values, if the domain has one (lists, stepped ranges).
-    pub fn values(&self) -> Option<Vec<toml::Value>> {
+    /// The number of values of a finite domain (lists, stepped ranges).
+    pub fn count(&self) -> Option<usize> {
         match self {
-            Domain::List { values } => Some(values.clone()),
+            Domain::List { values } => Some(values.len()),
+            Domain::Range { steps: Some(n), .. } => Some(*n as usize),
+            Domain::Range { steps: None, .. } => None,
+        }
+    }
+
+    /// Value `i` of a finite domain (`i < count`); a continuous range gives its `min`.
+    fn nth(&self, i: usize) -> toml::Value {
+        match self {
+            Domain::List { values } => values[i].clone(),
             Domain::Range {
                 min,
                 max,
-                steps: Some(n),
+                steps,
                 integer,
                 log,
-            } => Some(
-                (0..*n)
-                    .map(|i| {
-                        let t = i as f64 / (*n - 1) as f64;
-                        let x = if i + 1 == *n {
-                            *max
-                        } else if *log {
-                            round_significant(min * (max / min).powf(t))
-                        } else {
-                            round_significant(min + (max - min) * t)
-                        };
-                        if *integer {
-                            toml::Value::Integer(x.round() as i64)
-                        } else {
-                            toml::Value::Float(x)
-                        }
-                    })
-                    .collect(),
-            ),
-            Domain::Range { steps: None, .. } => None,
+            } => {
+                let n = steps.unwrap_or(1) as usize;
+                let x = if i + 1 == n {
+                    *max
+                } else {
+                    let t = i as f64 / (n - 1) as f64;
+                    if *log {
+                        round_significant(min * (max / min).powf(t))
+                    } else {
+                        round_significant(min + (max - min) * t)
+                    }
+                };
+                if *integer {
+                    toml::Value::Integer(x.round() as i64)
+                } else {
+                    toml::Value::Float(x)
+                }
+            }
         }
+    }
+
+    /// The finite list of values, if the domain has one (lists, stepped ranges).
+    pub fn values(&self) -> Option<Vec<toml::Value>> {
+        let n = self.count()?;
+        Some((0..n).map(|i| self.nth(i)).collect())
     }
 
     /// The value at position `u` in `[0, 1)` of the domain: a list or stepped range is
     /// cut into equal cells, one per value; a continuous range is scaled linearly
     /// (integers: each whole number from `min` to `max` gets an equal share).
+    ///
+    /// # Complexity
+    /// O(1): a stepped range's value is computed, not looked up in its list (a random
+    /// design of a million points over a million steps would otherwise build 10^12
+    /// values).
     pub fn at(&self, u: f64) -> toml::Value {
         let u = u.clamp(0.0, 1.0);
-        if let Some(values) = self.values() {
-            let i = ((u * values.len() as f64) as usize).min(values.len() - 1);
-            return values[i].clone();
+        if let Some(n) = self.count() {
+            return self.nth(((u * n as f64) as usize).min(n - 1));
         }
         match *self {
             Domain::Range {
@@ -162,7 +179,7 @@ impl Domain {
                 ..
             } => toml::Value::Float(round_significant(min * (max / min).powf(u))),
             Domain::Range { min, max, .. } => toml::Value::Float(min + u * (max - min)),
-            Domain::List { .. } => unreachable!("lists always have values"),
+            Domain::List { .. } => unreachable!("lists always have a count"),
         }
     }
 }
@@ -289,7 +306,7 @@ impl SweepSpec {
     pub fn point_count(&self) -> u64 {
         match self.design {
             DesignKind::Grid => self.parameters.iter().fold(1u64, |acc, p| {
-                acc.saturating_mul(p.domain.values().map_or(0, |v| v.len() as u64))
+                acc.saturating_mul(p.domain.count().map_or(0, |n| n as u64))
             }),
             DesignKind::Morris => {
                 (self.trajectories.unwrap_or(0) as u64) * (self.parameters.len() as u64 + 1)
@@ -332,13 +349,47 @@ fn default_seed() -> u64 {
     1
 }
 
+/// Largest sweep file read, in bytes. Real sweep files are a few kilobytes.
+pub const MAX_SWEEP_BYTES: u64 = 1 << 20;
+
 /// Reads and checks a sweep file.
 pub fn load(path: &Path) -> Result<SweepSpec, SweepError> {
-    let text = std::fs::read_to_string(path).map_err(|e| SweepError::Io {
+    parse(&read_text(path)?, path)
+}
+
+/// Reads the text of a sweep file once, to its end or to [`MAX_SWEEP_BYTES`]: a sweep
+/// file on a pipe is read once, and a device such as `/dev/zero` cannot fill memory.
+pub fn read_text(path: &Path) -> Result<String, SweepError> {
+    use std::io::Read;
+    let io = |source| SweepError::Io {
         file: path.to_path_buf(),
-        source: e,
-    })?;
-    parse(&text, path)
+        source,
+    };
+    let refuse = |message: String| SweepError::Parse {
+        file: path.to_path_buf(),
+        message,
+    };
+    if std::fs::metadata(path).map_err(io)?.is_dir() {
+        return Err(refuse("is a folder, not a sweep file".into()));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(MAX_SWEEP_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_SWEEP_BYTES {
+        return Err(refuse(format!(
+            "is larger than {} KiB: a sweep file is a few kilobytes of TOML",
+            MAX_SWEEP_BYTES / 1024
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        refuse(format!(
+            "is not a sweep file: not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
 }
 
 /// Parses and checks sweep text; `file` names it in messages and anchors the base
@@ -810,6 +861,38 @@ mod tests {
 
     fn spec(text: &str) -> Result<SweepSpec, SweepError> {
         parse(text, Path::new("dir/s.toml"))
+    }
+
+    /// Found while writing the fuzzer (issue 16): `at` built the whole list of a
+    /// stepped range for every point, so a latin hypercube of 2,000 samples over a
+    /// range of 10^6 steps built 2 * 10^9 values and never finished checking.
+    #[test]
+    fn a_stepped_range_is_not_listed_for_every_point() {
+        let d = Domain::Range {
+            min: 0.0,
+            max: 1.0,
+            steps: Some(MAX_POINTS as u32),
+            integer: false,
+            log: false,
+        };
+        let started = std::time::Instant::now();
+        for k in 0..100_000 {
+            d.at(k as f64 / 100_000.0);
+        }
+        assert!(started.elapsed().as_secs_f64() < 5.0);
+        let small = Domain::Range {
+            min: 1.0,
+            max: 9.0,
+            steps: Some(5),
+            integer: true,
+            log: false,
+        };
+        let values = small.values().unwrap();
+        for (k, u) in [0.0, 0.19, 0.2, 0.5, 0.99, 1.0].into_iter().enumerate() {
+            let i = ((u * 5.0) as usize).min(4);
+            assert_eq!(small.at(u), values[i], "{k}: at({u})");
+        }
+        assert_eq!(small.count(), Some(5));
     }
 
     fn fields(text: &str) -> Vec<String> {

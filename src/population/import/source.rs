@@ -72,7 +72,18 @@ impl Src {
     }
 
     /// Opens the file, with a buffer large enough that reading is not bound by calls.
+    /// Only a regular file is opened: a FIFO without a writer would block the open
+    /// forever, and a device such as `/dev/zero` is one endless row that fills memory.
     pub(super) fn open(&self) -> Result<BufReader<File>, ImportError> {
+        let meta = std::fs::metadata(&self.path).map_err(|e| self.io(e))?;
+        if meta.is_dir() {
+            return Err(self.file("is a folder, not a population file"));
+        }
+        if !meta.is_file() {
+            return Err(self.file(
+                "is not a regular file (a pipe or device): a population file must be a file",
+            ));
+        }
         let file = File::open(&self.path).map_err(|e| self.io(e))?;
         Ok(BufReader::with_capacity(1 << 20, file))
     }
