@@ -382,6 +382,9 @@ pub enum SweepError {
     /// Writing results failed.
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// The sensitivity analysis of a sweep's runs failed.
+    #[error("sensitivity analysis: {0}")]
+    Sensitivity(#[from] SensitivityError),
     /// Stopped on request; the runs finished so far are in `runs.csv`.
     #[error(transparent)]
     Interrupted(#[from] Interrupted),

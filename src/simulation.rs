@@ -306,6 +306,11 @@ pub fn simulate_keeping(
         camps: &camps,
         residual: scn.correction.residual,
     };
+    let at_ctx = crate::metrics::at::AtContext {
+        users: ctx.users,
+        camps: &camps,
+        public: scn.public.is_some(),
+    };
     let one = |r: u32| -> (RunOutput, summary::RunSummary) {
         let mut out = if fresh && r > 0 {
             let pop = generate::generate_seeded(scn, generate::population_seed(scn, r));
@@ -316,6 +321,7 @@ pub fn simulate_keeping(
         };
         let mut s = summary::summarize(r, &ctx, &out, |s| scn.hours_at(s));
         s.observed = crate::metrics::observation::window_figures(scn, &out);
+        crate::metrics::events::add_report(&mut s, &scn.report, &at_ctx, &out);
         if !keep_cascades {
             out.cascade = Vec::new();
             out.sharers = Vec::new();

@@ -485,10 +485,13 @@ fn sweep_folder_problems_are_refused() {
     );
     assert_mentions(&err, &["runs.csv", "header does not match"]);
     let mut lines: Vec<&str> = runs.lines().collect();
-    // Same run, another (valid) figure: the last column, a time, set to 1.
-    let mut fields: Vec<&str> = lines[1].split(',').collect();
-    let n = fields.len();
-    fields[n - 1] = "1";
+    // Same run, another (valid) figure: its final reach plus one.
+    let reach = lines[0]
+        .split(',')
+        .position(|c| c == "final_reach")
+        .expect("a final_reach column");
+    let mut fields: Vec<String> = lines[1].split(',').map(String::from).collect();
+    fields[reach] = (fields[reach].parse::<u64>().unwrap() + 1).to_string();
     let changed = fields.join(",");
     lines.push(&changed);
     h.write("s/runs.csv", format!("{}\n", lines.join("\n")));

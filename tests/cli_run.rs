@@ -92,7 +92,10 @@ fn timeseries_has_header_and_one_row_per_replicate_and_step() {
     for (i, ((&r, &s), &hr)) in reps.iter().zip(&steps).zip(&hours).enumerate() {
         assert_eq!(r as usize, i / STEPS, "row {i}: replicate");
         assert_eq!(s as usize, i % STEPS, "row {i}: step");
-        assert!(close(hr, (s as f64 + 1.0) / 6.0), "row {i}: hours {hr}");
+        // Hours are written to 6 decimals (0.166667), so float noise never shows.
+        let exact = (s as f64 + 1.0) / 6.0;
+        assert!((hr - exact).abs() <= 5e-7, "row {i}: hours {hr}");
+        assert_eq!(hr, (exact * 1e6).round() / 1e6, "row {i}: hours {hr}");
     }
     let reached = ts.u64s("reached");
     assert!(
@@ -400,9 +403,13 @@ fn cascade_matches_reach_and_summary_shape() {
     let (c_shared, c_source) = (cascade.col("shared"), cascade.col("source_parent"));
     for row in &cascade.rows {
         let rep: usize = row[c_rep].parse().unwrap();
-        let parent = (!row[c_parent].is_empty()).then(|| row[c_parent].parse().unwrap());
+        // Every id column loads as integers (issue 13, data hygiene): a seed's missing
+        // parent and chat are -1, not empty.
+        let int = |c: usize| -> i64 { row[c].parse().unwrap_or_else(|_| panic!("{row:?}")) };
+        let parent = u64::try_from(int(c_parent)).ok();
         // Seeds have neither parent nor chat; everyone else has both.
-        assert_eq!(parent.is_none(), row[c_chat].is_empty(), "{row:?}");
+        assert_eq!(parent.is_none(), int(c_chat) == -1, "{row:?}");
+        assert!(int(c_parent) >= -1 && int(c_chat) >= -1, "{row:?}");
         let user: u64 = row[c_user].parse().unwrap();
         assert!(user < USERS);
         per_rep[rep].push(Edge {
@@ -411,7 +418,8 @@ fn cascade_matches_reach_and_summary_shape() {
             hops: row[c_hops].parse().unwrap(),
             step: row[c_step].parse().unwrap(),
         });
-        let source = (!row[c_source].is_empty()).then(|| row[c_source].parse().unwrap());
+        // A missing source parent (non-sharers, originals) is -1 like a missing parent.
+        let source = u64::try_from(int(c_source)).ok();
         match row[c_shared].as_str() {
             "1" => sharers[rep].push((user, source)),
             "0" => assert!(

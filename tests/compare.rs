@@ -15,7 +15,7 @@ use grapevine::simulation;
 use serde_json::Value;
 
 const COMPARISON_HEADER: &str = "scenario,seed,replicates,figure,median,p5,p95,diff_median,\
-paired,paired_diff_median,paired_diff_p5,paired_diff_p95";
+paired,paired_diff_median,paired_diff_p5,paired_diff_p95,runs_with_value,label";
 
 /// Figures reported per scenario, in order.
 const FIGURES: [&str; 7] = [
@@ -151,10 +151,11 @@ fn compare_writes_table_csv_chart_and_scenario_folders() {
         assert_eq!((&b[9][..], &b[10][..], &b[11][..]), ("0", "0", "0"), "{f}");
         let v = row(&csv, "fact-check", f);
         assert_eq!(v[8], "true", "same seed and replicates: paired");
-        assert!(v[9..].iter().all(|x| x.parse::<f64>().is_ok()), "{v:?}");
+        assert!(v[9..13].iter().all(|x| x.parse::<f64>().is_ok()), "{v:?}");
+        assert!(!v[13].is_empty(), "a label: {v:?}");
         let r = row(&csv, "reseeded", f);
         assert_eq!((&r[1][..], &r[8][..]), ("7", "false"));
-        assert!(r[9..].iter().all(String::is_empty), "{r:?}");
+        assert!(r[9..12].iter().all(String::is_empty), "{r:?}");
     }
 
     // Medians agree with each scenario's own summary.json.

@@ -1,13 +1,15 @@
 //! Generated documentation: the column tables of `docs/model.md` are rendered here from
 //! the tables the library writes its files with (`metrics::timeseries`,
-//! `metrics::bands`, `metrics::summary::FIGURES`) and must equal the blocks between
+//! `metrics::bands`, `metrics::summary::FIGURES`, `metrics::at`, `metrics::events`) and must equal the blocks between
 //! `<!-- NAME:begin -->` and `<!-- NAME:end -->` in the document.
 //!
 //! After changing a column, run
 //! `GRAPEVINE_UPDATE_DOCS=1 cargo test --test tests docs::` to rewrite the blocks, then
 //! review the diff of `docs/model.md` like any other change.
 
+use grapevine::metrics::at::{AtKind, AT_FIGURES, CAMP_AT_FIGURES};
 use grapevine::metrics::bands::BAND_COLUMNS;
+use grapevine::metrics::events::EVENTS;
 use grapevine::metrics::summary::FIGURES;
 use grapevine::metrics::timeseries::{self, Kind, CAMP_COLUMNS, TIMESERIES};
 use grapevine::output::files::bands_header;
@@ -112,6 +114,39 @@ fn figures_block() -> String {
     )
 }
 
+/// The figures read at report times (`<figure>@<time>`) and the events.
+fn at_events_block() -> String {
+    let only_public = |p: bool| if p { " (only with `[public]`)" } else { "" };
+    let at = AT_FIGURES.iter().map(|f| {
+        vec![
+            format!("`{}@<time>`", f.name),
+            match f.kind {
+                AtKind::Share => "share, 0 to 1".to_string(),
+                AtKind::Flag => "event, 0 or 1".to_string(),
+            },
+            format!("{}{}", f.meaning, only_public(f.public_only)),
+        ]
+    });
+    let camps = CAMP_AT_FIGURES.iter().map(|f| {
+        vec![
+            format!("`{}_<camp>@<time>`", f.prefix),
+            "share, 0 to 1".to_string(),
+            format!("{}; one per camp, only with two or more camps", f.meaning),
+        ]
+    });
+    let events = EVENTS.iter().map(|e| {
+        vec![
+            format!("`{}`", e.name),
+            "event, 0 or 1".to_string(),
+            format!("{}{}", e.meaning, only_public(e.public_only)),
+        ]
+    });
+    table(
+        &["Column", "Values", "Definition"],
+        at.chain(camps).chain(events),
+    )
+}
+
 /// `text` with the block named `name` replaced by `content`, or a message saying why
 /// it cannot be.
 fn replace_block(text: &str, name: &str, content: &str) -> Result<String, String> {
@@ -174,6 +209,11 @@ fn run_figures_table_matches_the_code() {
 }
 
 #[test]
+fn figures_at_times_and_events_table_matches_the_code() {
+    check_block("at-events", &at_events_block());
+}
+
+#[test]
 fn band_columns_are_timeseries_counts() {
     for c in BAND_COLUMNS {
         let col = timeseries::column(c).unwrap_or_else(|| panic!("{c} is not a column"));
@@ -198,4 +238,35 @@ fn block_replacement_keeps_the_markers() {
     assert_eq!(new, "a\n<!-- x:begin -->\nnew\n<!-- x:end -->\nb\n");
     assert_eq!(block(&new, "x"), Some("new\n"));
     assert!(replace_block(text, "y", "").is_err());
+}
+
+/// `docs/analysis.md` quotes the printed output of its three commands between generated
+/// markers, written by `scripts/analysis-examples.sh`, never by hand: each block holds
+/// the command (one `grapevine` invocation) and what it printed.
+#[test]
+fn analysis_walkthrough_quotes_generated_output() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("docs/analysis.md")).expect("read analysis.md");
+    let script = std::fs::read_to_string(root.join("scripts/analysis-examples.sh"))
+        .expect("read the script");
+    for name in ["a", "b", "c"] {
+        let block = block(&text, &format!("analysis-{name}"))
+            .unwrap_or_else(|| panic!("no analysis-{name} block in docs/analysis.md"));
+        let mut lines = block.lines();
+        assert_eq!(lines.next(), Some("```text"), "analysis-{name}");
+        let command = lines.next().unwrap_or_default();
+        assert!(
+            command.starts_with("$ grapevine "),
+            "analysis-{name}: {command}"
+        );
+        // The quoted command is the one the script runs.
+        let args = command.trim_start_matches("$ grapevine ");
+        let first = args.split(" --").next().unwrap_or_default();
+        assert!(script.contains(first), "analysis-{name}: {first}");
+        assert!(
+            lines.clone().count() > 3,
+            "analysis-{name} is empty: run scripts/analysis-examples.sh"
+        );
+        assert_eq!(block.lines().last(), Some("```"), "analysis-{name}");
+    }
 }

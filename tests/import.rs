@@ -53,8 +53,9 @@ fn edge_lists_drop_self_loops_and_duplicates_and_report_them() {
     assert_eq!(summary["import"]["self_loops_dropped"], 1);
     assert_eq!(summary["import"]["duplicates_dropped"], 2);
     let cascade = h.read("res/cascade.csv");
+    // Text user ids: a seed's parent is empty; chats are numbered, so its chat is -1.
     assert!(
-        cascade.lines().any(|l| l.starts_with("0,ann,,0,0,,1,")),
+        cascade.lines().any(|l| l.starts_with("0,ann,,0,0,-1,1,")),
         "{cascade}"
     );
     assert!(

@@ -40,6 +40,7 @@
 
 mod util;
 
+mod answers;
 mod bad_input;
 mod calibrate;
 mod calibrate_cli;

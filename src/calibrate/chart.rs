@@ -91,6 +91,8 @@ fn generations_chart(dir: &Path, rows: &[GenerationSummary]) -> Result<(), Outpu
         band: None,
     };
     let chart = TimeChart {
+        // Round numbers of hours: the calibration charts run on hours since time zero.
+        x_ticks: Vec::new(),
         title: "Calibration: tolerance and acceptance by generation".into(),
         subtitle: Some(format!(
             "one point per generation: {} after the prior sample",
@@ -158,6 +160,8 @@ fn marginal_chart(
         })
         .collect();
     let chart = TimeChart {
+        // Round numbers of hours: the calibration charts run on hours since time zero.
+        x_ticks: Vec::new(),
         title: format!("Posterior of {}", p.name),
         subtitle: Some(format!(
             "weighted histogram of {} particles (ESS {:.0}); prior {} {}",
@@ -275,6 +279,8 @@ fn predictive_chart(
         })
         .collect();
     let chart = TimeChart {
+        // Round numbers of hours: the calibration charts run on hours since time zero.
+        x_ticks: Vec::new(),
         title: "Posterior predictive of the observation windows".into(),
         subtitle: Some(format!(
             "cumulative items seen; {} posterior draws",
@@ -332,6 +338,8 @@ fn nowcast_chart(
         });
     }
     let chart = TimeChart {
+        // Round numbers of hours: the calibration charts run on hours since time zero.
+        x_ticks: Vec::new(),
         title: "Nowcast: what the windows did not see".into(),
         subtitle: Some(format!(
             "median and 5-95% band over {} posterior draws",

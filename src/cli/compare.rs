@@ -9,11 +9,13 @@
 //! ([`grapevine::output::results`]), whether just written or reused.
 
 use super::run::{execute, Execute};
-use super::{init_threads, load_scenario, note, say, ExecArgs};
+use super::{init_threads, note, say, ExecArgs};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use grapevine::metrics::comparison::{compare as compare_arms, Arm};
-use grapevine::output::comparison::{comparison_chart, table, write_comparison, Curve};
+use grapevine::output::comparison::{
+    comparison_chart, report_tables, table, write_comparison, write_events, Curve,
+};
 use grapevine::output::{dir, results};
 use grapevine::scenario::Scenario;
 use grapevine::simulation;
@@ -36,6 +38,8 @@ pub struct CompareArgs {
     #[arg(long)]
     reuse: bool,
     #[command(flatten)]
+    at: super::AtArgs,
+    #[command(flatten)]
     exec: ExecArgs,
 }
 
@@ -43,7 +47,7 @@ pub fn compare(a: CompareArgs) -> Result<ExitCode> {
     let scns: Vec<Scenario> = a
         .scenarios
         .iter()
-        .map(|p| load_scenario(p, None, a.replicates))
+        .map(|p| super::load_scenario_at(p, None, a.replicates, a.at.at.as_deref()))
         .collect::<Result<_>>()?;
     for (i, s) in scns.iter().enumerate() {
         if let Some(j) = scns[..i].iter().position(|o| o.name == s.name) {
@@ -127,14 +131,24 @@ pub fn compare(a: CompareArgs) -> Result<ExitCode> {
         })
         .collect();
     let comparison = compare_arms(&arms);
-    write_comparison(&out.join("comparison.csv"), &comparison)?;
+    let report = Some(&scns[0].report);
+    write_comparison(&out.join("comparison.csv"), &comparison, report)?;
+    write_events(&out.join("events.csv"), &comparison, report)?;
+    // Every replicate's curve, for outcomes that split into outbreaks and fizzles.
+    let series: Vec<Option<results::RunSeries>> = scns
+        .iter()
+        .map(|s| results::read_series(&out.join(&s.name).join("timeseries.csv")).ok())
+        .collect();
     let curves: Vec<Curve> = saved
         .iter()
-        .map(|s| Curve {
-            name: &s.summary.scenario_name,
+        .zip(&scns)
+        .zip(&series)
+        .map(|((s, scn), series)| Curve {
+            name: &scn.label,
             bands: &s.bands,
             users: s.summary.users,
             replicates: s.summary.replicates,
+            series: series.as_ref(),
         })
         .collect();
     comparison_chart(&out, &scns[0], &curves)?;
@@ -144,7 +158,18 @@ pub fn compare(a: CompareArgs) -> Result<ExitCode> {
             started.elapsed().as_secs_f64()
         );
     }
-    say!("{}", table(&comparison).trim_end());
+    // Printed tables name scenarios by their labels; the CSV files keep the names.
+    let mut shown = comparison.clone();
+    for (s, scn) in shown.scenarios.iter_mut().zip(&scns) {
+        s.name = scn.label.clone();
+    }
+    say!("{}", table(&shown).trim_end());
+    let runs: Vec<&[grapevine::metrics::summary::RunSummary]> =
+        saved.iter().map(|s| s.summary.runs.as_slice()).collect();
+    let more = report_tables(&shown, report, &runs);
+    if !more.trim().is_empty() {
+        say!("{}", more.trim_end());
+    }
     say!("{}", out.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -101,6 +101,9 @@ enum Command {
     /// Fit a scenario's parameters to what its observation windows saw (ABC-SMC):
     /// posterior, predictive and nowcast; resumable, shardable (docs/calibration.md).
     Calibrate(calibrate::CalibrateArgs),
+    /// Analyse a sweep with design = "morris" or "sobol": sensitivity.csv and tornado
+    /// charts (done at the end of such a sweep or merge; this redoes it).
+    Sensitivity(sweep::SensitivityArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -175,6 +178,7 @@ pub fn main() -> Result<ExitCode> {
         Command::Merge(a) => sweep::merge(a),
         Command::Plot(a) => sweep::plot(a),
         Command::Calibrate(a) => calibrate::calibrate(a),
+        Command::Sensitivity(a) => sweep::sensitivity(a),
     }
 }
 
@@ -216,6 +220,16 @@ pub fn progress(total: u64, quiet: bool, what: &str) -> ProgressBar {
 
 /// Loads a scenario file with the CLI's overrides applied.
 pub fn load_scenario(path: &Path, seed: Option<u64>, replicates: Option<u32>) -> Result<Scenario> {
+    load_scenario_at(path, seed, replicates, None)
+}
+
+/// As [`load_scenario`], with `--at` replacing the scenario's `[report] at`.
+pub fn load_scenario_at(
+    path: &Path,
+    seed: Option<u64>,
+    replicates: Option<u32>,
+    at: Option<&[String]>,
+) -> Result<Scenario> {
     Ok(Scenario::load_adjusted(path, |cfg| {
         if let Some(s) = seed {
             cfg.simulation.seed = s;
@@ -223,5 +237,18 @@ pub fn load_scenario(path: &Path, seed: Option<u64>, replicates: Option<u32>) ->
         if let Some(r) = replicates {
             cfg.simulation.replicates = r;
         }
+        if let Some(at) = at {
+            cfg.report.at = at.to_vec();
+        }
     })?)
+}
+
+/// `--at 24h,48h,election-day`: times (durations or marker ids) at which figures are
+/// read; replaces the scenario's `[report] at`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct AtArgs {
+    /// Also report figures at these times: durations ("48h", "2d") or marker ids
+    /// ("election-day"), comma-separated; replaces the scenario's [report] at.
+    #[arg(long, value_name = "TIMES", value_delimiter = ',')]
+    pub at: Option<Vec<String>>,
 }

@@ -3,9 +3,7 @@
 //! Its core, [`execute`], is shared with `grapevine compare`, which runs each scenario
 //! the same way.
 
-use super::{
-    init_threads, load_scenario, note, progress, report_notes, report_saved, say, ExecArgs,
-};
+use super::{init_threads, note, progress, report_notes, report_saved, say, ExecArgs};
 use anyhow::{Context, Result};
 use clap::Args;
 use grapevine::error::PrepareError;
@@ -23,7 +21,7 @@ pub struct RunArgs {
     #[arg(required_unless_present = "from_sweep")]
     scenario: Option<PathBuf>,
     /// Re-run one run of a sweep alone: the sweep folder (with sweep.json).
-    #[arg(long, value_name = "DIR", requires = "run", conflicts_with_all = ["scenario", "seed", "replicates"])]
+    #[arg(long, value_name = "DIR", requires = "run", conflicts_with_all = ["scenario", "seed", "replicates", "at"])]
     from_sweep: Option<PathBuf>,
     /// The run id to re-run from --from-sweep, e.g. p00012-r0003.
     #[arg(long, value_name = "ID", requires = "from_sweep")]
@@ -40,6 +38,8 @@ pub struct RunArgs {
     /// Also write cascade.csv (who first reached whom, at which hop, step and chat).
     #[arg(long)]
     cascade: bool,
+    #[command(flatten)]
+    at: super::AtArgs,
     #[command(flatten)]
     exec: ExecArgs,
 }
@@ -61,7 +61,7 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
             anyhow::bail!("--run {id} needs --from-sweep DIR, the folder of the sweep")
         }
         (Some(path), _, _) => {
-            let scn = load_scenario(path, a.seed, a.replicates)?;
+            let scn = super::load_scenario_at(path, a.seed, a.replicates, a.at.at.as_deref())?;
             let out = PathBuf::from("output").join(&scn.name);
             (scn, out, path.clone())
         }
@@ -105,9 +105,50 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
             reps,
             started.elapsed().as_secs_f64()
         );
+        for line in report_lines(&scn, &summaries) {
+            note!("{line}");
+        }
     }
     say!("{}", out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The figures at report times and the event probabilities of a finished run, one
+/// line each, for the report printed after a run.
+fn report_lines(scn: &Scenario, summaries: &[RunSummary]) -> Vec<String> {
+    use grapevine::metrics::{bands::Band, events, labels::label};
+    let mut out = Vec::new();
+    let report = Some(&scn.report);
+    for t in &scn.report.times {
+        let cell = |base: &str| {
+            let name = format!("{base}@{}", t.id);
+            let b = Band::of(
+                summaries
+                    .iter()
+                    .map(|s| s.at.get(&name).unwrap_or(f64::NAN)),
+            );
+            format!(
+                "{:.1}% (5-95%: {:.1}-{:.1}%)",
+                100.0 * b.median,
+                100.0 * b.p5,
+                100.0 * b.p95
+            )
+        };
+        out.push(format!(
+            "by {}: reach {}, believers {}",
+            t.label,
+            cell("reach_share"),
+            cell("believers_share")
+        ));
+    }
+    for e in events::report(summaries) {
+        let mut line = format!("P({}) = {}", label(&e.name, report).what, e.probability);
+        if let Some(w) = e.when.as_ref().filter(|_| !e.name.contains('@')) {
+            line.push_str(&format!("; {}", w.median.describe("median", " h", 1)));
+        }
+        out.push(line);
+    }
+    out
 }
 
 /// How [`execute`] runs a scenario.

@@ -11,9 +11,12 @@
 //! stage writes `comparison.csv`, the chart and the printed table from its result.
 
 use super::bands::Band;
-use super::summary::{figures, RunSummary};
+use super::probability::{
+    EventProbability, Interval, IntervalMethod, Level, PairedDifference, Proportion,
+};
+use super::summary::{figure_value, RunSummary};
 
-/// The figures compared, by their [`figures`] names, in the order they are reported.
+/// The figures compared, by their [`super::summary::figures`] names, in the order they are reported.
 pub const COMPARED_FIGURES: [&str; 7] = [
     "final_reach",
     "final_reach_share",
@@ -79,10 +82,13 @@ impl std::fmt::Display for Pairing {
 }
 
 /// One figure of one scenario.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FigureComparison {
-    /// A name from [`COMPARED_FIGURES`].
-    pub figure: &'static str,
+    /// A name from [`COMPARED_FIGURES`], or a figure at a report time
+    /// (`reach_share@48h`).
+    pub figure: String,
+    /// Runs in which the figure has a value (a time never reached has none).
+    pub runs_with_value: usize,
     /// Median, p5 and p95 across this scenario's replicates (NaN runs left out).
     pub band: Band,
     /// This scenario's median minus the first scenario's median.
@@ -104,14 +110,38 @@ pub struct ScenarioComparison {
     /// How the replicates relate to the first scenario's. The first scenario is paired
     /// with itself, so its differences are all zero.
     pub pairing: Pairing,
-    /// One entry per [`COMPARED_FIGURES`] name, in that order.
+    /// One entry per [`COMPARED_FIGURES`] name, in that order, then one per figure at a
+    /// report time of the first scenario.
     pub figures: Vec<FigureComparison>,
+    /// One entry per event of the first scenario (`outbreak`, `press@48h`, ...).
+    pub events: Vec<EventComparison>,
+}
+
+/// One event of one scenario: its probability, and its difference from the first
+/// scenario's.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventComparison {
+    /// Event name, e.g. `press@48h`.
+    pub event: String,
+    /// Share of this scenario's runs with the event, Wilson's 95% interval.
+    pub probability: EventProbability,
+    /// The exact (Clopper-Pearson) 95% interval.
+    pub exact: Interval,
+    /// This probability minus the first scenario's, with Newcombe's 95% interval:
+    /// for paired pairs of runs (replicate r with replicate r), or, unpaired, from the
+    /// two independent Wilson intervals. `None` if either has no run with a value.
+    pub difference: Option<(f64, Interval)>,
 }
 
 impl ScenarioComparison {
     /// The entry for a figure name, if it is one of [`COMPARED_FIGURES`].
     pub fn figure(&self, name: &str) -> Option<&FigureComparison> {
         self.figures.iter().find(|f| f.figure == name)
+    }
+
+    /// The entry for an event name.
+    pub fn event(&self, name: &str) -> Option<&EventComparison> {
+        self.events.iter().find(|e| e.event == name)
     }
 }
 
@@ -122,14 +152,71 @@ pub struct Comparison {
     pub scenarios: Vec<ScenarioComparison>,
 }
 
-/// The values of the compared figures of one run, in [`COMPARED_FIGURES`] order
+/// The values of the compared figures of one run, in the order of `names`
 /// (NaN where a figure is undefined, e.g. hours to 50% of a rumor that never spread).
-fn compared_values(run: &RunSummary) -> [f64; COMPARED_FIGURES.len()] {
-    let all = figures(run);
-    COMPARED_FIGURES.map(|name| {
-        all.iter()
-            .find(|(n, _)| *n == name)
-            .map_or(f64::NAN, |(_, v)| *v)
+fn compared_values(run: &RunSummary, names: &[String]) -> Vec<f64> {
+    names.iter().map(|n| figure_value(run, n)).collect()
+}
+
+/// The outcomes of `event` in each run (`None`: no value).
+fn outcomes(runs: &[RunSummary], event: &str) -> Vec<Option<bool>> {
+    runs.iter()
+        .map(|r| r.events.get(event).filter(|v| !v.is_nan()).map(|v| v > 0.5))
+        .collect()
+}
+
+/// `p_variant - p_reference` of independent samples, with Newcombe's (1998)
+/// square-and-add interval from the two Wilson intervals (method 10 with no
+/// correlation).
+pub fn unpaired_difference(
+    variant: Proportion,
+    reference: Proportion,
+    level: Level,
+) -> (f64, Interval) {
+    let (p1, p2) = (variant.estimate(), reference.estimate());
+    let (w1, w2) = (variant.wilson(level), reference.wilson(level));
+    let d = p1 - p2;
+    let lower = d - ((p1 - w1.lower).powi(2) + (w2.upper - p2).powi(2)).sqrt();
+    let upper = d + ((w1.upper - p1).powi(2) + (p2 - w2.lower).powi(2)).sqrt();
+    (
+        d,
+        Interval {
+            lower: lower.max(-1.0),
+            upper: upper.min(1.0),
+        },
+    )
+}
+
+/// The event comparison of `own` against `first`.
+fn compare_event(
+    event: &str,
+    own: &[RunSummary],
+    first: &[RunSummary],
+    paired: bool,
+) -> Option<EventComparison> {
+    let level = Level::P95;
+    let mine = outcomes(own, event);
+    let p = Proportion::of(mine.iter().flatten().copied()).ok()?;
+    let theirs = outcomes(first, event);
+    let difference = if paired {
+        let (r, v): (Vec<bool>, Vec<bool>) = theirs
+            .iter()
+            .zip(&mine)
+            .filter_map(|(a, b)| Some(((*a)?, (*b)?)))
+            .unzip();
+        PairedDifference::of(&r, &v, level)
+            .ok()
+            .map(|d| (d.estimate, d.interval))
+    } else {
+        Proportion::of(theirs.iter().flatten().copied())
+            .ok()
+            .map(|q| unpaired_difference(p, q, level))
+    };
+    Some(EventComparison {
+        event: event.to_string(),
+        probability: p.probability(IntervalMethod::Wilson, level),
+        exact: p.clopper_pearson(level),
+        difference,
     })
 }
 
@@ -168,11 +255,23 @@ pub fn compare(arms: &[Arm]) -> Comparison {
     let Some(first) = arms.first() else {
         return Comparison::default();
     };
-    let values = |arm: &Arm| -> Vec<[f64; COMPARED_FIGURES.len()]> {
-        arm.runs.iter().map(compared_values).collect()
+    let mut names: Vec<String> = COMPARED_FIGURES.iter().map(|s| s.to_string()).collect();
+    if let Some(r) = first.runs.first() {
+        names.extend(r.at.names().map(String::from));
+    }
+    let event_names: Vec<String> = first
+        .runs
+        .first()
+        .map(|r| r.events.names().map(String::from).collect())
+        .unwrap_or_default();
+    let values = |arm: &Arm| -> Vec<Vec<f64>> {
+        arm.runs
+            .iter()
+            .map(|r| compared_values(r, &names))
+            .collect()
     };
     let first_values = values(first);
-    let first_bands: Vec<Band> = (0..COMPARED_FIGURES.len())
+    let first_bands: Vec<Band> = (0..names.len())
         .map(|i| Band::of(first_values.iter().map(|v| v[i])))
         .collect();
     let scenarios = arms
@@ -180,22 +279,28 @@ pub fn compare(arms: &[Arm]) -> Comparison {
         .map(|arm| {
             let own = values(arm);
             let pairing = pairing(arm, first);
-            let figures = COMPARED_FIGURES
+            let figures = names
                 .iter()
                 .enumerate()
-                .map(|(i, &figure)| {
+                .map(|(i, figure)| {
                     let band = Band::of(own.iter().map(|v| v[i]));
+                    let runs_with_value = own.iter().filter(|v| !v[i].is_nan()).count();
                     let paired_diff = pairing.is_paired().then(|| {
                         // NaN on either side makes the difference NaN, which Band skips.
                         Band::of(own.iter().zip(&first_values).map(|(a, b)| a[i] - b[i]))
                     });
                     FigureComparison {
-                        figure,
+                        figure: figure.clone(),
+                        runs_with_value,
                         band,
                         diff_median: band.median - first_bands[i].median,
                         paired_diff,
                     }
                 })
+                .collect();
+            let events = event_names
+                .iter()
+                .filter_map(|e| compare_event(e, arm.runs, first.runs, pairing.is_paired()))
                 .collect();
             ScenarioComparison {
                 name: arm.name.to_string(),
@@ -203,6 +308,7 @@ pub fn compare(arms: &[Arm]) -> Comparison {
                 replicates: arm.runs.len(),
                 pairing,
                 figures,
+                events,
             }
         })
         .collect();

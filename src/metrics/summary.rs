@@ -3,6 +3,7 @@
 //! aggregation across replicates. The figures written to files are declared once, in
 //! [`FIGURES`], which the run-figure table of `docs/model.md` is generated from.
 
+use super::at::NamedValues;
 use super::bands::Band;
 use super::cascade::{self, CascadeShape};
 use super::StepRecord;
@@ -83,6 +84,13 @@ pub struct RunSummary {
     /// What each observation window saw (empty without `[[observe]]`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub observed: Vec<super::observation::WindowFigures>,
+    /// Figures at the report times (`reach_share@48h`, ...; [`super::at`]).
+    #[serde(default, skip_serializing_if = "NamedValues::is_empty")]
+    pub at: NamedValues,
+    /// Event outcomes, 1 or 0 (`outbreak`, `press`, `press@48h`, ...;
+    /// [`super::events`]).
+    #[serde(default, skip_serializing_if = "NamedValues::is_empty")]
+    pub events: NamedValues,
 }
 
 /// Final figures of one camp.
@@ -179,6 +187,8 @@ pub fn summarize(
         public_posts: records.iter().map(|r| r.public_posts).sum(),
         public_reach: last.public_reach,
         observed: Vec::new(),
+        at: NamedValues::default(),
+        events: NamedValues::default(),
         camps: match run.camp_records.last() {
             Some(last_camps) if ctx.camps.len() > 1 => ctx
                 .camps
@@ -229,6 +239,8 @@ pub enum FigureRange {
     Hours,
     /// A finite number >= 0 (peak time, structural virality, a weighted count).
     NonNegative,
+    /// An event outcome: 0 or 1 (or NaN if the run could not tell).
+    Flag,
 }
 
 /// NaN for a time never reached, so it is left out of aggregates.
@@ -495,6 +507,30 @@ pub const FIGURES: &[Figure] = &[
 /// Names and values of a summary's figures, in [`FIGURES`] order.
 pub fn figures(s: &RunSummary) -> Vec<(&'static str, f64)> {
     FIGURES.iter().map(|f| (f.name, (f.value)(s))).collect()
+}
+
+/// A figure of a run by name: one of [`FIGURES`], a figure at a report time or an event
+/// outcome; NaN when the run has no such figure.
+pub fn figure_value(s: &RunSummary, name: &str) -> f64 {
+    FIGURES
+        .iter()
+        .find(|f| f.name == name)
+        .map(|f| (f.value)(s))
+        .or_else(|| s.at.get(name))
+        .or_else(|| s.events.get(name))
+        .unwrap_or(f64::NAN)
+}
+
+/// Every figure of a run: [`FIGURES`], then the figures at report times, then the event
+/// outcomes; the columns of a sweep's `runs.csv` after the run's parameters.
+pub fn all_figures(s: &RunSummary) -> Vec<(String, f64)> {
+    let mut out: Vec<(String, f64)> = figures(s)
+        .into_iter()
+        .map(|(n, v)| (n.to_string(), v))
+        .collect();
+    out.extend(s.at.0.iter().cloned());
+    out.extend(s.events.0.iter().cloned());
+    out
 }
 
 /// Median, p5 and p95 of every figure across runs, in [`figures`] order.

@@ -139,7 +139,7 @@ pub const TIMESERIES: &[Column] = &[
         name: "hours",
         kind: Kind::Time,
         unit: "hours",
-        meaning: "hours at the **end** of the step: (*t* + 1) × Δ / 60",
+        meaning: "hours at the **end** of the step: (*t* + 1) × Δ / 60, rounded to 6 decimals and written in the shortest form that reads back the same (`0.166667`, `0.5`), so float noise in the step length never reaches the file",
         value: Value::Hours,
     },
     Column {

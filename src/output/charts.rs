@@ -6,13 +6,108 @@ use crate::plot::{self, Marker, Panel, Series, TimeChart};
 use crate::scenario::Scenario;
 use std::path::{Path, PathBuf};
 
-/// Time axis in days for horizons of two days or more, else hours.
+/// Time axis in days for horizons of two days or more, else hours; with a calendar
+/// start (`simulation.start`) the axis is labelled with dates ([`time_ticks`]).
 pub fn time_axis(scn: &Scenario) -> (f64, &'static str) {
-    if scn.simulation.horizon.hours() >= 48.0 {
-        (1.0 / 24.0, "Time since first post (days)")
-    } else {
-        (1.0, "Time since first post (hours)")
+    let days = scn.simulation.horizon.hours() >= 48.0;
+    match (scn.simulation.start.is_some(), days) {
+        (true, _) => (
+            if days { 1.0 / 24.0 } else { 1.0 },
+            "Date and time (local time of the scenario)",
+        ),
+        (false, true) => (1.0 / 24.0, "Time since first post (days)"),
+        (false, false) => (1.0, "Time since first post (hours)"),
     }
+}
+
+const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// `Mon 1 Oct` for a calendar time, `Mon 1 Oct 14:00` with `clock`.
+pub fn day_label(t: crate::duration::Timestamp, clock: bool) -> String {
+    // The display form is YYYY-MM-DDTHH:MM[:SS]; days since 1970-01-01 (a Thursday)
+    // give the weekday.
+    let text = t.to_string();
+    let (m, d) = (
+        text[5..7].parse::<usize>().unwrap_or(1),
+        text[8..10].parse::<usize>().unwrap_or(1),
+    );
+    let epoch = crate::duration::Timestamp::parse("1970-01-01").expect("a valid date");
+    let days = (t.hours_since(epoch) / 24.0).floor() as i64;
+    let wd = WEEKDAYS[days.rem_euclid(7) as usize];
+    let mut out = format!("{wd} {d} {}", MONTHS[(m - 1).min(11)]);
+    if clock {
+        out.push(' ');
+        out.push_str(&text[11..16]);
+    }
+    out
+}
+
+/// Ticks of a time axis in chart units: with a calendar start, each midnight (dates,
+/// "Mon 1 Oct") over two days or more, else every few hours with the clock time; without
+/// one, none (round numbers are chosen from the range).
+pub fn time_ticks(scn: &Scenario, scale: f64) -> Vec<(f64, String)> {
+    let Some(start) = scn.simulation.start else {
+        return Vec::new();
+    };
+    let horizon = scn.simulation.horizon.hours();
+    let first_midnight = (24.0 - start.hour_of_day()) % 24.0;
+    let mut out = Vec::new();
+    if horizon >= 48.0 {
+        // One tick per day, or per week past four weeks.
+        let every = if horizon > 28.0 * 24.0 {
+            7.0 * 24.0
+        } else {
+            24.0
+        };
+        let mut h = first_midnight;
+        while h <= horizon + 1e-9 {
+            out.push((h * scale, day_label(start.plus_hours(h), false)));
+            h += every;
+        }
+    } else {
+        let every = [1.0, 2.0, 3.0, 6.0, 12.0]
+            .into_iter()
+            .find(|e| horizon / e <= 12.0)
+            .unwrap_or(24.0);
+        let offset = (every - start.hour_of_day() % every) % every;
+        let mut h = offset;
+        while h <= horizon + 1e-9 {
+            let t = start.plus_hours(h);
+            let text = t.to_string();
+            let label = if out.is_empty() || t.hour_of_day() < every {
+                day_label(t, true)
+            } else {
+                text[11..16].to_string()
+            };
+            out.push((h * scale, label));
+            h += every;
+        }
+    }
+    out
+}
+
+/// Markers for the seeding waves after the first ("seed wave 2, 1d"), so a jump in a
+/// curve can be read against the wave that caused it.
+pub fn seed_markers(scn: &Scenario, scale: f64) -> Vec<Marker> {
+    let mut times: Vec<f64> = scn.seeds.iter().map(|s| s.at.hours()).collect();
+    times.sort_by(f64::total_cmp);
+    times.dedup();
+    times
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(i, h)| Marker {
+            x: h * scale,
+            label: format!(
+                "seed wave {}, {}",
+                i + 1,
+                crate::duration::Duration::from_hours(*h)
+            ),
+        })
+        .collect()
 }
 
 /// Markers of the scenario (`[[simulation.markers]]`) in chart units.
@@ -43,13 +138,12 @@ pub fn intervention_markers(
                 .iter()
                 .filter_map(|r| r.fired.get(i).copied().flatten())
                 .map(|s| s as f64 * scn.simulation.step_minutes / 60.0);
-            median_marker(
-                hours,
-                runs.len(),
-                scale,
-                &iv.action.kind_name().replace('_', " "),
-                false,
-            )
+            let name = iv.action.kind_name().replace('_', " ");
+            let label = match &iv.trigger {
+                crate::scenario::Trigger::At(d) => format!("{name} ({d})"),
+                crate::scenario::Trigger::When { text, .. } => format!("{name} (when {text})"),
+            };
+            median_marker(hours, runs.len(), scale, &label, false)
         })
         .collect()
 }
@@ -112,7 +206,7 @@ pub fn virality_chart(
         })
         .collect();
     let chart = TimeChart {
-        title: format!("{}: share of users reached", scn.name),
+        title: format!("{}: share of users reached", scn.label),
         subtitle: Some(format!(
             "median and 5-95% band over {replicates} replicates, {users} users"
         )),
@@ -124,9 +218,11 @@ pub fn virality_chart(
         }],
         markers: scenario_markers(scn, scale)
             .into_iter()
+            .chain(seed_markers(scn, scale))
             .chain(intervention_markers(scn, runs, scale))
             .collect(),
         spans: Vec::new(),
+        x_ticks: time_ticks(scn, scale),
     };
     plot::draw_time_chart(&chart, dir, "virality")
 }
@@ -193,7 +289,7 @@ pub fn spillover_chart(
             .sum()
     });
     let chart = TimeChart {
-        title: format!("{}: from private chats to public, press and crisis", scn.name),
+        title: format!("{}: from private chats to public, press and crisis", scn.label),
         subtitle: Some(format!("mean and 5-95% band over {} replicates; stage lines at their median time among runs that reach them", runs.len())),
         x_label: x_label.to_string(),
         panels: vec![
@@ -215,6 +311,7 @@ pub fn spillover_chart(
             .chain(stage_marker(scn, runs, scale, "crisis", |s| s.crisis))
             .collect(),
         spans: Vec::new(),
+        x_ticks: time_ticks(scn, scale),
     };
     plot::draw_time_chart(&chart, dir, "spillover")
 }

@@ -90,8 +90,11 @@ pub fn read_bands(path: &Path) -> Result<BandTable, ResultsError> {
     let text = read_text(path)?;
     let mut lines = text.lines();
     let expected = bands_header();
+    let timed_header = format!("{expected},{}", super::files::TIME_COLUMN);
+    let mut timed = false;
     match lines.next() {
         Some(h) if h == expected => {}
+        Some(h) if h == timed_header => timed = true,
         Some(h) => {
             return Err(format_error(
                 path,
@@ -102,17 +105,20 @@ pub fn read_bands(path: &Path) -> Result<BandTable, ResultsError> {
     }
     let mut table = BandTable {
         hours: Vec::new(),
+        time: Vec::new(),
         bands: Vec::new(),
     };
+    let width = 2 + 3 * BAND_COLUMNS.len() + usize::from(timed);
     for (i, line) in lines.enumerate() {
         let at = |message: String| format_error(path, format!("line {}: {message}", i + 2));
-        let fields: Vec<&str> = line.split(',').collect();
-        if fields.len() != 2 + 3 * BAND_COLUMNS.len() {
-            return Err(at(format!(
-                "{} fields, expected {}",
-                fields.len(),
-                2 + 3 * BAND_COLUMNS.len()
-            )));
+        let mut fields: Vec<&str> = line.split(',').collect();
+        if fields.len() != width {
+            return Err(at(format!("{} fields, expected {width}", fields.len())));
+        }
+        if timed {
+            table
+                .time
+                .push(fields.pop().unwrap_or_default().to_string());
         }
         let step: usize = fields[0]
             .parse()
@@ -135,6 +141,49 @@ pub fn read_bands(path: &Path) -> Result<BandTable, ResultsError> {
         }));
     }
     Ok(table)
+}
+
+/// Every replicate's reach and believers per step, from `timeseries.csv`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunSeries {
+    /// `reached[r][t]`: replicate r, step t.
+    pub reached: Vec<Vec<u64>>,
+    /// `believers[r][t]`.
+    pub believers: Vec<Vec<u64>>,
+}
+
+/// Reads the `replicate`, `reached` and `believers` columns of a `timeseries.csv`.
+pub fn read_series(path: &Path) -> Result<RunSeries, ResultsError> {
+    let text = read_text(path)?;
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .ok_or_else(|| format_error(path, format!("no column {name}")))
+    };
+    let (rep, reached, believers) = (col("replicate")?, col("reached")?, col("believers")?);
+    let mut out = RunSeries::default();
+    for (i, line) in lines.enumerate() {
+        let f: Vec<&str> = line.split(',').collect();
+        let num = |c: usize| -> Result<u64, ResultsError> {
+            f.get(c).and_then(|x| x.parse().ok()).ok_or_else(|| {
+                format_error(
+                    path,
+                    format!("line {}: column {} is not a count", i + 2, c + 1),
+                )
+            })
+        };
+        let r = num(rep)? as usize;
+        if r >= out.reached.len() {
+            out.reached.resize(r + 1, Vec::new());
+            out.believers.resize(r + 1, Vec::new());
+        }
+        out.reached[r].push(num(reached)?);
+        out.believers[r].push(num(believers)?);
+    }
+    Ok(out)
 }
 
 /// Reads `summary.json` and `bands.csv` of a result folder.
@@ -327,6 +376,7 @@ mod tests {
             p95: m * 1.5 + 0.1,
         };
         let table = BandTable {
+            time: Vec::new(),
             hours: vec![1.0 / 6.0, 2.0 / 6.0, 0.5],
             bands: vec![
                 [b(1.0), b(1.0), b(0.0)],

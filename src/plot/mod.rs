@@ -1,6 +1,6 @@
 //! Charts for reports: time charts (median and 5-95% band per scenario, with event
-//! markers and shaded spans, over one or more stacked panels) and parameter heatmaps for
-//! sweeps.
+//! markers and shaded spans, over one or more stacked panels), parameter heatmaps for
+//! sweeps, and tornado charts of sensitivity indices.
 //!
 //! This is the last stage of the pipeline: the output stage reads the files it has
 //! written and fills a [`TimeChart`] or [`Heatmap`]; nothing here looks at engine state.
@@ -10,6 +10,7 @@
 //! installed on the machine.
 
 mod annotation;
+mod bars;
 mod figure;
 mod font;
 mod heatmap;
@@ -20,6 +21,7 @@ mod text;
 mod time_chart;
 
 pub use annotation::{Marker, Span};
+pub use bars::{draw_bar_chart, Bar, BarChart};
 pub use heatmap::{draw_heatmap, Heatmap, MAX_CELLS_PER_AXIS};
 pub(crate) use scale::format_number;
 pub use style::palette;

@@ -24,12 +24,34 @@ const OKABE_ITO: [RGBColor; 8] = [
     RGBColor(240, 228, 66),  // yellow
 ];
 
-/// Colour of series `i` (wrapping after 8): distinct for readers with the common forms
-/// of colour blindness. Series `i` of a panel always gets `palette(i)`, and its band the
-/// same colour at 20% opacity, so a scenario keeps its colour across charts when
+/// Paul Tol's "muted" colours, darker and greyer than Okabe-Ito, for series 9 to 16:
+/// a comparison of up to sixteen scenarios never repeats a colour.
+const TOL_MUTED: [RGBColor; 8] = [
+    RGBColor(51, 34, 136),   // indigo
+    RGBColor(136, 34, 85),   // wine
+    RGBColor(17, 119, 51),   // green
+    RGBColor(153, 153, 51),  // olive
+    RGBColor(68, 170, 153),  // teal
+    RGBColor(204, 102, 119), // rose
+    RGBColor(136, 204, 238), // cyan
+    RGBColor(221, 204, 119), // sand
+];
+
+/// Most series with distinct colours.
+pub const DISTINCT_COLOURS: usize = OKABE_ITO.len() + TOL_MUTED.len();
+
+/// Colour of series `i`: Okabe-Ito for the first eight (distinct for readers with the
+/// common forms of colour blindness), then Tol's muted colours, wrapping after
+/// `DISTINCT_COLOURS`. Series `i` of a panel always gets `palette(i)`, and its band
+/// the same colour at 20% opacity, so a scenario keeps its colour across charts when
 /// callers keep the series order.
 pub fn palette(i: usize) -> RGBColor {
-    OKABE_ITO[i % OKABE_ITO.len()]
+    let i = i % DISTINCT_COLOURS;
+    if i < OKABE_ITO.len() {
+        OKABE_ITO[i]
+    } else {
+        TOL_MUTED[i - OKABE_ITO.len()]
+    }
 }
 
 /// Anchor colours of viridis (matplotlib's default colour map): perceptually uniform,

@@ -44,6 +44,7 @@ fn chart(panels: Vec<Panel>) -> TimeChart {
             x1: 28.0,
             label: "Press coverage".into(),
         }],
+        x_ticks: Vec::new(),
     }
 }
 
@@ -491,15 +492,15 @@ fn malformed_heatmaps_are_errors() {
 }
 
 #[test]
-fn palette_has_eight_distinct_colours_and_wraps() {
-    let colours: Vec<_> = (0..8).map(palette).collect();
+fn palette_has_sixteen_distinct_colours_and_wraps() {
+    let colours: Vec<_> = (0..16).map(palette).collect();
     for (i, a) in colours.iter().enumerate() {
         for b in &colours[i + 1..] {
             assert_ne!(a, b);
         }
     }
-    assert_eq!(palette(8), palette(0));
-    assert_eq!(palette(13), palette(5));
+    assert_eq!(palette(16), palette(0));
+    assert_eq!(palette(21), palette(5));
 }
 
 #[test]

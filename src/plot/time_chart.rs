@@ -66,6 +66,9 @@ pub struct TimeChart {
     pub markers: Vec<Marker>,
     /// Drawn on every panel, clipped to the x range of the data; labelled above.
     pub spans: Vec<Span>,
+    /// Tick positions and labels for the x axis (dates, the values of a log axis);
+    /// empty: round numbers chosen from the range.
+    pub x_ticks: Vec<(f64, String)>,
 }
 
 /// Most panels one chart may stack; beyond this each panel is too flat to read.
@@ -448,18 +451,42 @@ impl Prepared<'_> {
         // plotters draws the grid, axis lines and tick marks; the labels are drawn below
         // through `text`, which places glyphs correctly in the PNG.
         let blank = |_: &f64| String::new();
-        chart
-            .configure_mesh()
-            .bold_line_style(style::GRID.stroke_width(1))
+        let custom = !self.chart.x_ticks.is_empty();
+        let mut mesh = chart.configure_mesh();
+        mesh.bold_line_style(style::GRID.stroke_width(1))
             .light_line_style(TRANSPARENT)
             .axis_style(style::AXIS.stroke_width(2))
             .set_all_tick_mark_size(TICK_LENGTH)
-            .x_labels(X_TICKS)
+            .x_labels(if custom { 0 } else { X_TICKS })
             .y_labels(Y_TICKS)
             .x_label_formatter(&blank)
-            .y_label_formatter(&blank)
-            .draw()
-            .map_err(err)?;
+            .y_label_formatter(&blank);
+        if custom {
+            mesh.disable_x_mesh();
+        }
+        mesh.draw().map_err(err)?;
+        if custom {
+            // Grid lines and tick marks at the given ticks.
+            for (v, _) in self
+                .chart
+                .x_ticks
+                .iter()
+                .filter(|(v, _)| x.lo <= *v && *v <= x.hi)
+            {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(*v, y.lo), (*v, y.hi)],
+                        style::GRID.stroke_width(1),
+                    )))
+                    .map_err(err)?;
+                let (px, py) = chart.backend_coord(&(*v, y.lo));
+                root.draw(&PathElement::new(
+                    vec![(px, py), (px, py + TICK_LENGTH as i32)],
+                    style::AXIS.stroke_width(2),
+                ))
+                .map_err(err)?;
+            }
+        }
 
         let (left, top) = chart.backend_coord(&(x.lo, y.hi));
         let (right, bottom) = chart.backend_coord(&(x.hi, y.lo));
@@ -518,6 +545,19 @@ impl Prepared<'_> {
                         palette(i).mix(style::BAND_ALPHA).filled(),
                     )))
                     .map_err(err)?;
+                // Thin edges in the series' colour: where bands overlap, the tints mix
+                // but each band's edges stay traceable.
+                for edge in [
+                    run.iter().map(|&(px, l, _)| (px, l)).collect::<Vec<_>>(),
+                    run.iter().map(|&(px, _, h)| (px, h)).collect(),
+                ] {
+                    chart
+                        .draw_series(std::iter::once(PathElement::new(
+                            edge,
+                            palette(i).mix(0.6).stroke_width(1),
+                        )))
+                        .map_err(err)?;
+                }
             }
         }
         for (i, runs) in panel.lines.iter().enumerate() {
@@ -590,10 +630,21 @@ impl Prepared<'_> {
         text::draw(root, &title, (MARGIN_LEFT as i32, mid), &label, target)?;
 
         if last {
-            let ticks = RangedCoordf64::from(x.range()).key_points(BoldPoints(X_TICKS));
+            let (ticks, labels): (Vec<f64>, Vec<String>) = if self.chart.x_ticks.is_empty() {
+                let t = RangedCoordf64::from(x.range()).key_points(BoldPoints(X_TICKS));
+                let l = tick_labels(&t, false);
+                (t, l)
+            } else {
+                self.chart
+                    .x_ticks
+                    .iter()
+                    .filter(|(v, _)| x.lo <= *v && *v <= x.hi)
+                    .cloned()
+                    .unzip()
+            };
             let label_y = plot.bottom + (TICK_LENGTH + TICK_GAP) as i32;
             let (canvas_w, _) = root.dim_in_pixel();
-            for (v, s) in ticks.iter().zip(tick_labels(&ticks, false)) {
+            for (v, s) in ticks.iter().zip(labels) {
                 let (px, _) = chart.backend_coord(&(*v, y.lo));
                 // Keep the label of a tick at the very right on the canvas.
                 let half = text_width(root, &s, style::TICK_SIZE)? as i32 / 2;

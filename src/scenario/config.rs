@@ -33,6 +33,9 @@ pub struct ScenarioConfig {
     /// Free text describing the scenario.
     #[serde(default)]
     pub description: Option<String>,
+    /// Short name for charts and tables ("Forward limit 5"); default: `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// A base scenario file (relative to this one) whose values this file overrides.
     #[serde(default, skip_serializing)]
     pub extends: Option<String>,
@@ -75,6 +78,9 @@ pub struct ScenarioConfig {
     /// Observation windows (monitors, tiplines, the public layer's counts).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub observe: Vec<super::observe::ObserveConfig>,
+    /// Figures at chosen times and event definitions for the outputs.
+    #[serde(default, skip_serializing_if = "super::report::ReportConfig::is_empty")]
+    pub report: super::report::ReportConfig,
 }
 
 /// Kinds of chat a moderation covers unless it lists `chat_kinds`: broadcast lists and

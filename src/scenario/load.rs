@@ -124,8 +124,10 @@ fn load_chain(
     };
     let base_path = path.parent().unwrap_or(Path::new(".")).join(base);
     let mut merged = load_chain(&base_path, Some(path), true, chain)?;
-    // A variant has its own name unless it sets one.
+    // A variant has its own name (and label) unless it sets one: a variant showing
+    // its base's label would be indistinguishable from it on charts.
     merged.remove("name");
+    merged.remove("label");
     let mut merged = toml::Value::Table(merged);
     merge(&mut merged, toml::Value::Table(table));
     match merged {

@@ -24,6 +24,7 @@ pub mod observe;
 pub mod platform;
 pub mod population;
 pub mod public;
+pub mod report;
 pub mod rumor;
 pub mod seeds;
 pub mod sharing;
@@ -70,6 +71,8 @@ pub struct Scenario {
     pub name: String,
     /// Free text describing the scenario.
     pub description: Option<String>,
+    /// Short name for charts and tables; the name unless the file sets `label`.
+    pub label: String,
     /// The file it was read from, if any (imports are relative to it).
     pub path: Option<PathBuf>,
     /// Clock, horizon, replicates, seed.
@@ -96,6 +99,8 @@ pub struct Scenario {
     pub public: Option<PublicSpec>,
     /// Observation windows (monitors, tiplines, public counts), in file order.
     pub observe: Vec<Observe>,
+    /// Times at which figures are read and the events reported.
+    pub report: report::Report,
 }
 
 impl Scenario {
@@ -206,8 +211,13 @@ impl Scenario {
             },
             &mut v,
         );
+        let report = report::Report::check(&config.report, &simulation, &mut v);
+        if let Some(l) = &config.label {
+            v.label("label", l);
+        }
         v.into_result(path.as_deref())?;
         Ok(Scenario {
+            label: config.label.clone().unwrap_or_else(|| name.clone()),
             name,
             description: config.description,
             path,
@@ -223,6 +233,7 @@ impl Scenario {
             interventions,
             public: config.public,
             observe,
+            report,
         })
     }
 
@@ -233,6 +244,7 @@ impl Scenario {
         ScenarioConfig {
             name: Some(self.name.clone()),
             description: self.description.clone(),
+            label: (self.label != self.name).then(|| self.label.clone()),
             extends: None,
             simulation: self.simulation.to_config(),
             population: self.population.to_config(),
@@ -250,6 +262,7 @@ impl Scenario {
                 .collect(),
             public: self.public.clone(),
             observe: self.observe.iter().map(|o| o.to_config(camps)).collect(),
+            report: self.report.config.clone(),
         }
     }
 
@@ -262,9 +275,23 @@ impl Scenario {
             .unwrap_or_else(|| PathBuf::from("."))
     }
 
-    /// Simulated hours at the end of step `step` (step 0 ends at one step length).
+    /// Simulated hours at the end of step `step` (step 0 ends at one step length),
+    /// rounded to 6 decimals (a few milliseconds), so that float noise in the step
+    /// length ("0.1h" is 6.000000000000001 minutes) never reaches the files: a 10-minute
+    /// step ends at 0.166667, 0.333333, 0.5, ... hours, written as such.
     pub fn hours_at(&self, step: u32) -> f64 {
-        (step as f64 + 1.0) * self.simulation.step_minutes / 60.0
+        exact_hours((step as f64 + 1.0) * self.simulation.step_minutes / 60.0)
+    }
+
+    /// The hours since time zero of step boundary `steps` (the start of step `steps`),
+    /// rounded as [`Scenario::hours_at`].
+    pub fn hours_before(&self, step: u32) -> f64 {
+        exact_hours(step as f64 * self.simulation.step_minutes / 60.0)
+    }
+
+    /// The calendar time `hours` after time zero, if the scenario has a `start`.
+    pub fn time_at(&self, hours: f64) -> Option<crate::duration::Timestamp> {
+        self.simulation.start.map(|t| t.plus_hours(hours))
     }
 
     /// The step during which a duration from the start falls.
@@ -303,6 +330,11 @@ impl Scenario {
         cfg.simulation.replicates = replicates;
         Scenario::check(cfg, self.path.clone(), &self.name)
     }
+}
+
+/// Hours rounded to 6 decimals (see [`Scenario::hours_at`]).
+pub fn exact_hours(hours: f64) -> f64 {
+    (hours * 1e6).round() / 1e6
 }
 
 /// The raw form of a loaded file. A plain file is parsed from its text, so the

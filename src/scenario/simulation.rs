@@ -15,6 +15,19 @@ pub struct Marker {
     pub label: String,
     /// Time since the start.
     pub at: Duration,
+    /// Name of the marker in `[report] at` and in column names; default: the label in
+    /// lower case with `-` between words (`election-day`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+impl Marker {
+    /// The marker's id: `id`, else the label made into one ([`super::report::slug`]).
+    pub fn id(&self) -> String {
+        self.id
+            .clone()
+            .unwrap_or_else(|| super::report::slug(&self.label))
+    }
 }
 
 /// Clock, horizon, replicates, seed.

@@ -38,6 +38,35 @@ pub fn points(spec: &SweepSpec) -> Vec<Vec<toml::Value>> {
             let units = lhs_units(spec.samples.unwrap_or(0) as usize, domains.len(), spec.seed);
             map_units(&units, &domains)
         }
+        DesignKind::Morris | DesignKind::Sobol => match sensitivity_units(spec) {
+            Ok(units) => map_units(&units, &domains),
+            Err(_) => Vec::new(),
+        },
+    }
+}
+
+/// The unit-cube points of a sensitivity design, row by row: point `i` of the sweep is
+/// row `i` of the design, so the analysis can read outputs by point.
+pub fn sensitivity_units(
+    spec: &SweepSpec,
+) -> Result<Vec<Vec<f64>>, crate::error::SensitivityError> {
+    let k = spec.parameters.len();
+    match spec.design {
+        DesignKind::Morris => Ok(crate::sensitivity::MorrisDesign::new(
+            k,
+            spec.trajectories.unwrap_or(0) as usize,
+            spec.levels.unwrap_or(4) as usize,
+            spec.seed,
+        )?
+        .points()),
+        DesignKind::Sobol => Ok(crate::sensitivity::SobolDesign::new(
+            k,
+            spec.samples.unwrap_or(0) as usize,
+            spec.seed,
+            crate::sensitivity::SobolBase::Sequence,
+        )?
+        .points()),
+        _ => Ok(Vec::new()),
     }
 }
 

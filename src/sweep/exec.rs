@@ -29,10 +29,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// Folder, inside a sweep folder, of per-run time series (`--keep-series`).
 pub const SERIES_DIR: &str = "series";
 /// Files and folders a sweep writes; `--force` removes exactly these.
-pub const SWEEP_FILES: [&str; 5] = [
+pub const SWEEP_FILES: [&str; 6] = [
     SWEEP_JSON,
     RUNS_CSV,
     super::aggregate::POINTS_CSV,
+    super::sensitivity::SENSITIVITY_CSV,
     SERIES_DIR,
     super::chart::PLOTS_DIR,
 ];

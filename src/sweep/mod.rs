@@ -10,7 +10,8 @@
 //!
 //! [`exec`] runs the runs in parallel and appends `runs.csv` as they finish (resume,
 //! shards), [`aggregate`] computes `points.csv` from `runs.csv`, [`merge`] combines
-//! shard folders, [`chart`] draws figures against parameters from the written files.
+//! shard folders, [`chart`] draws figures against parameters from the written files,
+//! and [`sensitivity`] analyses a Morris or Sobol' design's runs.
 
 pub mod aggregate;
 pub mod chart;
@@ -18,6 +19,7 @@ pub mod design;
 pub mod exec;
 pub mod merge;
 pub mod runs;
+pub mod sensitivity;
 pub mod spec;
 
 use crate::error::{PointProblem, ScenarioError, SweepError};
@@ -53,6 +55,38 @@ pub struct Sweep {
     pub base: toml::Value,
     /// `points[i][j]`: value of parameter `j` at point `i`.
     pub points: Vec<Vec<toml::Value>>,
+    /// Replicate r of every point runs with the same seed, `derive_seed(seed, [r])`
+    /// (common random numbers); else each run has its own,
+    /// `derive_seed(seed, [point, replicate])`. Sweeps written before this field had
+    /// per-run seeds, so it reads as false when absent.
+    #[serde(default)]
+    pub paired: bool,
+    /// The point every other point is compared with, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<usize>,
+    /// The figures at report times (`reach_share@48h`, ...), columns of `runs.csv`
+    /// after [`crate::metrics::summary::FIGURES`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub at_columns: Vec<String>,
+    /// The event outcomes (0 or 1), the last columns of `runs.csv`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub event_columns: Vec<String>,
+    /// For sensitivity designs: how it was drawn and what it analyses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<SensitivityPlan>,
+}
+
+/// A sensitivity design's settings, kept to analyse its runs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SensitivityPlan {
+    /// Morris: trajectories.
+    pub trajectories: Option<u32>,
+    /// Morris: levels.
+    pub levels: Option<u32>,
+    /// Sobol: base samples.
+    pub samples: Option<u32>,
+    /// The figures analysed (`runs.csv` columns).
+    pub figures: Vec<String>,
 }
 
 #[cfg(test)]
@@ -70,8 +104,14 @@ impl Sweep {
             parameters: vec![Parameter {
                 path: path.into(),
                 domain: spec::Domain::List { values },
+                label: None,
             }],
             base: toml::Value::Table(Default::default()),
+            paired: false,
+            reference: None,
+            at_columns: Vec::new(),
+            event_columns: Vec::new(),
+            sensitivity: None,
         }
     }
 }
@@ -94,7 +134,12 @@ impl Sweep {
     /// exists in the scenario format, generates the points and checks every point's
     /// scenario, reporting all problems before anything runs.
     pub fn resolve(spec: &SweepSpec, file: &Path) -> Result<Sweep, SweepError> {
-        let base = Scenario::load_value(&spec.scenario)?;
+        let mut base = Scenario::load_value(&spec.scenario)?;
+        if let Some(at) = &spec.at {
+            let list = at.iter().map(|t| toml::Value::String(t.clone())).collect();
+            set_path(&mut base, "report.at", toml::Value::Array(list))
+                .map_err(|m| ScenarioError::parse(&spec.scenario, format!("report.at: {m}")))?;
+        }
         // The base must check on its own: a broken base is not a point problem.
         Scenario::from_value(base.clone(), &spec.scenario)?;
         let mut violations = Vec::new();
@@ -125,7 +170,17 @@ impl Sweep {
                 violations,
             });
         }
-        let sweep = Sweep {
+        let mut sweep = Sweep {
+            paired: spec.paired,
+            reference: None,
+            at_columns: Vec::new(),
+            event_columns: Vec::new(),
+            sensitivity: spec.design.is_sensitivity().then(|| SensitivityPlan {
+                trajectories: spec.trajectories,
+                levels: spec.levels,
+                samples: spec.samples,
+                figures: spec.figures.clone(),
+            }),
             name: spec.name.clone(),
             description: spec.description.clone(),
             design: spec.design,
@@ -154,7 +209,109 @@ impl Sweep {
                 problems,
             });
         }
+        // The columns of report times and events, from the first point (every point's
+        // scenario shares the base's report and camps unless a parameter changes them).
+        if let Ok(first) = sweep.point_scenario(0, &spec.scenario) {
+            let camps: Vec<(String, u64)> =
+                first.camp_names().into_iter().map(|c| (c, 0)).collect();
+            let ctx = crate::metrics::at::AtContext {
+                users: 1,
+                camps: &camps,
+                public: first.public.is_some(),
+            };
+            let (shares, flags) = crate::metrics::at::names(&first.report, &ctx);
+            sweep.at_columns = shares;
+            sweep.event_columns = crate::metrics::events::final_names(&first.report, &ctx);
+            sweep.event_columns.extend(flags);
+        }
+        sweep.reference = match &spec.reference {
+            None => None,
+            Some(r) => Some(
+                sweep
+                    .find_reference(r)
+                    .map_err(|message| SweepError::Invalid {
+                        file: file.to_path_buf(),
+                        violations: vec![crate::error::Violation {
+                            field: "reference".into(),
+                            message,
+                        }],
+                    })?,
+            ),
+        };
+        if let Some(plan) = &sweep.sensitivity {
+            let names = runs::figure_names(&sweep);
+            let unknown: Vec<&String> =
+                plan.figures.iter().filter(|f| !names.contains(f)).collect();
+            if !unknown.is_empty() {
+                return Err(SweepError::Invalid {
+                    file: file.to_path_buf(),
+                    violations: vec![crate::error::Violation {
+                        field: "figures".into(),
+                        message: format!(
+                            "{} not a figure of this sweep; figures are the runs.csv columns: {}",
+                            unknown
+                                .iter()
+                                .map(|f| format!("\"{f}\""))
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            names.join(", ")
+                        ),
+                    }],
+                });
+            }
+        }
         Ok(sweep)
+    }
+
+    /// The index of the point a reference names.
+    fn find_reference(&self, r: &spec::Reference) -> Result<usize, String> {
+        match r {
+            spec::Reference::Point(id) => {
+                let n = id
+                    .strip_prefix('p')
+                    .and_then(|d| d.parse::<usize>().ok())
+                    .filter(|&n| n < self.points.len());
+                n.ok_or_else(|| {
+                    format!(
+                        "\"{id}\" is not a point of this sweep: ids run from {} to {}",
+                        self.point_id(0),
+                        self.point_id(self.points.len().saturating_sub(1))
+                    )
+                })
+            }
+            spec::Reference::Values(t) => {
+                let mut wanted = Vec::new();
+                for (k, v) in t {
+                    let Some(j) = self.parameters.iter().position(|p| p.path == *k) else {
+                        let names: Vec<&str> =
+                            self.parameters.iter().map(|p| p.path.as_str()).collect();
+                        return Err(format!(
+                            "\"{k}\" is not a parameter of this sweep; parameters are {}",
+                            names.join(", ")
+                        ));
+                    };
+                    wanted.push((j, v));
+                }
+                let same = |a: &toml::Value, b: &toml::Value| match (a, b) {
+                    (toml::Value::Integer(x), toml::Value::Float(y))
+                    | (toml::Value::Float(y), toml::Value::Integer(x)) => *x as f64 == *y,
+                    _ => a == b,
+                };
+                self.points
+                    .iter()
+                    .position(|p| wanted.iter().all(|(j, v)| same(&p[*j], v)))
+                    .ok_or_else(|| {
+                        format!(
+                            "no point has {}",
+                            wanted
+                                .iter()
+                                .map(|(j, v)| format!("{} = {v}", self.parameters[*j].path))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    })
+            }
+        }
     }
 
     /// Number of points.
@@ -218,10 +375,15 @@ impl Sweep {
         Ok(p * self.replicates as u64 + r)
     }
 
-    /// Seed of run `index`: `derive_seed(sweep seed, [point, replicate])`.
+    /// Seed of run `index`: `derive_seed(sweep seed, [replicate])` when paired (the
+    /// same for every point), else `derive_seed(sweep seed, [point, replicate])`.
     pub fn run_seed(&self, index: u64) -> u64 {
         let (p, r) = self.run_parts(index);
-        crate::rng::derive_seed(self.seed, &[p as u64, r as u64])
+        if self.paired {
+            crate::rng::derive_seed(self.seed, &[r as u64])
+        } else {
+            crate::rng::derive_seed(self.seed, &[p as u64, r as u64])
+        }
     }
 
     /// `path = value, ...` for point `i`, for messages.
@@ -292,9 +454,15 @@ impl SweepFile {
                 sweep.run_id(0),
                 sweep.replicates
             ),
-            run_seeds: "derive_seed(sweep.seed, [point, replicate]); the run uses it as \
-                        simulation.seed with replicates = 1"
-                .into(),
+            run_seeds: if sweep.paired {
+                "derive_seed(sweep.seed, [replicate]), the same for every point (paired: \
+                 replicate r of every point shares its random numbers); the run uses it as \
+                 simulation.seed with replicates = 1"
+            } else {
+                "derive_seed(sweep.seed, [point, replicate]); the run uses it as \
+                 simulation.seed with replicates = 1"
+            }
+            .into(),
             runs_columns: runs::columns(sweep),
             origin,
             sweep: sweep.clone(),
@@ -331,8 +499,16 @@ impl SweepFile {
 
 /// Reads, checks and resolves a sweep file.
 pub fn load(file: &Path) -> Result<(Sweep, Origin), SweepError> {
+    load_at(file, None)
+}
+
+/// As [`load`], with report times (`--at`) replacing the sweep file's `at`.
+pub fn load_at(file: &Path, at: Option<&[String]>) -> Result<(Sweep, Origin), SweepError> {
     let text = spec::read_text(file)?;
-    let spec = spec::parse(&text, file)?;
+    let mut spec = spec::parse(&text, file)?;
+    if let Some(at) = at {
+        spec.at = Some(at.to_vec());
+    }
     let sweep = Sweep::resolve(&spec, file)?;
     let abs = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let origin = Origin {
@@ -423,6 +599,11 @@ mod tests {
     use super::*;
 
     fn sweep_in(dir: &Path, params: &str) -> Result<Sweep, SweepError> {
+        sweep_with(dir, "", params)
+    }
+
+    /// A sweep with `top` (top-level keys) and `params` (the `[parameters]` table).
+    fn sweep_with(dir: &Path, top: &str, params: &str) -> Result<Sweep, SweepError> {
         std::fs::write(
             dir.join("base.toml"),
             "[simulation]\nhorizon = \"1d\"\n[population]\nusers = 300\n",
@@ -431,7 +612,9 @@ mod tests {
         let file = dir.join("s.toml");
         std::fs::write(
             &file,
-            format!("scenario = \"base.toml\"\nreplicates = 3\nseed = 5\n[parameters]\n{params}"),
+            format!(
+                "scenario = \"base.toml\"\nreplicates = 3\nseed = 5\n{top}[parameters]\n{params}"
+            ),
         )
         .unwrap();
         load(&file).map(|(s, _)| s)
@@ -440,7 +623,13 @@ mod tests {
     #[test]
     fn run_ids_and_seeds_are_stable() {
         let t = tempfile::tempdir().unwrap();
-        let s = sweep_in(t.path(), "platform.forward_limit = [1, 5]\n").unwrap();
+        let s = sweep_with(
+            t.path(),
+            "paired = false\n",
+            "platform.forward_limit = [1, 5]\n",
+        )
+        .unwrap();
+        assert!(!s.paired);
         assert_eq!(s.run_count(), 6);
         assert_eq!(s.run_id(0), "p00000-r0000");
         assert_eq!(s.run_id(5), "p00001-r0002");
@@ -457,6 +646,20 @@ mod tests {
         assert_eq!(scn.simulation.seed, s.run_seed(5));
         assert_eq!(scn.simulation.replicates, 1);
         assert_eq!(scn.platform.forward_limit.get(), 5);
+    }
+
+    #[test]
+    fn paired_sweeps_share_seeds_by_replicate() {
+        let t = tempfile::tempdir().unwrap();
+        let s = sweep_in(t.path(), "platform.forward_limit = [1, 5]\n").unwrap();
+        assert!(s.paired, "paired is the default");
+        for r in 0..3 {
+            assert_eq!(s.run_seed(r), crate::rng::derive_seed(5, &[r]));
+            assert_eq!(s.run_seed(r), s.run_seed(3 + r), "replicate {r}");
+        }
+        assert_ne!(s.run_seed(0), s.run_seed(1));
+        // Run ids do not depend on pairing.
+        assert_eq!(s.run_id(5), "p00001-r0002");
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! `runs.csv`: one row per finished run, appended as runs finish.
 //!
 //! Columns: `run`, `point`, one column per parameter (named by its path), `replicate`,
-//! `seed`, then every figure of [`crate::metrics::summary::FIGURES`]. Floats are
+//! `seed`, then every figure of [`crate::metrics::summary::FIGURES`], the figures at
+//! report times (`reach_share@48h`, shares from 0 to 1) and the event outcomes
+//! (`outbreak`, `press@48h`, 0 or 1) the sweep lists. Floats are
 //! written in their shortest round-trip form (`{}`), a missing time as `NaN`, so the
 //! same run always gives the same bytes. Each row is written with a single `write`
 //! call and flushed, so an interrupted sweep loses at most the row being written; the
@@ -9,7 +11,7 @@
 
 use super::Sweep;
 use crate::error::SweepError;
-use crate::metrics::summary::{figures, FigureRange as Range, RunSummary, FIGURES};
+use crate::metrics::summary::{figure_value, FigureRange as Range, RunSummary, FIGURES};
 use crate::output::files::csv_field;
 use std::collections::HashMap;
 use std::path::Path;
@@ -17,9 +19,15 @@ use std::path::Path;
 /// Name of the per-run file in a sweep folder.
 pub const RUNS_CSV: &str = "runs.csv";
 
-/// Names of the figures, in column order.
-pub fn figure_names() -> Vec<&'static str> {
-    FIGURES.iter().map(|f| f.name).collect()
+/// Names of the figures of a sweep's runs, in column order: [`FIGURES`], the figures at
+/// report times, the event outcomes.
+pub fn figure_names(sweep: &Sweep) -> Vec<String> {
+    FIGURES
+        .iter()
+        .map(|f| f.name.to_string())
+        .chain(sweep.at_columns.iter().cloned())
+        .chain(sweep.event_columns.iter().cloned())
+        .collect()
 }
 
 /// The columns of `runs.csv` for a sweep.
@@ -28,7 +36,7 @@ pub fn columns(sweep: &Sweep) -> Vec<String> {
     c.extend(sweep.parameters.iter().map(|p| p.path.clone()));
     c.push("replicate".into());
     c.push("seed".into());
-    c.extend(figure_names().into_iter().map(String::from));
+    c.extend(figure_names(sweep));
     c
 }
 
@@ -58,9 +66,16 @@ fn value_text(v: &toml::Value) -> String {
     }
 }
 
-/// The range of figure `name` (see [`crate::metrics::summary::FIGURES`]); a column
+/// The range of figure `name` of `sweep`: an event column is a flag, a figure at a
+/// time a share, any other its range in [`crate::metrics::summary::FIGURES`]; a column
 /// that names no figure is held to the loosest range.
-fn figure_range(name: &str) -> Range {
+fn figure_range(sweep: &Sweep, name: &str) -> Range {
+    if sweep.event_columns.iter().any(|c| c == name) {
+        return Range::Flag;
+    }
+    if sweep.at_columns.iter().any(|c| c == name) {
+        return Range::Share;
+    }
     FIGURES
         .iter()
         .find(|f| f.name == name)
@@ -77,6 +92,7 @@ fn check_figure(text: &str, range: Range) -> Result<(), String> {
         Range::Share => (0.0..=1.0).contains(&x),
         Range::Hours => x.is_nan() || (x.is_finite() && x >= 0.0),
         Range::NonNegative => x.is_finite() && x >= 0.0,
+        Range::Flag => x.is_nan() || x == 0.0 || x == 1.0,
     };
     if ok {
         return Ok(());
@@ -88,6 +104,7 @@ fn check_figure(text: &str, range: Range) -> Result<(), String> {
             Range::Share => "a share from 0 to 1",
             Range::Hours => "hours >= 0, or NaN for a time never reached",
             Range::NonNegative => "a finite number >= 0",
+            Range::Flag => "0 or 1 (an event outcome)",
         }
     ))
 }
@@ -128,7 +145,7 @@ pub fn check_row(sweep: &Sweep, fields: &[String]) -> Result<u64, (String, Strin
     }
     let first = 1 + expect.len();
     for i in first..cols.len() {
-        check_figure(&fields[i], figure_range(&cols[i])).map_err(|why| bad(i, why))?;
+        check_figure(&fields[i], figure_range(sweep, &cols[i])).map_err(|why| bad(i, why))?;
     }
     Ok(index)
 }
@@ -140,7 +157,11 @@ pub fn row(sweep: &Sweep, index: u64, summary: &RunSummary) -> String {
     f.extend(sweep.points[p].iter().map(value_field));
     f.push(r.to_string());
     f.push(sweep.run_seed(index).to_string());
-    f.extend(figures(summary).into_iter().map(|(_, x)| x.to_string()));
+    f.extend(
+        figure_names(sweep)
+            .iter()
+            .map(|n| figure_value(summary, n).to_string()),
+    );
     format!("{}\n", f.join(","))
 }
 
@@ -390,8 +411,9 @@ mod tests {
         // Every figure's range, from the figure table, against what its name says: the
         // fractional ones are shares, times, viralities and the belief index (believers
         // plus a weighted count of the corrected).
-        for name in figure_names() {
-            let r = figure_range(name);
+        for name in figure_names(&s) {
+            let name = name.as_str();
+            let r = figure_range(&s, name);
             let counted = !name.ends_with("_share")
                 && !name.starts_with("hours_to")
                 && !name.contains("virality")

@@ -36,6 +36,19 @@ pub enum DesignKind {
     /// `samples` points, each parameter's domain cut into `samples` equal strata and
     /// every stratum used exactly once (McKay et al. 1979).
     LatinHypercube,
+    /// Morris elementary effects: `trajectories` trajectories of `k + 1` points on a
+    /// grid of `levels` levels (sensitivity screening, [`crate::sensitivity::morris`]).
+    Morris,
+    /// Saltelli's design for Sobol' indices: `samples` base samples, `samples (k + 2)`
+    /// points ([`crate::sensitivity::sobol`]).
+    Sobol,
+}
+
+impl DesignKind {
+    /// Whether the design is a sensitivity analysis (analysed at the end of the sweep).
+    pub fn is_sensitivity(self) -> bool {
+        matches!(self, DesignKind::Morris | DesignKind::Sobol)
+    }
 }
 
 impl std::fmt::Display for DesignKind {
@@ -44,6 +57,8 @@ impl std::fmt::Display for DesignKind {
             DesignKind::Grid => "grid",
             DesignKind::Random => "random",
             DesignKind::LatinHypercube => "latin-hypercube",
+            DesignKind::Morris => "morris",
+            DesignKind::Sobol => "sobol",
         })
     }
 }
@@ -69,6 +84,9 @@ pub enum Domain {
         steps: Option<u32>,
         /// Whole numbers only (`integer = true`); default false.
         integer: bool,
+        /// Log-uniform: positions map to `min (max/min)^u` (both positive).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        log: bool,
     },
 }
 
@@ -91,12 +109,18 @@ impl Domain {
                 max,
                 steps,
                 integer,
+                log,
             } => {
                 let n = steps.unwrap_or(1) as usize;
                 let x = if i + 1 == n {
                     *max
                 } else {
-                    round_significant(min + (max - min) * i as f64 / (n - 1) as f64)
+                    let t = i as f64 / (n - 1) as f64;
+                    if *log {
+                        round_significant(min * (max / min).powf(t))
+                    } else {
+                        round_significant(min + (max - min) * t)
+                    }
                 };
                 if *integer {
                     toml::Value::Integer(x.round() as i64)
@@ -131,11 +155,29 @@ impl Domain {
                 min,
                 max,
                 integer: true,
+                log: false,
                 ..
             } => {
                 let span = max - min + 1.0;
                 toml::Value::Integer((min + (u * span).floor()).min(max) as i64)
             }
+            Domain::Range {
+                min,
+                max,
+                integer: true,
+                log: true,
+                ..
+            } => {
+                // Log-uniform over [min, max + 1), so max gets its share too.
+                let x = (min * ((max + 1.0) / min).powf(u)).floor();
+                toml::Value::Integer(x.clamp(min, max) as i64)
+            }
+            Domain::Range {
+                min,
+                max,
+                log: true,
+                ..
+            } => toml::Value::Float(round_significant(min * (max / min).powf(u))),
             Domain::Range { min, max, .. } => toml::Value::Float(min + u * (max - min)),
             Domain::List { .. } => unreachable!("lists always have a count"),
         }
@@ -202,6 +244,27 @@ pub struct Parameter {
     pub path: String,
     /// The values it takes.
     pub domain: Domain,
+    /// For charts and tables, with its unit: "Forward limit (chats)".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+impl Parameter {
+    /// The label, or the path's last key in words.
+    pub fn display(&self) -> String {
+        self.label
+            .clone()
+            .unwrap_or_else(|| crate::metrics::labels::parameter_words(&self.path))
+    }
+}
+
+/// The point every other point is compared with.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reference {
+    /// By id, e.g. `p00003`.
+    Point(String),
+    /// By the values of some parameters, e.g. `{ "platform.forward_limit" = 256 }`.
+    Values(toml::Table),
 }
 
 /// A checked sweep file.
@@ -223,6 +286,19 @@ pub struct SweepSpec {
     pub seed: u64,
     /// Parameters in file order (the first one varies slowest in a grid).
     pub parameters: Vec<Parameter>,
+    /// Replicate r of every point uses the same seed (common random numbers).
+    pub paired: bool,
+    /// The point the others are compared with.
+    pub reference: Option<Reference>,
+    /// Report times (`[report] at` of every point's scenario), if given.
+    pub at: Option<Vec<String>>,
+    /// Morris: trajectories.
+    pub trajectories: Option<u32>,
+    /// Morris: levels per parameter.
+    pub levels: Option<u32>,
+    /// Sensitivity designs: the figures analysed (default: final reach and believers
+    /// shares, and the figures at report times).
+    pub figures: Vec<String>,
 }
 
 impl SweepSpec {
@@ -232,6 +308,12 @@ impl SweepSpec {
             DesignKind::Grid => self.parameters.iter().fold(1u64, |acc, p| {
                 acc.saturating_mul(p.domain.count().map_or(0, |n| n as u64))
             }),
+            DesignKind::Morris => {
+                (self.trajectories.unwrap_or(0) as u64) * (self.parameters.len() as u64 + 1)
+            }
+            DesignKind::Sobol => {
+                (self.samples.unwrap_or(0) as u64) * (self.parameters.len() as u64 + 2)
+            }
             _ => self.samples.unwrap_or(0) as u64,
         }
     }
@@ -251,6 +333,12 @@ struct RawSweep {
     replicates: i64,
     #[serde(default = "default_seed")]
     seed: u64,
+    paired: Option<bool>,
+    reference: Option<toml::Value>,
+    at: Option<Vec<String>>,
+    trajectories: Option<i64>,
+    levels: Option<i64>,
+    figures: Option<Vec<String>>,
     parameters: toml::Table,
 }
 
@@ -328,6 +416,14 @@ pub fn parse(text: &str, file: &Path) -> Result<SweepSpec, SweepError> {
         }
     };
     let samples = match (raw.design, raw.samples) {
+        (DesignKind::Morris, Some(_)) => {
+            add(
+                "samples".into(),
+                "a Morris design has `trajectories` (and `levels`), not `samples`".into(),
+            );
+            None
+        }
+        (DesignKind::Morris, None) => None,
         (DesignKind::Grid, Some(_)) => {
             add(
                 "samples".into(),
@@ -353,6 +449,73 @@ pub fn parse(text: &str, file: &Path) -> Result<SweepSpec, SweepError> {
             }
         },
     };
+
+    let small =
+        |v: Option<i64>, what: &str, lo: i64, hi: i64, add: &mut dyn FnMut(String, String)| {
+            v.and_then(|n| {
+                if (lo..=hi).contains(&n) {
+                    Some(n as u32)
+                } else {
+                    add(
+                        what.into(),
+                        format!("{n} is out of range: allowed {lo} to {hi}"),
+                    );
+                    None
+                }
+            })
+        };
+    let trajectories = small(raw.trajectories, "trajectories", 2, 100_000, &mut add);
+    let levels = small(raw.levels, "levels", 2, 1000, &mut add);
+    if let Some(l) = levels.filter(|l| l % 2 == 1) {
+        add(
+            "levels".into(),
+            format!("{l} is odd: Morris levels are even (4, 6, 8)"),
+        );
+    }
+    match raw.design {
+        DesignKind::Morris => {
+            if raw.trajectories.is_none() {
+                add(
+                    "trajectories".into(),
+                    "a Morris design needs `trajectories` (10 to 50 are usual)".into(),
+                );
+            }
+        }
+        _ => {
+            for (k, v) in [("trajectories", raw.trajectories), ("levels", raw.levels)] {
+                if v.is_some() {
+                    add(k.into(), "only a Morris design has this".into());
+                }
+            }
+        }
+    }
+    if raw.figures.is_some() && !raw.design.is_sensitivity() {
+        add(
+            "figures".into(),
+            "only sensitivity designs (morris, sobol) analyse figures".into(),
+        );
+    }
+    let reference = match &raw.reference {
+        None => None,
+        Some(toml::Value::String(id)) => Some(Reference::Point(id.clone())),
+        Some(toml::Value::Table(t)) if !t.is_empty() => Some(Reference::Values(t.clone())),
+        Some(other) => {
+            add(
+                "reference".into(),
+                format!(
+                    "{other} is not a point: give its id (\"p00003\") or parameter values \
+                     ({{ \"platform.forward_limit\" = 256 }})"
+                ),
+            );
+            None
+        }
+    };
+    if reference.is_some() && raw.design.is_sensitivity() {
+        add(
+            "reference".into(),
+            "a sensitivity design has no reference point".into(),
+        );
+    }
 
     let mut parameters = Vec::new();
     walk("", &raw.parameters, &mut parameters, &mut add);
@@ -403,7 +566,21 @@ pub fn parse(text: &str, file: &Path) -> Result<SweepSpec, SweepError> {
         replicates,
         seed: raw.seed,
         parameters,
+        paired: raw.paired.unwrap_or(true),
+        reference,
+        at: raw.at,
+        trajectories,
+        levels,
+        figures: raw.figures.unwrap_or_default(),
     };
+    if v.is_empty() && spec.design.is_sensitivity() {
+        if let Err(e) = super::design::sensitivity_units(&spec) {
+            v.push(Violation {
+                field: "design".into(),
+                message: e.to_string(),
+            });
+        }
+    }
     if v.is_empty() {
         let points = spec.point_count();
         if points > MAX_POINTS {
@@ -448,12 +625,45 @@ fn walk(
         match value {
             toml::Value::Array(values) => {
                 if let Some(domain) = check_list(values, &at, add) {
-                    out.push(Parameter { path, domain });
+                    out.push(Parameter {
+                        path,
+                        domain,
+                        label: None,
+                    });
                 }
             }
             toml::Value::Table(t) if is_range(t) => {
                 if let Some(domain) = check_range(t, &at, add) {
-                    out.push(Parameter { path, domain });
+                    let label = label_of(t, &at, add);
+                    out.push(Parameter {
+                        path,
+                        domain,
+                        label,
+                    });
+                }
+            }
+            toml::Value::Table(t) if t.contains_key("values") => {
+                for k in t
+                    .keys()
+                    .filter(|k| !["values", "label"].contains(&k.as_str()))
+                {
+                    add(
+                        format!("{at}.{k}"),
+                        "unknown key: a list of values has `values` and `label`".into(),
+                    );
+                }
+                let label = label_of(t, &at, add);
+                match t.get("values") {
+                    Some(toml::Value::Array(values)) => {
+                        if let Some(domain) = check_list(values, &format!("{at}.values"), add) {
+                            out.push(Parameter {
+                                path,
+                                domain,
+                                label,
+                            });
+                        }
+                    }
+                    _ => add(format!("{at}.values"), "give a list `[a, b, ...]`".into()),
                 }
             }
             toml::Value::Table(t) if t.is_empty() => {
@@ -467,6 +677,25 @@ fn walk(
                      `{{ min = .., max = .. }}`"
                 ),
             ),
+        }
+    }
+}
+
+/// The `label` of a parameter's table, checked.
+fn label_of(t: &toml::Table, at: &str, add: &mut dyn FnMut(String, String)) -> Option<String> {
+    match t.get("label") {
+        None => None,
+        Some(toml::Value::String(l))
+            if !l.trim().is_empty() && l.chars().count() <= 100 && !l.contains(['\n', '\r']) =>
+        {
+            Some(l.clone())
+        }
+        Some(other) => {
+            add(
+                format!("{at}.label"),
+                format!("{other} is not a label: one line of text, at most 100 characters"),
+            );
+            None
         }
     }
 }
@@ -511,7 +740,7 @@ fn check_list(
 }
 
 fn check_range(t: &toml::Table, at: &str, add: &mut dyn FnMut(String, String)) -> Option<Domain> {
-    const KEYS: [&str; 4] = ["min", "max", "steps", "integer"];
+    const KEYS: [&str; 6] = ["min", "max", "steps", "integer", "log", "label"];
     let mut ok = true;
     for k in t.keys() {
         if !KEYS.contains(&k.as_str()) {
@@ -520,7 +749,7 @@ fn check_range(t: &toml::Table, at: &str, add: &mut dyn FnMut(String, String)) -
                 .unwrap_or_default();
             add(
                 format!("{at}.{k}"),
-                format!("unknown key: a range has min, max, steps and integer{hint}"),
+                format!("unknown key: a range has min, max, steps, integer, log and label{hint}"),
             );
             ok = false;
         }
@@ -574,9 +803,25 @@ fn check_range(t: &toml::Table, at: &str, add: &mut dyn FnMut(String, String)) -
             None
         }
     };
+    let log = match t.get("log") {
+        None => false,
+        Some(toml::Value::Boolean(b)) => *b,
+        Some(other) => {
+            add(format!("{at}.log"), format!("{other} is not true or false"));
+            ok = false;
+            false
+        }
+    };
     let (min, max) = (min?, max?);
     if min >= max {
         add(at.into(), format!("min {min} must be less than max {max}"));
+        ok = false;
+    }
+    if log && min <= 0.0 {
+        add(
+            at.into(),
+            format!("log = true needs min > 0 (a log-uniform range), not {min}"),
+        );
         ok = false;
     }
     if integer && (min.fract() != 0.0 || max.fract() != 0.0) {
@@ -591,6 +836,7 @@ fn check_range(t: &toml::Table, at: &str, add: &mut dyn FnMut(String, String)) -
         max,
         steps,
         integer,
+        log,
     };
     if ok && integer {
         if let (Some(n), Some(values)) = (steps, domain.values()) {
@@ -627,6 +873,7 @@ mod tests {
             max: 1.0,
             steps: Some(MAX_POINTS as u32),
             integer: false,
+            log: false,
         };
         let started = std::time::Instant::now();
         for k in 0..100_000 {
@@ -638,6 +885,7 @@ mod tests {
             max: 9.0,
             steps: Some(5),
             integer: true,
+            log: false,
         };
         let values = small.values().unwrap();
         for (k, u) in [0.0, 0.19, 0.2, 0.5, 0.99, 1.0].into_iter().enumerate() {
@@ -766,6 +1014,7 @@ mod tests {
             max: 4.0,
             steps: None,
             integer: true,
+            log: false,
         };
         let got: Vec<i64> = [0.0, 0.26, 0.5, 0.99]
             .iter()
