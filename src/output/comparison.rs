@@ -360,48 +360,24 @@ pub fn comparison_chart(
                 s
             })
             .collect();
-        let reach = curves
-            .iter()
-            .map(|c| {
-                conditional_series(
-                    c,
-                    runs_of(c, &empty),
-                    &runs_of(c, &empty).reached,
-                    threshold(c),
-                    scale,
-                )
-                .0
-            })
-            .zip(&names)
-            .map(|(mut s, n)| {
-                s.label = n.clone();
-                if !bands {
-                    s.band = None;
-                }
-                s
-            })
-            .collect();
-        let believers = curves
-            .iter()
-            .map(|c| {
-                conditional_series(
-                    c,
-                    runs_of(c, &empty),
-                    &runs_of(c, &empty).believers,
-                    threshold(c),
-                    scale,
-                )
-                .0
-            })
-            .zip(&names)
-            .map(|(mut s, n)| {
-                s.label = n.clone();
-                if !bands {
-                    s.band = None;
-                }
-                s
-            })
-            .collect();
+        // Reach and belief over the runs that took off, labelled with the denominators.
+        let conditional = |values: fn(&super::results::RunSeries) -> &[Vec<u64>]| -> Vec<Series> {
+            curves
+                .iter()
+                .zip(&names)
+                .map(|(c, n)| {
+                    let runs = runs_of(c, &empty);
+                    let (mut s, _) = conditional_series(c, runs, values(runs), threshold(c), scale);
+                    s.label = n.clone();
+                    if !bands {
+                        s.band = None;
+                    }
+                    s
+                })
+                .collect()
+        };
+        let reach = conditional(|r| &r.reached);
+        let believers = conditional(|r| &r.believers);
         let t = first.report.outbreak.describe();
         (
             vec![
