@@ -18,7 +18,7 @@ pub struct Document {
     /// The scenario's description, when it has one.
     pub description: Option<String>,
     /// The plain-language summary on top.
-    pub summary: Vec<Paragraph>,
+    pub summary: Vec<Block>,
     /// Everything below the summary, in order.
     pub sections: Vec<Section>,
 }
@@ -212,9 +212,7 @@ pub fn render(doc: &Document, provenance: &Table) -> String {
     }
     h.push_str("</header>\n");
     h.push_str("<section id=\"summary\" class=\"summary\" aria-labelledby=\"summary-h\">\n<h2 id=\"summary-h\">Summary</h2>\n");
-    for p in &doc.summary {
-        paragraph(&mut h, p);
-    }
+    blocks(&mut h, &doc.summary);
     h.push_str("</section>\n");
     if !doc.sections.is_empty() {
         h.push_str("<nav class=\"toc\" aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n");
@@ -248,7 +246,12 @@ fn section(h: &mut String, s: &Section) {
         escape(&s.title),
         id = escape(&s.id)
     );
-    for b in &s.blocks {
+    blocks(h, &s.blocks);
+    h.push_str("</section>\n");
+}
+
+fn blocks(h: &mut String, list: &[Block]) {
+    for b in list {
         match b {
             Block::Paragraph(p) => paragraph(h, p),
             Block::List(items) => {
@@ -267,7 +270,6 @@ fn section(h: &mut String, s: &Section) {
             }
         }
     }
-    h.push_str("</section>\n");
 }
 
 fn paragraph(h: &mut String, p: &Paragraph) {
@@ -392,7 +394,7 @@ mod tests {
             title: "<script>alert(1)</script>".into(),
             kind: "run & more".into(),
             description: Some("\"quoted\" 'single'".into()),
-            summary: vec![Paragraph::text("a < b")],
+            summary: vec![Block::Paragraph(Paragraph::text("a < b"))],
             sections: vec![Section {
                 id: "s".into(),
                 title: "T<".into(),

@@ -23,9 +23,8 @@ mod sweep;
 mod words;
 
 use crate::error::ReportError;
-use html::{Block, Cell, Document, Paragraph, Section, Span, Table};
+use html::{Block, Cell, Paragraph, Section, Span, Table};
 use source::SummaryFile;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// The file name of a report inside its result folder.

@@ -220,7 +220,7 @@ fn event_numbers(s: &SummaryFile, name: &str) -> Option<EventNumbers> {
 }
 
 /// The summary on top, in plain words.
-fn summary(s: &SummaryFile) -> Vec<Paragraph> {
+fn summary(s: &SummaryFile) -> Vec<Block> {
     let mut out = Vec::new();
     let runs = s.replicates();
     let users = s.users();
@@ -380,7 +380,7 @@ fn summary(s: &SummaryFile) -> Vec<Paragraph> {
     if let Some(p) = interventions_sentence(s) {
         out.push(p);
     }
-    out
+    out.into_iter().map(Block::Paragraph).collect()
 }
 
 /// `31–44%` from the p5 and p95 of a share figure, each traced.

@@ -23,12 +23,6 @@ pub fn percent(share: f64) -> String {
     format!("{text}%")
 }
 
-/// Two shares as a range: `31-44%`.
-pub fn percent_range(lo: f64, hi: f64) -> String {
-    let lo = percent(lo);
-    format!("{}\u{2013}{}", lo.trim_end_matches('%'), percent(hi))
-}
-
 /// A difference of shares in percentage points, signed: `+2.3 pp`, `-10 pp`.
 pub fn points(diff: f64) -> String {
     let p = 100.0 * diff;
@@ -115,7 +109,6 @@ mod tests {
         assert_eq!(percent(0.0031), "0.31%");
         assert_eq!(percent(0.0), "0%");
         assert_eq!(percent(1e-7), "<0.01%");
-        assert_eq!(percent_range(0.31, 0.44), "31\u{2013}44%");
         assert_eq!(points(-0.1), "\u{2212}10 pp");
         assert_eq!(points(0.023), "+2.3 pp");
     }
