@@ -101,6 +101,9 @@ pub fn document(dir: &Path, ctx: &mut Context) -> Result<Document, ReportError> 
         figures.blocks.push(Block::Table(t));
     }
     if let Some(t) = camps(&s) {
+        if let Some(chart) = camps_chart(&s, ctx) {
+            figures.blocks.push(chart);
+        }
         figures.blocks.push(Block::Table(t));
     }
     doc.sections.push(figures);
@@ -669,6 +672,52 @@ fn camps(s: &SummaryFile) -> Option<Table> {
         ],
         rows,
         note: None,
+    })
+}
+
+/// Reach (bar, with its 5–95% whisker) and belief (inner bar) per camp, medians over
+/// the runs, drawn here since no file of the run holds it.
+fn camps_chart(s: &SummaryFile, ctx: &mut Context) -> Option<Block> {
+    let camps = s.json.pointer("/runs/0/camps")?.as_array()?;
+    let bars = camps
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let band = |field: &str| {
+                let v = per_run(s, &format!("/camps/{k}/{field}"), |_| true);
+                Band::of(v.iter().map(|x| 100.0 * x))
+            };
+            let (reach, belief) = (band("final_reach_share"), band("final_believers_share"));
+            crate::plot::Bar {
+                label: c["camp"].as_str().unwrap_or("?").to_string(),
+                value: reach.median,
+                interval: Some((reach.p5, reach.p95)),
+                inner: Some(belief.median),
+            }
+        })
+        .collect();
+    let chart = crate::plot::BarChart {
+        title: format!("{}: reach and belief by camp", s.scenario_label()),
+        subtitle: Some(format!("median over {} replicates; whiskers: 5-95% of the reach", s.replicates())),
+        x_label: "Share of the camp's members (%)".into(),
+        main_label: "Reached (median, 5-95%)".into(),
+        inner_label: Some("Believers (median)".into()),
+        bars,
+    };
+    ctx.charts += 1;
+    let title = "Reach and belief by camp";
+    let alt = "Horizontal bars, one per camp: the median share of the camp's members reached, with a whisker from the 5th to the 95th percentile, and inside it the median share who believe the rumor.";
+    let svg = crate::plot::bar_chart_svg(&chart)
+        .and_then(|text| super::svg::prepare(&text, ctx.charts, title, alt));
+    Some(match svg {
+        Ok(svg) => Block::Figure(super::html::Figure {
+            svg,
+            title: title.into(),
+            alt: alt.into(),
+            caption: "Camps sorted by reach; the numbers are in the table below.".into(),
+            files: Vec::new(),
+        }),
+        Err(why) => Block::Paragraph(Paragraph::text(format!("The chart by camp could not be drawn: {why}."))),
     })
 }
 

@@ -350,16 +350,17 @@ mod tests {
         let b = json!({"name": "b", "platform": {"forward_limit": 5, "group_cap": 256}, "interventions": [{"kind": "ban"}]});
         assert_eq!(
             differences(&a, &b),
+            // Paths in sorted key order (serde_json's maps).
             vec![
-                (
-                    "platform.forward_limit".to_string(),
-                    "20".to_string(),
-                    "5".to_string()
-                ),
                 (
                     "interventions".to_string(),
                     "none".to_string(),
                     "kind ban".to_string()
+                ),
+                (
+                    "platform.forward_limit".to_string(),
+                    "20".to_string(),
+                    "5".to_string()
                 ),
             ]
         );
