@@ -7,14 +7,14 @@ use crate::util::{assert_no_panic, assert_success, Harness, ScenarioBuilder};
 use scraper::{Html, Selector};
 use serde_json::Value;
 
-fn select(doc: &Html, css: &str) -> Vec<String> {
+pub(crate) fn select(doc: &Html, css: &str) -> Vec<String> {
     let sel = Selector::parse(css).expect("a valid selector");
     doc.select(&sel).map(|e| e.html()).collect()
 }
 
 /// Nothing a browser would fetch or run: no scripts, external style sheets, images,
 /// frames or objects; links only to files beside the report or anchors within it.
-fn assert_self_contained(doc: &Html, html: &str) {
+pub(crate) fn assert_self_contained(doc: &Html, html: &str) {
     for css in [
         "script",
         "link",
@@ -48,7 +48,7 @@ fn assert_self_contained(doc: &Html, html: &str) {
 
 /// Every `<data class="figure">` whose source is `FILE:dotted.path` in a JSON file
 /// equals the value at that path; returns how many were checked.
-fn assert_traced_json(doc: &Html, file: &str, json: &Value) -> usize {
+pub(crate) fn assert_traced_json(doc: &Html, file: &str, json: &Value) -> usize {
     let sel = Selector::parse("data.figure").unwrap();
     let mut checked = 0;
     for e in doc.select(&sel) {
@@ -73,7 +73,7 @@ fn assert_traced_json(doc: &Html, file: &str, json: &Value) -> usize {
 
 /// Every `<data class="figure">` whose source is `FILE:LINE:COLUMN` of a CSV file
 /// equals that field; returns how many were checked.
-fn assert_traced_csv(doc: &Html, file: &str, text: &str) -> usize {
+pub(crate) fn assert_traced_csv(doc: &Html, file: &str, text: &str) -> usize {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .from_reader(text.as_bytes());

@@ -323,7 +323,10 @@ pub fn document(dir: &Path, ctx: &mut Context) -> Result<Document, ReportError> 
         &params,
         &windows,
         &scenario,
-    );
+    )
+    .into_iter()
+    .map(Block::Paragraph)
+    .collect();
 
     let plots = dir.join(PLOTS);
     let mut known: Vec<String> = Vec::new();
@@ -944,7 +947,7 @@ fn predictive_table(dir: &Path, windows: &[WindowData]) -> Result<Option<Table>,
                             words::count(hi.round())
                         ),
                         exact: m,
-                        source: format!("predictive.csv:line {line}.median"),
+                        source: format!("predictive.csv:{line}:median"),
                     }),
                     None => Cell::Number("0 (0\u{2013}0)".into()),
                 });
@@ -1134,7 +1137,7 @@ fn generations_table(g: &CsvTable) -> Table {
                         Cell::Value(Value {
                             shown,
                             exact: v,
-                            source: format!("generations.csv:line {}.{c}", i + 2),
+                            source: format!("generations.csv:{}:{c}", i + 2),
                         })
                     })
                     .collect()

@@ -698,7 +698,10 @@ fn camps_chart(s: &SummaryFile, ctx: &mut Context) -> Option<Block> {
         .collect();
     let chart = crate::plot::BarChart {
         title: format!("{}: reach and belief by camp", s.scenario_label()),
-        subtitle: Some(format!("median over {} replicates; whiskers: 5-95% of the reach", s.replicates())),
+        subtitle: Some(format!(
+            "median over {} replicates; whiskers: 5-95% of the reach",
+            s.replicates()
+        )),
         x_label: "Share of the camp's members (%)".into(),
         main_label: "Reached (median, 5-95%)".into(),
         inner_label: Some("Believers (median)".into()),
@@ -717,7 +720,9 @@ fn camps_chart(s: &SummaryFile, ctx: &mut Context) -> Option<Block> {
             caption: "Camps sorted by reach; the numbers are in the table below.".into(),
             files: Vec::new(),
         }),
-        Err(why) => Block::Paragraph(Paragraph::text(format!("The chart by camp could not be drawn: {why}."))),
+        Err(why) => Block::Paragraph(Paragraph::text(format!(
+            "The chart by camp could not be drawn: {why}."
+        ))),
     })
 }
 
