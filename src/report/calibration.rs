@@ -1570,7 +1570,10 @@ mod tests {
         let values: Vec<&Value> = doc
             .summary
             .iter()
-            .flat_map(|p| &p.0)
+            .flat_map(|b| match b {
+                Block::Paragraph(p) => p.0.as_slice(),
+                _ => &[],
+            })
             .filter_map(|s| match s {
                 Span::Value(v) => Some(v),
                 _ => None,
@@ -1600,7 +1603,10 @@ mod tests {
         let text: String = doc
             .summary
             .iter()
-            .flat_map(|p| &p.0)
+            .flat_map(|b| match b {
+                Block::Paragraph(p) => p.0.as_slice(),
+                _ => &[],
+            })
             .filter_map(|s| match s {
                 Span::Text(t) => Some(t.as_str()),
                 _ => None,
