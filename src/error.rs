@@ -267,6 +267,43 @@ pub enum ResultsError {
     },
 }
 
+/// A report that cannot be made (`grapevine report`, `--report`).
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// A result file cannot be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        /// The path concerned.
+        path: PathBuf,
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+    /// A result file is not in the shape Grapevine writes; the message says where.
+    #[error("{}: {message}", path.display())]
+    Format {
+        /// The path concerned.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// The folder is not a result folder Grapevine wrote.
+    #[error("{} is not a Grapevine result folder: {message}", path.display())]
+    NotResults {
+        /// The folder given.
+        path: PathBuf,
+        /// What was looked for.
+        message: String,
+    },
+    /// The report file cannot be written.
+    #[error("cannot write the report {}: {message}", path.display())]
+    Write {
+        /// The report's path.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+}
+
 /// Formats a byte count as KiB/MiB/GiB with one decimal.
 pub fn human_bytes(b: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];

@@ -32,6 +32,7 @@ pub mod output;
 pub mod plot;
 pub mod population;
 pub mod record;
+pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod sensitivity;

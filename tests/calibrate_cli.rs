@@ -104,9 +104,23 @@ fn calibrate_resume_and_shards() {
 }
 
 #[test]
-fn charts_are_drawn() {
+fn charts_are_drawn_and_reported() {
     let h = setup();
-    assert_success(&calibrate_with(&h, "fit", "120", "2", &[]));
+    assert_success(&calibrate_with(&h, "fit", "120", "2", &["--report"]));
+    // The report: self-contained, every chart inline, numbers equal to the files.
+    let html = h.read("fit/report.html");
+    let doc = scraper::Html::parse_document(&html);
+    crate::report::assert_self_contained(&doc, &html);
+    assert!(crate::report::select(&doc, "figure > svg[role=img]").len() >= 6);
+    let mut traced = 0;
+    for file in ["result.json", "nowcast.json", "calibration.json"] {
+        let json: serde_json::Value = serde_json::from_str(&h.read(format!("fit/{file}"))).unwrap();
+        traced += crate::report::assert_traced_json(&doc, file, &json);
+    }
+    for file in ["generations.csv", "predictive.csv"] {
+        traced += crate::report::assert_traced_csv(&doc, file, &h.read(format!("fit/{file}")));
+    }
+    assert!(traced > 20, "only {traced} numbers traced");
     for f in [
         "generations",
         "marginal-1",

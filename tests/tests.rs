@@ -28,6 +28,8 @@
 //!   files agree with each other and with `summary.json`, calendar time, threads.
 //! - `regression_input`: one test per input finding of the reliability review (read
 //!   once and bounded, messages with file, line and field).
+//! - `report`: `grapevine report` and `--report`: self-contained HTML whose quoted
+//!   numbers equal the result files, with every chart and table a reader expects.
 //! - `sensitivity`: sensitivity designs computed row by row in shards give the same
 //!   analysis; the (ignored) dump for the SALib cross-check.
 //! - `sweep`: `grapevine sweep`/`merge`/`plot`/`run --from-sweep`: resume after kill,
@@ -57,6 +59,7 @@ mod invariants;
 mod observe;
 mod regression;
 mod regression_input;
+mod report;
 mod scenarios;
 mod sensitivity;
 mod soak;

@@ -67,6 +67,10 @@ pub struct CalibrateArgs {
     /// Do not draw the charts.
     #[arg(long)]
     no_plots: bool,
+    /// Also write report.html in the output folder once the calibration has stopped:
+    /// a self-contained HTML report (as `grapevine report DIR` writes).
+    #[arg(long, conflicts_with = "shard")]
+    report: bool,
     #[command(flatten)]
     exec: ExecArgs,
 }
@@ -270,6 +274,12 @@ pub fn calibrate(a: CalibrateArgs) -> Result<ExitCode> {
                     100.0 * now.data_inside_predictive_band,
                     now.observed_points
                 );
+            }
+            if a.report {
+                let path = super::report::write(&out, None)?;
+                if !quiet {
+                    note!("report: {}", path.display());
+                }
             }
             if !quiet {
                 note!("results in {} ({elapsed:.1} s this call)", out.display());

@@ -37,6 +37,10 @@ pub struct CompareArgs {
     /// setting, seed, replicates and Grapevine version); run the others.
     #[arg(long)]
     reuse: bool,
+    /// Also write report.html in the output folder: a self-contained HTML report of the
+    /// comparison (as `grapevine report DIR` writes).
+    #[arg(long)]
+    report: bool,
     #[command(flatten)]
     at: super::AtArgs,
     #[command(flatten)]
@@ -169,6 +173,12 @@ pub fn compare(a: CompareArgs) -> Result<ExitCode> {
     let more = report_tables(&shown, report, &runs);
     if !more.trim().is_empty() {
         say!("{}", more.trim_end());
+    }
+    if a.report {
+        let path = super::report::write(&out, None)?;
+        if !quiet {
+            note!("report: {}", path.display());
+        }
     }
     say!("{}", out.display());
     Ok(ExitCode::SUCCESS)

@@ -6,6 +6,7 @@ mod calibrate;
 mod check;
 mod compare;
 mod generate;
+mod report;
 mod run;
 mod sweep;
 mod validate;
@@ -104,6 +105,10 @@ enum Command {
     /// Analyse a sweep with design = "morris" or "sobol": sensitivity.csv and tornado
     /// charts (done at the end of such a sweep or merge; this redoes it).
     Sensitivity(sweep::SensitivityArgs),
+    /// Turn a result folder (run, comparison, sweep, sensitivity analysis,
+    /// calibration) into one self-contained HTML report: summary in words, charts,
+    /// tables, scenario, limits and provenance; readable offline, printable on A4.
+    Report(report::ReportArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -179,6 +184,7 @@ pub fn main() -> Result<ExitCode> {
         Command::Plot(a) => sweep::plot(a),
         Command::Calibrate(a) => calibrate::calibrate(a),
         Command::Sensitivity(a) => sweep::sensitivity(a),
+        Command::Report(a) => report::report(a),
     }
 }
 

@@ -38,6 +38,10 @@ pub struct RunArgs {
     /// Also write cascade.csv (who first reached whom, at which hop, step and chat).
     #[arg(long)]
     cascade: bool,
+    /// Also write report.html in the output folder: a self-contained HTML report of the
+    /// results (as `grapevine report DIR` writes).
+    #[arg(long)]
+    report: bool,
     #[command(flatten)]
     at: super::AtArgs,
     #[command(flatten)]
@@ -107,6 +111,12 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
         );
         for line in report_lines(&scn, &summaries) {
             note!("{line}");
+        }
+    }
+    if a.report {
+        let path = super::report::write(&out, None)?;
+        if !quiet {
+            note!("report: {}", path.display());
         }
     }
     say!("{}", out.display());

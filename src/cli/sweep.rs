@@ -35,6 +35,11 @@ pub struct SweepArgs {
     /// Do not draw the charts at the end.
     #[arg(long)]
     no_plots: bool,
+    /// Also write report.html in the sweep folder at the end: a self-contained HTML
+    /// report (as `grapevine report DIR` writes). Not with --shard: merge the shards,
+    /// then run grapevine report on the merged folder.
+    #[arg(long, conflicts_with = "shard")]
+    report: bool,
     /// Check the sweep file and every point's scenario, print the sweep's size, and
     /// run nothing.
     #[arg(long)]
@@ -228,6 +233,16 @@ pub fn sweep(a: SweepArgs) -> Result<ExitCode> {
                 String::new()
             }
         );
+    }
+    if a.report {
+        if shard.is_some() {
+            note!("note: no report for one shard; merge the shards, then run grapevine report on the merged folder");
+        } else {
+            let path = super::report::write(&dir, None)?;
+            if !quiet {
+                note!("report: {}", path.display());
+            }
+        }
     }
     say!("{}", dir.display());
     Ok(ExitCode::SUCCESS)

@@ -524,6 +524,21 @@ pub fn write_marker(dir: &Path) -> Result<(), OutputError> {
     Ok(())
 }
 
+/// Adds `name` to the manifest of the swapped-in folder `dir`, so the next results
+/// written there replace it with the rest (a report written into a result folder after
+/// the run must not outlive the results it describes). A folder without a manifest is
+/// left as it is.
+pub fn record_entry(dir: &Path, name: &str) -> Result<(), OutputError> {
+    let Some(mut entries) = read_manifest(dir) else {
+        return Ok(());
+    };
+    if entries.insert(OsString::from(name)) {
+        let text = marker_text(Some(&entries));
+        write_atomic(&dir.join(MARKER), |w| w.write_all(text.as_bytes()))?;
+    }
+    Ok(())
+}
+
 /// Makes `dest` a Grapevine folder that is filled file by file instead of swapped in
 /// whole: a comparison folder, whose scenario sub-folders are each staged with
 /// [`Staging`] and may be kept from an earlier run. Checks that `dest` may be written

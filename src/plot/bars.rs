@@ -71,6 +71,17 @@ pub fn draw_bar_chart(
     render(&sorted, dir, stem)
 }
 
+/// The chart as an SVG document, bars sorted as [`draw_bar_chart`] sorts them, for
+/// embedding in a page rather than writing files.
+///
+/// # Errors
+/// The drawing library's message.
+pub fn bar_chart_svg(chart: &BarChart) -> Result<String, String> {
+    let mut sorted = chart.clone();
+    sorted.bars.sort_by(|a, b| b.value.total_cmp(&a.value));
+    super::figure::svg_text(&sorted)
+}
+
 fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
 }

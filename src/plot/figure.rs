@@ -130,15 +130,20 @@ fn write_png(fig: &impl Figure, path: &Path) -> Result<(), OutputError> {
     result
 }
 
-fn write_svg(fig: &impl Figure, path: &Path) -> Result<(), OutputError> {
+/// The SVG document of `fig`, as `<stem>.svg` would hold it, for embedding (reports).
+pub(crate) fn svg_text(fig: &impl Figure) -> Result<String, String> {
+    font::ensure()?;
     let mut text = String::new();
     {
         let root = SVGBackend::with_string(&mut text, fig.size()).into_drawing_area();
-        fig.draw(&root, Target::Svg)
-            .map_err(|m| plot_error(path, m))?;
-        root.present()
-            .map_err(|e| plot_error(path, e.to_string()))?;
+        fig.draw(&root, Target::Svg)?;
+        root.present().map_err(|e| e.to_string())?;
     }
+    Ok(text)
+}
+
+fn write_svg(fig: &impl Figure, path: &Path) -> Result<(), OutputError> {
+    let text = svg_text(fig).map_err(|m| plot_error(path, m))?;
     let tmp = temp_path(path, "svg");
     let result = (|| {
         let io = |source| OutputError::Io {

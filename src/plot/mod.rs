@@ -21,7 +21,7 @@ mod text;
 mod time_chart;
 
 pub use annotation::{Marker, Span};
-pub use bars::{draw_bar_chart, Bar, BarChart};
+pub use bars::{bar_chart_svg, draw_bar_chart, Bar, BarChart};
 pub use heatmap::{draw_heatmap, Heatmap, MAX_CELLS_PER_AXIS};
 pub(crate) use scale::format_number;
 pub use style::palette;
