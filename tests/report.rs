@@ -318,3 +318,25 @@ fn a_report_written_later_is_replaced_with_the_results() {
         "a stale report was kept"
     );
 }
+
+#[test]
+fn a_broken_result_file_exits_2_and_keeps_the_old_report() {
+    let h = Harness::new();
+    h.write(
+        "s.toml",
+        ScenarioBuilder::tiny("broken").users(1_000).toml(),
+    );
+    h.run_ok("s.toml", "out", &["--report"]);
+    let before = h.read_bytes("out/report.html");
+    h.write("out/summary.json", "{\"runs\": [");
+    let out = h.cmd().args(["report", "out"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_no_panic(&err);
+    assert!(err.contains("summary.json"), "{err}");
+    assert_eq!(
+        h.read_bytes("out/report.html"),
+        before,
+        "the old report was changed"
+    );
+}

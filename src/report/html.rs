@@ -1,6 +1,6 @@
 //! The document a report is made of, and its rendering to one HTML file.
 //!
-//! Report builders ([`super::run`], [`super::comparison`], ...) fill a [`Document`] with
+//! Report builders (`run`, `comparison`, ...) fill a [`Document`] with
 //! sections of paragraphs, tables and figures; [`render`] turns it into HTML with the
 //! stylesheet inline. Every piece of text goes through [`escape`], so a scenario name
 //! or label can never inject markup. Tables are real tables (`<caption>`, `<th
@@ -159,7 +159,7 @@ impl From<String> for Cell {
 /// A chart inlined as SVG.
 #[derive(Clone, Debug)]
 pub struct Figure {
-    /// The SVG document, already checked by [`super::svg::inline`].
+    /// The SVG document, already checked by the report's `svg` module.
     pub svg: String,
     /// Short title (the chart's own title).
     pub title: String,
@@ -188,6 +188,9 @@ pub fn escape(s: &str) -> String {
 }
 
 const STYLE: &str = include_str!("report.css");
+
+/// Tables with at most this many rows are not split across printed pages.
+const SHORT_TABLE_ROWS: usize = 25;
 
 /// The whole HTML page.
 pub fn render(doc: &Document, provenance: &Table) -> String {
@@ -317,7 +320,14 @@ fn exact(x: f64) -> String {
 }
 
 fn table(h: &mut String, t: &Table) {
-    h.push_str("<div class=\"table-wrap\">\n<table>\n");
+    // A short table is kept on one printed page, so its caption and header never sit
+    // alone at the foot of a page; a long one breaks between rows, headers repeated.
+    let class = if t.rows.len() <= SHORT_TABLE_ROWS {
+        "table-wrap short"
+    } else {
+        "table-wrap"
+    };
+    let _ = writeln!(h, "<div class=\"{class}\">\n<table>");
     let _ = writeln!(h, "<caption>{}</caption>", escape(&t.caption));
     h.push_str("<thead><tr>");
     for (i, c) in t.columns.iter().enumerate() {
