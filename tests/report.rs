@@ -140,9 +140,9 @@ fn a_run_report_is_self_contained_complete_and_quotes_summary_json() {
     let doc = Html::parse_document(&html);
     assert_self_contained(&doc, &html);
 
-    // Charts: virality and spill-over, inline, labelled for screen readers.
+    // Charts: virality, spill-over and by camp, inline, labelled for screen readers.
     let svgs = select(&doc, "figure > svg[role=img]");
-    assert_eq!(svgs.len(), 2, "virality and spillover charts");
+    assert_eq!(svgs.len(), 3, "virality, spillover and camp charts");
     for svg in &svgs {
         assert!(svg.contains("<title") && svg.contains("<desc"));
     }

@@ -310,12 +310,12 @@ fn value(h: &mut String, v: &Value) {
 }
 
 /// The exact value as written in the markup: Rust's shortest round-trip form, so
-/// parsing it gives back the same `f64`.
+/// parsing it gives back the same `f64` (infinities as `inf`, `-inf`).
 fn exact(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x:?}")
-    } else {
+    if x.is_nan() {
         "NaN".into()
+    } else {
+        format!("{x:?}")
     }
 }
 
@@ -426,7 +426,13 @@ mod tests {
 
     #[test]
     fn exact_values_round_trip() {
-        for x in [0.1 + 0.2, 46243.0, 1e-9, 0.014325000000000001] {
+        for x in [
+            0.1 + 0.2,
+            46243.0,
+            1e-9,
+            0.014325000000000001,
+            f64::INFINITY,
+        ] {
             assert_eq!(exact(x).parse::<f64>().unwrap(), x);
         }
         assert_eq!(exact(f64::NAN), "NaN");

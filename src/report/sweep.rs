@@ -210,12 +210,19 @@ pub fn document(dir: &Path, ctx: &mut Context) -> Result<Document, ReportError> 
     }
 
     let mut sec = Section::new("points", "Figures by parameter point");
-    sec.blocks
-        .push(Block::Table(points_table(&points, &params, &labels)));
+    // Figures and event chances in separate tables: together they are wider than a
+    // printed page.
+    for part in [Part::Figures, Part::Events] {
+        if let Some(t) = points_table(&points, &params, &labels, part) {
+            sec.blocks.push(Block::Table(t));
+        }
+    }
     if points.column("final_reach_share_diff_median").is_some() {
-        sec.blocks.push(Block::Table(reference_table(
-            &points, &params, sweep, &labels,
-        )));
+        for part in [Part::Figures, Part::Events] {
+            if let Some(t) = reference_table(&points, &params, sweep, &labels, part) {
+                sec.blocks.push(Block::Table(t));
+            }
+        }
     }
     doc.sections.push(sec);
 
@@ -251,9 +258,15 @@ pub fn document(dir: &Path, ctx: &mut Context) -> Result<Document, ReportError> 
         ],
     ];
     if let Some(r) = sweep.get("reference").filter(|r| !r.is_null()) {
+        let shown = match r.as_u64() {
+            Some(i) if (i as usize) < points.rows.len() => {
+                point_words(&points, i as usize, &params)
+            }
+            _ => settings::show(r),
+        };
         design_rows.push(vec![
             Cell::Text("Reference point".into()),
-            Cell::Text(settings::show(r)),
+            Cell::Text(shown),
         ]);
     }
     if let Some(s) = sweep.get("samples").filter(|s| !s.is_null()) {
@@ -696,7 +709,19 @@ const POINT_FIGURES: &[&str] = &[
 const POINT_EVENTS: &[&str] = &["outbreak", "press", "crisis"];
 
 /// One row per point: parameter values, runs, the main figures and event chances.
-fn points_table(points: &CsvTable, params: &[Parameter], labels: &Labels) -> Table {
+/// Which columns a points table shows.
+#[derive(Clone, Copy, PartialEq)]
+enum Part {
+    Figures,
+    Events,
+}
+
+fn points_table(
+    points: &CsvTable,
+    params: &[Parameter],
+    labels: &Labels,
+    part: Part,
+) -> Option<Table> {
     let figs: Vec<&str> = POINT_FIGURES
         .iter()
         .copied()
@@ -710,11 +735,16 @@ fn points_table(points: &CsvTable, params: &[Parameter], labels: &Labels) -> Tab
     // An A4 page takes about eight columns: with many parameters, events then the
     // time to 50% give way (they are in points.csv).
     let (mut figs, mut evs) = (figs, evs);
-    while params.len() + 1 + figs.len() + evs.len() > 8 && !evs.is_empty() {
+    match part {
+        Part::Figures => evs.clear(),
+        Part::Events => figs.clear(),
+    }
+    while params.len() + 1 + figs.len() + evs.len() > 7 && figs.len() + evs.len() > 1 {
+        figs.pop();
         evs.pop();
     }
-    while params.len() + 1 + figs.len() > 8 && figs.len() > 1 {
-        figs.pop();
+    if figs.is_empty() && evs.is_empty() {
+        return None;
     }
     let mut columns: Vec<String> = params.iter().map(|p| p.label.clone()).collect();
     columns.push("Runs".into());
@@ -784,12 +814,21 @@ fn points_table(points: &CsvTable, params: &[Parameter], labels: &Labels) -> Tab
         })
         .collect();
     // The first cell heads the row: with several parameters it is the first one.
-    Table {
-        caption: "Figures by point: median (5\u{2013}95%) over each point's runs; event probabilities with Wilson's 95% interval".into(),
+    Some(Table {
+        caption: match part {
+            Part::Figures => "Figures by point: median (5\u{2013}95%) over each point's runs",
+            Part::Events => "Event chances by point: share of runs, with Wilson's 95% interval",
+        }
+        .into(),
         columns,
         rows,
-        note: (points.rows.len() > MAX_POINT_ROWS).then(|| format!("The first {MAX_POINT_ROWS} of {} points; every point is in points.csv.", points.rows.len())),
-    }
+        note: (points.rows.len() > MAX_POINT_ROWS).then(|| {
+            format!(
+                "The first {MAX_POINT_ROWS} of {} points; every point is in points.csv.",
+                points.rows.len()
+            )
+        }),
+    })
 }
 
 /// Differences of each point from the reference point.
@@ -798,18 +837,30 @@ fn reference_table(
     params: &[Parameter],
     sweep: &Json,
     labels: &Labels,
-) -> Table {
+    part: Part,
+) -> Option<Table> {
     let mut columns: Vec<String> = params.iter().map(|p| p.label.clone()).collect();
-    let figs: Vec<&str> = POINT_FIGURES
+    let mut figs: Vec<&str> = POINT_FIGURES
         .iter()
         .copied()
         .filter(|f| points.column(&format!("{f}_diff_median")).is_some())
         .collect();
-    let evs: Vec<&str> = POINT_EVENTS
+    let mut evs: Vec<&str> = POINT_EVENTS
         .iter()
         .copied()
         .filter(|e| points.column(&format!("{e}_diff")).is_some())
         .collect();
+    match part {
+        Part::Figures => evs.clear(),
+        Part::Events => figs.clear(),
+    }
+    while params.len() + figs.len() + evs.len() > 6 && figs.len() + evs.len() > 1 {
+        figs.pop();
+        evs.pop();
+    }
+    if figs.is_empty() && evs.is_empty() {
+        return None;
+    }
     columns.extend(
         figs.iter()
             .map(|f| format!("\u{0394} {}", labels.of(f).what)),
@@ -874,13 +925,18 @@ fn reference_table(
             row
         })
         .collect();
-    Table {
-        caption: format!(
-            "Differences from the reference point ({}): median (5\u{2013}95%) of the per-replicate differences; event chances with Newcombe's 95% interval",
-            settings::show(&sweep["reference"])
-        ),
+    // sweep.json names the reference by its point index.
+    let reference = match sweep["reference"].as_u64() {
+        Some(i) if (i as usize) < points.rows.len() => point_words(points, i as usize, params),
+        _ => settings::show(&sweep["reference"]),
+    };
+    Some(Table {
+        caption: match part {
+            Part::Figures => format!("Differences from the reference point ({reference}): median (5\u{2013}95%) of the per-replicate differences"),
+            Part::Events => format!("Differences in event chances from the reference point ({reference}), with Newcombe's 95% interval"),
+        },
         columns,
         rows,
         note: Some("Shares in percentage points (pp).".into()),
-    }
+    })
 }
