@@ -1271,7 +1271,8 @@ fn mark_fitted(blocks: &mut [Block], params: &[ParameterSummary]) {
     for b in blocks {
         let Block::Table(t) = b else { continue };
         for row in &mut t.rows {
-            let Some(Cell::Code(path)) = row.last() else {
+            // The setting's name is the row's code cell (settings tables start with it).
+            let Some(Cell::Code(path)) = row.iter().find(|c| matches!(c, Cell::Code(_))) else {
                 continue;
             };
             let Some(s) = params.iter().find(|s| &s.name == path) else {
@@ -1337,16 +1338,8 @@ fn observe_table(scenario: &Json, params: &[ParameterSummary]) -> Option<Table> 
 
 /// Limits of a calibration, then the model's.
 fn limits_section(result: Option<&JsonFile>) -> Section {
-    let mut s = super::limits_section();
-    // The shared text says the ranges are only the replicates' chance variation; here
-    // the bands also hold the posterior's spread, which the paragraph below says.
-    for b in &mut s.blocks {
-        if let Block::Paragraph(p) = b {
-            p.0.retain(|span| {
-                !matches!(span, Span::Text(t) if t.starts_with("The ranges are the spread across replicates"))
-            });
-        }
-    }
+    // Here the bands also hold the posterior's spread, which the paragraph below says.
+    let mut s = super::limits(false);
     let mut p = Paragraph::text("For a calibration in particular: the posterior is the model's. Parameters not fitted are taken as known and the model's assumptions are not questioned by the data; a poor predictive check says the model cannot reproduce the data, not which assumption is wrong. ABC's posterior is that of \u{201c}the simulated windows are within the tolerance of the data\u{201d}");
     if let Some(e) = result.and_then(|r| r.traced("/epsilon", param)) {
         p.push(" (here ").value(e).push(")");

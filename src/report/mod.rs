@@ -15,6 +15,7 @@ mod calibration;
 mod comparison;
 mod figures;
 pub mod html;
+mod reference;
 mod run;
 mod settings;
 mod source;
@@ -274,11 +275,23 @@ pub fn scenario_hash(scenario: &serde_json::Value) -> String {
 
 /// What a reader must say when quoting the numbers.
 fn limits_section() -> Section {
+    limits(true)
+}
+
+/// [`limits_section`]; `replicate_ranges` says the report's ranges are the spread
+/// across replicates only (not so for a calibration, whose bands carry the posterior's
+/// spread too and say so themselves).
+fn limits(replicate_ranges: bool) -> Section {
     let mut s = Section::new("limits", "Limits of the model");
+    let ranges = if replicate_ranges {
+        "The ranges are the spread across replicates of the same scenario: they show the chance variation of the model, not the uncertainty in its parameters or structure. "
+    } else {
+        ""
+    };
     s.blocks.push(Block::Paragraph(Paragraph(vec![
         Span::Text("These are simulated outcomes of a model, not measurements: ".into()),
         Span::Text("the population, its groups and the behaviour of its users are generated from assumptions, and most behavioural parameters are illustrative or converted from published effect sizes rather than fitted to this case. ".into()),
-        Span::Text("The ranges are the spread across replicates of the same scenario: they show the chance variation of the model, not the uncertainty in its parameters or structure. ".into()),
+        Span::Text(ranges.into()),
         Span::Text("Comparisons between scenarios run with the same seed are more reliable than absolute levels. ".into()),
         Span::Text("Quote the numbers as \u{201c}in this scenario, the model gives\u{2026}\u{201d}, and check the assumptions listed in ".into()),
         Span::Code("docs/model.md".into()),

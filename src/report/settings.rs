@@ -239,16 +239,22 @@ fn chat_kinds_table(population: &Json) -> Option<Table> {
 /// Rows `(label, value, path)` of a section, nested objects flattened into paths.
 fn flatten(prefix: &str, v: &Json, out: &mut Vec<Vec<Cell>>) {
     match v.as_object() {
-        Some(map) if map.get("dist").is_none() && !map.is_empty() => {
+        // An empty table (a `[report]` with nothing asked) has no setting to show.
+        Some(map) if map.is_empty() => {}
+        Some(map) if map.get("dist").is_none() => {
             for (k, child) in map {
                 flatten(&format!("{prefix}.{k}"), child, out);
             }
         }
-        _ => out.push(vec![
-            Cell::Text(parameter_words(prefix)),
-            Cell::Text(show(v)),
-            Cell::Code(prefix.to_string()),
-        ]),
+        _ => {
+            let field = super::reference::lookup(prefix);
+            out.push(vec![
+                Cell::Code(prefix.to_string()),
+                Cell::Text(show(v)),
+                Cell::Text(field.map_or_else(String::new, |f| f.kind.clone())),
+                Cell::Text(field.map_or_else(String::new, |f| f.meaning.clone())),
+            ]);
+        }
     }
 }
 
@@ -279,7 +285,8 @@ pub fn settings_blocks(scenario: &Json) -> Vec<Block> {
             columns: vec![
                 "Setting".into(),
                 "Value".into(),
-                "Name in the scenario file".into(),
+                "Type and unit".into(),
+                "Meaning (docs/scenario.md)".into(),
             ],
             rows,
             note: None,
