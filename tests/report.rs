@@ -285,6 +285,33 @@ fn comparison_and_sweep_reports_quote_their_csv_files() {
         "the sweep's charts"
     );
     assert!(assert_traced_csv(&doc, "points.csv", &h.read("sw/points.csv")) >= 4);
+
+    // A shard holds part of the runs: no report of it, a pointer to merge instead.
+    let out = h
+        .cmd()
+        .args([
+            "sweep",
+            "sweep.toml",
+            "--out",
+            "sh",
+            "--shard",
+            "0/2",
+            "--quiet",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let out = h
+        .cmd()
+        .args(["report", "sh/shard-0-of-2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("shard 0 of 2") && err.contains("grapevine merge"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -339,4 +366,25 @@ fn a_broken_result_file_exits_2_and_keeps_the_old_report() {
         before,
         "the old report was changed"
     );
+}
+
+#[test]
+fn observation_windows_are_reported_per_window() {
+    // "When would our monitor have seen it first, and what share does it see?"
+    let h = Harness::new();
+    h.write("s.toml", crate::calibrate::RECOVERY_SCENARIO);
+    h.run_ok("s.toml", "out", &["--report", "--replicates", "3"]);
+    let html = h.read("out/report.html");
+    let doc = Html::parse_document(&html);
+    assert_self_contained(&doc, &html);
+    let summary: Value = serde_json::from_str(&h.read("out/summary.json")).unwrap();
+    assert!(assert_traced_json(&doc, "summary.json", &summary) > 20);
+    let sel = Selector::parse("#observation li").unwrap();
+    let items: Vec<String> = doc.select(&sel).map(|e| e.text().collect()).collect();
+    let windows = summary["observation"].as_array().unwrap();
+    assert_eq!(items.len(), windows.len());
+    for (item, w) in items.iter().zip(windows) {
+        assert!(item.starts_with(w["window"].as_str().unwrap()), "{item}");
+    }
+    assert!(captions(&doc).iter().any(|c| c.starts_with("Each window")));
 }

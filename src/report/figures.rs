@@ -1,9 +1,7 @@
-//! Charts and CSV files of a result folder as report blocks.
+//! Charts of a result folder as report blocks, and CSV fields as table cells.
 
-use super::html::{Block, Cell, Figure, Paragraph, Span, Table};
-use super::source::CsvTable;
+use super::html::{Block, Cell, Figure, Paragraph, Span};
 use super::{svg, Context};
-use crate::error::ReportError;
 use std::path::Path;
 
 /// The chart `dir/<stem>.svg` inlined, with links to its PNG and SVG files; `None` when
@@ -54,22 +52,6 @@ pub fn other_charts(dir: &Path, known: &[&str]) -> Vec<String> {
         .collect();
     out.sort();
     out
-}
-
-/// A CSV file as a table: text left, numbers right with at most four significant
-/// digits after the point.
-pub fn csv_table(path: &Path, caption: &str) -> Result<Table, ReportError> {
-    let csv = CsvTable::read(path)?;
-    Ok(Table {
-        caption: caption.to_string(),
-        columns: csv.header.clone(),
-        rows: csv
-            .rows
-            .iter()
-            .map(|row| row.iter().map(|f| number_cell(f)).collect())
-            .collect(),
-        note: None,
-    })
 }
 
 /// A field as a cell: numbers right-aligned and rounded for reading.

@@ -117,15 +117,7 @@ pub fn document(dir: &Path, ctx: &mut Context) -> Result<Document, ReportError> 
         doc.sections.push(sec);
     }
 
-    if dir.join("observations.csv").is_file() {
-        let mut sec = Section::new("observation", "What the observation windows saw");
-        sec.blocks.push(Block::Paragraph(Paragraph::text(
-            "Figures of the monitor, tipline and public windows ([[observe]] in the scenario), per window; the counts per period are in observed.csv.",
-        )));
-        sec.blocks.push(Block::Table(figures::csv_table(
-            &dir.join("observations.csv"),
-            "Observation windows: figures per window",
-        )?));
+    if let Some(sec) = observation_section(&s) {
         doc.sections.push(sec);
     }
 
@@ -158,6 +150,188 @@ pub fn scenario_section(s: &SummaryFile, id: &str, title: &str) -> Section {
     }
     sec.blocks.extend(settings::settings_blocks(scenario));
     sec
+}
+
+/// What the observation windows (`[[observe]]`) saw: per window, the chance it saw the
+/// rumor at all, when it first did, and what share of the spread it saw; and the
+/// chance of a detection by each time asked for.
+fn observation_section(s: &SummaryFile) -> Option<Section> {
+    let windows = s.json.get("observation")?.as_array()?;
+    if windows.is_empty() {
+        return None;
+    }
+    let dash = || Cell::Number("\u{2013}".into());
+    // A traced probability with its Wilson interval: `100% (44–100%)`.
+    let chance = |pointer: &str| -> Cell {
+        match s.traced(&format!("{pointer}/estimate"), words::percent) {
+            Some(v) => {
+                let lo = s
+                    .number(&format!("{pointer}/interval/lower"))
+                    .unwrap_or(f64::NAN);
+                let hi = s
+                    .number(&format!("{pointer}/interval/upper"))
+                    .unwrap_or(f64::NAN);
+                Cell::Value(Value {
+                    shown: format!(
+                        "{} ({}\u{2013}{})",
+                        v.shown,
+                        words::percent(lo),
+                        words::percent(hi)
+                    ),
+                    ..v
+                })
+            }
+            None => dash(),
+        }
+    };
+    // A traced band of a share: `9.7% (9.6–9.9%)`.
+    let share = |pointer: &str| -> Cell {
+        match (
+            s.traced(&format!("{pointer}/median"), words::percent),
+            s.number(&format!("{pointer}/p5")),
+            s.number(&format!("{pointer}/p95")),
+        ) {
+            (Some(m), Some(lo), Some(hi)) => Cell::Value(Value {
+                shown: format!(
+                    "{} ({}\u{2013}{})",
+                    m.shown,
+                    words::percent(lo),
+                    words::percent(hi)
+                ),
+                ..m
+            }),
+            _ => dash(),
+        }
+    };
+    let mut items = Vec::new();
+    let mut rows = Vec::new();
+    let mut by_rows = Vec::new();
+    for (w, win) in windows.iter().enumerate() {
+        let name = win["window"].as_str().unwrap_or("?").to_string();
+        let kind = win["kind"].as_str().unwrap_or("?").to_string();
+        let base = format!("/observation/{w}");
+        let hits = win
+            .pointer("/detected/hits")
+            .and_then(Json::as_u64)
+            .unwrap_or(0);
+        let runs = win
+            .pointer("/detected/runs")
+            .and_then(Json::as_u64)
+            .unwrap_or(0);
+        let mut p = Paragraph::default();
+        p.0.push(super::html::Span::Strong(format!("{name} ({kind}): ")));
+        if hits == 0 {
+            p.push(format!(
+                "saw nothing in any of the {runs} runs (95% interval for the chance it would: "
+            ));
+            if let (Some(lo), Some(hi)) = (
+                s.traced(&format!("{base}/detected/interval/lower"), words::percent),
+                s.traced(&format!("{base}/detected/interval/upper"), words::percent),
+            ) {
+                p.value(lo).push("\u{2013}").value(hi);
+            }
+            p.push(").");
+        } else {
+            p.push("first saw the rumor a median ");
+            if let Some(h) = s.traced(
+                &format!("{base}/first_detection_band/median"),
+                words::duration,
+            ) {
+                p.value(h);
+            }
+            p.push(" after the first post");
+            if hits < runs {
+                p.push(format!(
+                    " (in the {hits} of {runs} runs where it saw it at all)"
+                ));
+            }
+            let posts = s.traced(&format!("{base}/posts_share/median"), words::percent);
+            let users = s.traced(&format!("{base}/users_share/median"), words::percent);
+            if let Some(v) = &posts {
+                p.push("; it saw ")
+                    .value(v.clone())
+                    .push(" of all rumor posts");
+            }
+            if let Some(v) = users {
+                p.push(if posts.is_some() {
+                    " and "
+                } else {
+                    "; it saw "
+                });
+                p.value(v).push(" of the users the rumor reached");
+            }
+            p.push(".");
+        }
+        items.push(p);
+        let first = match (
+            s.traced(&format!("{base}/first_detection_band/median"), |h| {
+                format!("{h:.1} h")
+            }),
+            s.number(&format!("{base}/first_detection_band/p5")),
+            s.number(&format!("{base}/first_detection_band/p95")),
+        ) {
+            (Some(m), Some(lo), Some(hi)) => Cell::Value(Value {
+                shown: format!("{} ({lo:.1}\u{2013}{hi:.1} h)", m.shown),
+                ..m
+            }),
+            _ => dash(),
+        };
+        rows.push(vec![
+            Cell::Text(name.clone()),
+            Cell::Text(kind),
+            chance(&format!("{base}/detected")),
+            first,
+            share(&format!("{base}/posts_share")),
+            share(&format!("{base}/users_share")),
+        ]);
+        for (k, by) in win["by"].as_array().into_iter().flatten().enumerate() {
+            let hours = by["hours"].as_f64().unwrap_or(f64::NAN);
+            let when = match s.start() {
+                Some(start) => format!(
+                    "{} ({})",
+                    words::duration(hours),
+                    crate::output::charts::day_label(start.plus_hours(hours), true)
+                ),
+                None => words::duration(hours),
+            };
+            let seen = s
+                .traced(&format!("{base}/by/{k}/seen/median"), words::count)
+                .map_or_else(dash, Cell::Value);
+            by_rows.push(vec![
+                Cell::Text(name.clone()),
+                Cell::Text(when),
+                chance(&format!("{base}/by/{k}/probability")),
+                seen,
+            ]);
+        }
+    }
+    let mut sec = Section::new("observation", "What the observation windows saw");
+    sec.blocks.push(Block::Paragraph(Paragraph::text(
+        "What the scenario's observation windows ([[observe]]) would have seen: a monitor of public groups, a fact-checkers' tipline, the public layer. Nothing a window does changes the run.",
+    )));
+    sec.blocks.push(Block::List(items));
+    sec.blocks.push(Block::Table(Table {
+        caption: "Each window: chance it saw the rumor (95% interval), when it first did (median, 5\u{2013}95%), and the share of posts and of reached users it saw (median, 5\u{2013}95%)".into(),
+        columns: vec![
+            "Window".into(),
+            "Kind".into(),
+            "Saw it".into(),
+            "First seen after".into(),
+            "Share of posts seen".into(),
+            "Share of reached users seen".into(),
+        ],
+        rows,
+        note: Some("Times since the first post, over the runs where the window saw the rumor. Every observation is in observations.csv, counts per period in observed.csv.".into()),
+    }));
+    if !by_rows.is_empty() {
+        sec.blocks.push(Block::Table(Table {
+            caption: "Detections by time: chance the window had seen the rumor (95% interval), and items seen (median)".into(),
+            columns: vec!["Window".into(), "By".into(), "Chance".into(), "Items seen".into()],
+            rows: by_rows,
+            note: None,
+        }));
+    }
+    Some(sec)
 }
 
 /// Per intervention, the hours at which it fired in the runs where it did.

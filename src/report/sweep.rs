@@ -70,6 +70,17 @@ pub fn document(dir: &Path, ctx: &mut Context) -> Result<Document, ReportError> 
         path: sweep_path.clone(),
         message: "no \"sweep\": not a sweep.json written by grapevine sweep".into(),
     })?;
+    if let Some(shard) = json.get("shard").filter(|s| !s.is_null()) {
+        // A shard holds a share of the runs: its figures are not the sweep's.
+        return Err(ReportError::Format {
+            path: sweep_path.clone(),
+            message: format!(
+                "this folder is shard {} of {} of a sweep, with only part of its runs: merge the shards (grapevine merge) and report the merged folder",
+                shard["index"].as_u64().unwrap_or(0),
+                shard["count"].as_u64().unwrap_or(0)
+            ),
+        });
+    }
     let points_path = dir.join("points.csv");
     if !points_path.is_file() {
         return Err(ReportError::Format {
