@@ -237,7 +237,7 @@ pub fn document(dir: &Path, ctx: &mut Context) -> Result<Document, ReportError> 
             .push(Block::Paragraph(Paragraph::text("Against the reference:")));
         doc.summary.push(Block::List(items));
     }
-    if let Some(p) = events_sentence(&arms, &events_csv) {
+    for p in events_sentences(&arms, &events_csv) {
         doc.summary.push(Block::Paragraph(p));
     }
 
@@ -699,45 +699,55 @@ fn events_blocks(arms: &[Arm], events: &CsvTable) -> Vec<Block> {
     out
 }
 
-/// The events in words: the chance of the events that differ, scenario by scenario.
-fn events_sentence(arms: &[Arm], events: &CsvTable) -> Option<Paragraph> {
-    // The headline event: press pickup if any scenario has it, else the outbreak.
-    let event = ["press", "outbreak"].into_iter().find(|e| {
-        let ps: Vec<f64> = arms
-            .iter()
+/// The events in words, scenario by scenario: the chance of an outbreak when some runs
+/// die out (then medians over all runs hide the spread when it happens), and the
+/// chance of press pickup when it is not certain.
+fn events_sentences(arms: &[Arm], events: &CsvTable) -> Vec<Paragraph> {
+    let probabilities = |e: &str| -> Vec<f64> {
+        arms.iter()
             .filter_map(|a| {
                 find(events, "events.csv", &a.name, "event", e)
                     .and_then(|r| r.number("probability"))
             })
-            .collect();
-        !ps.is_empty() && ps.iter().any(|p| *p < 1.0)
-    })?;
-    let mut p = Paragraph::default();
-    let label = find(events, "events.csv", &arms[0].name, "event", event)
-        .map(|r| r.text("label").to_string())
-        .unwrap_or_else(|| event.to_string());
-    p.push(format!(
-        "Chance of {} by the end of the run: ",
-        label.to_lowercase()
-    ));
-    for (i, arm) in arms.iter().enumerate() {
-        let Some(r) = find(events, "events.csv", &arm.name, "event", event) else {
+            .collect()
+    };
+    let mut out = Vec::new();
+    for event in ["outbreak", "press"] {
+        let ps = probabilities(event);
+        if ps.is_empty() || ps.iter().all(|p| *p == 1.0) {
             continue;
-        };
-        if i > 0 {
-            p.push("; ");
         }
-        p.push(format!("{} ", arm.label));
-        if let Some(v) = r.value("probability", words::percent) {
-            p.value(v);
+        let label = find(events, "events.csv", &arms[0].name, "event", event)
+            .map(|r| r.text("label").to_string())
+            .unwrap_or_else(|| event.to_string());
+        let mut p = Paragraph::default();
+        if event == "outbreak" {
+            p.push("Outcomes are all-or-nothing: in some runs the rumor dies out, so a median over all runs understates how far it goes when it spreads. ");
         }
-        if let (Some(lo), Some(hi)) = (
-            r.value("lower", words::percent),
-            r.value("upper", words::percent),
-        ) {
-            p.push(" (").value(lo).push("\u{2013}").value(hi).push(")");
+        p.push(format!(
+            "Chance of {} by the end of the run: ",
+            label.to_lowercase()
+        ));
+        for (i, arm) in arms.iter().enumerate() {
+            let Some(r) = find(events, "events.csv", &arm.name, "event", event) else {
+                continue;
+            };
+            if i > 0 {
+                p.push("; ");
+            }
+            p.push(format!("{} ", arm.label));
+            if let Some(v) = r.value("probability", words::percent) {
+                p.value(v);
+            }
+            if let (Some(lo), Some(hi)) = (
+                r.value("lower", words::percent),
+                r.value("upper", words::percent),
+            ) {
+                p.push(" (").value(lo).push("\u{2013}").value(hi).push(")");
+            }
         }
+        p.push(".");
+        out.push(p);
     }
-    p.push(".");
-    Some(p)
+    out
 }

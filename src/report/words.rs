@@ -26,6 +26,10 @@ pub fn percent(share: f64) -> String {
 /// A difference of shares in percentage points, signed: `+2.3 pp`, `-10 pp`.
 pub fn points(diff: f64) -> String {
     let p = 100.0 * diff;
+    // What rounds to zero is shown without a sign: "-0.0 pp" reads as a decrease.
+    if p.abs() < 0.05 {
+        return "0.0 pp".into();
+    }
     let text = if p.abs() >= 9.95 {
         format!("{p:+.0}")
     } else {
@@ -111,6 +115,7 @@ mod tests {
         assert_eq!(percent(1e-7), "<0.01%");
         assert_eq!(points(-0.1), "\u{2212}10 pp");
         assert_eq!(points(0.023), "+2.3 pp");
+        assert_eq!(points(-0.0001), "0.0 pp");
     }
 
     #[test]
