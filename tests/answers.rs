@@ -3,19 +3,19 @@
 //! sensitivity designs (Morris, Sobol') run on the sweep machinery (resume, shards,
 //! merge) into `sensitivity.csv` and tornado charts.
 
-use crate::util::{assert_success, ScenarioBuilder};
+use crate::util::{assert_success, Harness, ScenarioBuilder};
 use assert_cmd::Command;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// A temporary folder with a small base scenario (two camps, a marker, report times).
 struct Fixture {
-    dir: tempfile::TempDir,
+    h: Harness,
 }
 
 impl Fixture {
     fn new() -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
+        let h = Harness::new();
         let text = ScenarioBuilder::tiny("small")
             .users(400)
             .replicates(1)
@@ -23,12 +23,12 @@ impl Fixture {
             .replacen("name = ", "label = \"Small test case\"\nname = ", 1)
             + "[[simulation.markers]]\nlabel = \"Evening\"\nat = \"12h\"\n\
                [report]\nat = [\"6h\", \"evening\"]\n";
-        std::fs::write(dir.path().join("base.toml"), text).unwrap();
-        Fixture { dir }
+        h.write("base.toml", text);
+        Fixture { h }
     }
 
     fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
+        self.h.join(name)
     }
 
     fn sweep_file(&self, name: &str, body: &str) -> PathBuf {
@@ -38,22 +38,11 @@ impl Fixture {
     }
 
     fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("grapevine").unwrap();
-        c.current_dir(self.dir.path())
-            .env_remove("SLURM_ARRAY_TASK_ID")
-            .env_remove("SLURM_ARRAY_TASK_COUNT")
-            .env_remove("SLURM_ARRAY_TASK_MIN");
-        c
+        self.h.cmd()
     }
 
     fn sweep(&self, file: &Path, out: &str, extra: &[&str]) -> std::process::Output {
-        self.cmd()
-            .arg("sweep")
-            .arg(file)
-            .args(["--out", out, "--quiet"])
-            .args(extra)
-            .output()
-            .unwrap()
+        self.h.sweep(file, out, extra)
     }
 }
 

@@ -1,34 +1,33 @@
 //! `grapevine sweep`, `merge`, `plot` and `run --from-sweep` end to end, on small
 //! scenarios written into a temporary folder.
 
-use crate::util::assert_success;
+use crate::util::{assert_success, Harness};
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// A temporary folder with a small base scenario and sweep files.
 struct Fixture {
-    dir: tempfile::TempDir,
+    h: Harness,
 }
 
 impl Fixture {
     /// A base scenario of `users` users over `horizon`.
     fn new(users: u32, horizon: &str) -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("base.toml"),
+        let h = Harness::new();
+        h.write(
+            "base.toml",
             format!(
                 "name = \"small\"\n[simulation]\nhorizon = \"{horizon}\"\nreplicates = 1\n\
                  [population]\nusers = {users}\n[rumor]\nappeal = 0.4\n\
                  [sharing]\nbeliever = 0.5\n"
             ),
-        )
-        .unwrap();
-        Fixture { dir }
+        );
+        Fixture { h }
     }
 
     fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
+        self.h.join(name)
     }
 
     /// Writes a sweep file over the base scenario; returns its path.
@@ -49,22 +48,11 @@ impl Fixture {
     }
 
     fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("grapevine").unwrap();
-        c.current_dir(self.dir.path())
-            .env_remove("SLURM_ARRAY_TASK_ID")
-            .env_remove("SLURM_ARRAY_TASK_COUNT")
-            .env_remove("SLURM_ARRAY_TASK_MIN");
-        c
+        self.h.cmd()
     }
 
     fn sweep(&self, file: &Path, out: &str, extra: &[&str]) -> std::process::Output {
-        self.cmd()
-            .arg("sweep")
-            .arg(file)
-            .args(["--out", out, "--quiet"])
-            .args(extra)
-            .output()
-            .unwrap()
+        self.h.sweep(file, out, extra)
     }
 }
 
@@ -223,7 +211,7 @@ fn resume_after_kill_gives_the_rows_of_an_uninterrupted_sweep() {
     );
     let bin = assert_cmd::cargo::cargo_bin("grapevine");
     let mut child = std::process::Command::new(&bin)
-        .current_dir(f.dir.path())
+        .current_dir(f.h.path())
         .args([
             "sweep",
             "long.toml",

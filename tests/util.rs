@@ -89,8 +89,23 @@ impl Harness {
             .env_remove("RUST_BACKTRACE")
             .env_remove("RUST_LIB_BACKTRACE")
             .env_remove("RAYON_NUM_THREADS")
+            // A test run inside a Slurm job must not become a shard of its sweep.
+            .env_remove("SLURM_ARRAY_TASK_ID")
+            .env_remove("SLURM_ARRAY_TASK_COUNT")
+            .env_remove("SLURM_ARRAY_TASK_MIN")
             .timeout(std::time::Duration::from_secs(120));
         cmd
+    }
+
+    /// `grapevine sweep FILE --out OUT --quiet EXTRA...`, whatever its outcome.
+    pub fn sweep(&self, file: &Path, out: &str, extra: &[&str]) -> Output {
+        self.cmd()
+            .arg("sweep")
+            .arg(file)
+            .args(["--out", out, "--quiet"])
+            .args(extra)
+            .output()
+            .expect("spawn grapevine")
     }
 
     /// `grapevine run SCENARIO --out OUT --quiet EXTRA...`, asserted to succeed.

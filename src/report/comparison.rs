@@ -32,6 +32,20 @@ impl Row<'_> {
             .unwrap_or("")
     }
 
+    /// Appends `open`, the traced values of the columns `lo` and `hi` shown with
+    /// `show` and joined by `sep`, and `close`, when both columns have a value.
+    fn push_range(
+        &self,
+        p: &mut Paragraph,
+        [lo, hi]: [&str; 2],
+        [open, sep, close]: [&str; 3],
+        show: fn(f64) -> String,
+    ) {
+        if let (Some(lo), Some(hi)) = (self.value(lo, show), self.value(hi, show)) {
+            p.push(open).value(lo).push(sep).value(hi).push(close);
+        }
+    }
+
     /// A traced value of a column shown with `show`.
     fn value(&self, column: &str, show: impl Fn(f64) -> String) -> Option<Value> {
         let v = self.number(column)?;
@@ -211,12 +225,7 @@ pub fn document(dir: &Path, ctx: &mut Context) -> Result<Document, ReportError> 
             p.value(v);
         }
         p.push(" of users (5\u{2013}95%: ");
-        if let (Some(lo), Some(hi)) = (
-            reach.value("p5", words::percent),
-            reach.value("p95", words::percent),
-        ) {
-            p.value(lo).push("\u{2013}").value(hi);
-        }
+        reach.push_range(&mut p, ["p5", "p95"], ["", "\u{2013}", ""], words::percent);
         p.push(").");
         if let Some((d, arm)) = biggest {
             if d < 0.0 {
@@ -404,41 +413,39 @@ pub fn document(dir: &Path, ctx: &mut Context) -> Result<Document, ReportError> 
             rows: platform_rows,
             note: None,
         }));
-        let mut rows = Vec::new();
+        // Each scenario's own timeline, under one header: the scenario, then the
+        // columns of the timeline table.
+        let mut timeline: Option<Table> = None;
         for arm in &arms {
             let Some(s) = &arm.summary else { continue };
-            if let Some(t) = settings::interventions_table(
+            let Some(t) = settings::interventions_table(
                 &s.json["scenario"],
                 s.start(),
                 &super::run::fired(s),
                 s.replicates() as usize,
-            ) {
-                for (i, r) in t.rows.into_iter().enumerate() {
-                    rows.push(
-                        std::iter::once(Cell::Text(if i == 0 {
-                            arm.label.clone()
-                        } else {
-                            String::new()
-                        }))
-                        .chain(r)
-                        .collect(),
-                    );
-                }
+            ) else {
+                continue;
+            };
+            let all = timeline.get_or_insert_with(|| Table {
+                caption: "Interventions timeline of each scenario".into(),
+                columns: std::iter::once("Scenario".to_string())
+                    .chain(t.columns.iter().cloned())
+                    .collect(),
+                rows: Vec::new(),
+                note: None,
+            });
+            for (i, r) in t.rows.into_iter().enumerate() {
+                let name = if i == 0 {
+                    arm.label.clone()
+                } else {
+                    String::new()
+                };
+                all.rows
+                    .push(std::iter::once(Cell::Text(name)).chain(r).collect());
             }
         }
-        if !rows.is_empty() {
-            sec.blocks.push(Block::Table(Table {
-                caption: "Interventions timeline of each scenario".into(),
-                columns: vec![
-                    "Scenario".into(),
-                    "Intervention".into(),
-                    "Starts".into(),
-                    "Settings".into(),
-                    "Fired".into(),
-                ],
-                rows,
-                note: None,
-            }));
+        if let Some(t) = timeline {
+            sec.blocks.push(Block::Table(t));
         }
     } else {
         sec.blocks.push(Block::Paragraph(Paragraph::text(format!(
@@ -494,12 +501,12 @@ fn difference(p: &mut Paragraph, row: &Row<'_>, paired: bool) {
             p.value(v);
         }
         p.push(" against the reference; paired 5\u{2013}95%: ");
-        if let (Some(lo), Some(hi)) = (
-            row.value("paired_diff_p5", words::points),
-            row.value("paired_diff_p95", words::points),
-        ) {
-            p.value(lo).push(" to ").value(hi);
-        }
+        row.push_range(
+            p,
+            ["paired_diff_p5", "paired_diff_p95"],
+            ["", " to ", ""],
+            words::points,
+        );
     } else if let Some(v) = row.value("diff_median", words::points) {
         p.value(v).push(" against the reference's median");
     }
@@ -739,12 +746,12 @@ fn events_sentences(arms: &[Arm], events: &CsvTable) -> Vec<Paragraph> {
             if let Some(v) = r.value("probability", words::percent) {
                 p.value(v);
             }
-            if let (Some(lo), Some(hi)) = (
-                r.value("lower", words::percent),
-                r.value("upper", words::percent),
-            ) {
-                p.push(" (").value(lo).push("\u{2013}").value(hi).push(")");
-            }
+            r.push_range(
+                &mut p,
+                ["lower", "upper"],
+                [" (", "\u{2013}", ")"],
+                words::percent,
+            );
         }
         p.push(".");
         out.push(p);

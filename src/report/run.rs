@@ -60,7 +60,8 @@ pub fn document(dir: &Path, ctx: &mut Context) -> Result<Document, ReportError> 
             .map(str::to_string),
         ..Document::default()
     };
-    doc.summary = summary(&s);
+    let camps = camp_figures(&s);
+    doc.summary = summary(&s, &camps);
 
     let mut over_time = Section::new("over-time", "Spread over time");
     for (stem, title, alt, caption) in [
@@ -100,11 +101,9 @@ pub fn document(dir: &Path, ctx: &mut Context) -> Result<Document, ReportError> 
     if let Some(t) = at_times(&s) {
         figures.blocks.push(Block::Table(t));
     }
-    if let Some(t) = camps(&s) {
-        if let Some(chart) = camps_chart(&s, ctx) {
-            figures.blocks.push(chart);
-        }
-        figures.blocks.push(Block::Table(t));
+    if camps.len() >= 2 {
+        figures.blocks.push(camps_chart(&s, &camps, ctx));
+        figures.blocks.push(Block::Table(camps_table(&s, &camps)));
     }
     doc.sections.push(figures);
 
@@ -397,7 +396,7 @@ fn event_numbers(s: &SummaryFile, name: &str) -> Option<EventNumbers> {
 }
 
 /// The summary on top, in plain words.
-fn summary(s: &SummaryFile) -> Vec<Block> {
+fn summary(s: &SummaryFile, camps: &[CampFigures]) -> Vec<Block> {
     let mut out = Vec::new();
     let runs = s.replicates();
     let users = s.users();
@@ -513,7 +512,7 @@ fn summary(s: &SummaryFile) -> Vec<Block> {
     }
     out.push(p);
 
-    if let Some(p) = camps_sentence(s) {
+    if let Some(p) = camps_sentence(s, camps) {
         out.push(p);
     }
     for t in &s.report.times {
@@ -575,26 +574,50 @@ fn range(p: &mut Paragraph, s: &SummaryFile, figure: &str) {
     }
 }
 
-/// Where belief concentrated, by camp (medians over runs of each camp's share).
-fn camps_sentence(s: &SummaryFile) -> Option<Paragraph> {
-    let names: Vec<String> = s
+/// A camp's reach and belief: the spread over the runs of each camp's share, read once
+/// for the summary, the chart and the table.
+struct CampFigures {
+    name: String,
+    users: f64,
+    reach: Band,
+    belief: Band,
+}
+
+/// Per camp (in the order of `summary.json`), the bands over the runs of the shares of
+/// its members reached and believing.
+fn camp_figures(s: &SummaryFile) -> Vec<CampFigures> {
+    let camps = s
         .json
-        .pointer("/runs/0/camps")?
-        .as_array()?
-        .iter()
-        .filter_map(|c| c.get("camp").and_then(Json::as_str).map(str::to_string))
-        .collect();
-    if names.len() < 2 {
-        return None;
-    }
-    let mut medians: Vec<(String, Value)> = names
+        .pointer("/runs/0/camps")
+        .and_then(Json::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    camps
         .iter()
         .enumerate()
-        .map(|(k, name)| {
-            let v = per_run(s, &format!("/camps/{k}/final_believers_share"), |_| true);
-            let m = Band::of(v.iter().copied()).median;
+        .map(|(k, c)| {
+            let band = |field: &str| Band::of(per_run(s, &format!("/camps/{k}/{field}"), |_| true));
+            CampFigures {
+                name: c["camp"].as_str().unwrap_or("?").to_string(),
+                users: c["users"].as_f64().unwrap_or(0.0),
+                reach: band("final_reach_share"),
+                belief: band("final_believers_share"),
+            }
+        })
+        .collect()
+}
+
+/// Where belief concentrated, by camp (medians over runs of each camp's share).
+fn camps_sentence(s: &SummaryFile, camps: &[CampFigures]) -> Option<Paragraph> {
+    if camps.len() < 2 {
+        return None;
+    }
+    let mut medians: Vec<(String, Value)> = camps
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let m = c.belief.median;
             (
-                name.clone(),
+                c.name.clone(),
                 Value {
                     shown: words::percent(m),
                     exact: m,
@@ -802,26 +825,13 @@ fn at_times(s: &SummaryFile) -> Option<Table> {
 }
 
 /// Reach and belief per camp: medians over the runs.
-fn camps(s: &SummaryFile) -> Option<Table> {
-    let camps = s.json.pointer("/runs/0/camps")?.as_array()?;
-    if camps.len() < 2 {
-        return None;
-    }
+fn camps_table(s: &SummaryFile, camps: &[CampFigures]) -> Table {
     let rows = camps
         .iter()
         .enumerate()
         .map(|(k, c)| {
-            let name = c["camp"].as_str().unwrap_or("?").to_string();
-            let stat = |field: &str, share: bool| {
-                let v = per_run(s, &format!("/camps/{k}/{field}"), |_| true);
-                let b = Band::of(v.iter().copied());
-                let show = |x: f64| {
-                    if share {
-                        format!("{:.1}%", 100.0 * x)
-                    } else {
-                        words::count(x.round())
-                    }
-                };
+            let stat = |b: &Band, field: &str| {
+                let show = |x: f64| format!("{:.1}%", 100.0 * x);
                 Cell::Value(Value {
                     shown: format!("{} ({}\u{2013}{})", show(b.median), show(b.p5), show(b.p95)),
                     exact: b.median,
@@ -829,14 +839,14 @@ fn camps(s: &SummaryFile) -> Option<Table> {
                 })
             };
             vec![
-                Cell::Text(name),
-                Cell::Number(words::count(c["users"].as_f64().unwrap_or(0.0))),
-                stat("final_reach_share", true),
-                stat("final_believers_share", true),
+                Cell::Text(c.name.clone()),
+                Cell::Number(words::count(c.users)),
+                stat(&c.reach, "final_reach_share"),
+                stat(&c.belief, "final_believers_share"),
             ]
         })
         .collect();
-    Some(Table {
+    Table {
         caption: "By camp: share of each camp's members reached and believing, median (5\u{2013}95%) over the replicates".into(),
         columns: vec![
             "Camp".into(),
@@ -846,28 +856,19 @@ fn camps(s: &SummaryFile) -> Option<Table> {
         ],
         rows,
         note: None,
-    })
+    }
 }
 
 /// Reach (bar, with its 5–95% whisker) and belief (inner bar) per camp, medians over
 /// the runs, drawn here since no file of the run holds it.
-fn camps_chart(s: &SummaryFile, ctx: &mut Context) -> Option<Block> {
-    let camps = s.json.pointer("/runs/0/camps")?.as_array()?;
+fn camps_chart(s: &SummaryFile, camps: &[CampFigures], ctx: &mut Context) -> Block {
     let bars = camps
         .iter()
-        .enumerate()
-        .map(|(k, c)| {
-            let band = |field: &str| {
-                let v = per_run(s, &format!("/camps/{k}/{field}"), |_| true);
-                Band::of(v.iter().map(|x| 100.0 * x))
-            };
-            let (reach, belief) = (band("final_reach_share"), band("final_believers_share"));
-            crate::plot::Bar {
-                label: c["camp"].as_str().unwrap_or("?").to_string(),
-                value: reach.median,
-                interval: Some((reach.p5, reach.p95)),
-                inner: Some(belief.median),
-            }
+        .map(|c| crate::plot::Bar {
+            label: c.name.clone(),
+            value: 100.0 * c.reach.median,
+            interval: Some((100.0 * c.reach.p5, 100.0 * c.reach.p95)),
+            inner: Some(100.0 * c.belief.median),
         })
         .collect();
     let chart = crate::plot::BarChart {
@@ -886,7 +887,7 @@ fn camps_chart(s: &SummaryFile, ctx: &mut Context) -> Option<Block> {
     let alt = "Horizontal bars, one per camp: the median share of the camp's members reached, with a whisker from the 5th to the 95th percentile, and inside it the median share who believe the rumor.";
     let svg = crate::plot::bar_chart_svg(&chart)
         .and_then(|text| super::svg::prepare(&text, ctx.charts, title, alt));
-    Some(match svg {
+    match svg {
         Ok(svg) => Block::Figure(super::html::Figure {
             svg,
             title: title.into(),
@@ -897,7 +898,7 @@ fn camps_chart(s: &SummaryFile, ctx: &mut Context) -> Option<Block> {
         Err(why) => Block::Paragraph(Paragraph::text(format!(
             "The chart by camp could not be drawn: {why}."
         ))),
-    })
+    }
 }
 
 /// Every event with its probability, interval and timing.

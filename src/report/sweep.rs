@@ -366,7 +366,7 @@ fn chart_title(stem: &str, params: &[Parameter], labels: &Labels) -> (String, St
     let param_label = |part: &str| {
         params
             .iter()
-            .find(|p| stem_part(&p.path) == part)
+            .find(|p| crate::sweep::chart::stem_part(&p.path) == part)
             .map_or_else(|| part.replace('_', " "), |p| p.label.clone())
     };
     if let Some(figure) = stem.strip_prefix("tornado-") {
@@ -404,19 +404,6 @@ fn chart_title(stem: &str, params: &[Parameter], labels: &Labels) -> (String, St
         stem.replace(['-', '_'], " "),
         "Chart written by the sweep.".into(),
     )
-}
-
-/// How a parameter path appears in a chart file name (as the sweep's charts write it).
-fn stem_part(path: &str) -> String {
-    path.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '@' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }
 
 /// A figure's label from a file-name part (`reach_share_election-day` is
@@ -465,12 +452,33 @@ fn point_words(points: &CsvTable, row: usize, params: &[Parameter]) -> String {
         .join(", ")
 }
 
-fn traced(points: &CsvTable, row: usize, column: &str, v: f64, shown: String) -> Value {
-    let _ = points;
+/// A traced cell of row `i` of points.csv: the column `value` shown with `show`, then
+/// `range` of the columns `lo` and `hi` when both have a value; a dash when `value`
+/// has none.
+fn point_cell(
+    points: &CsvTable,
+    i: usize,
+    [value, lo, hi]: [String; 3],
+    show: &dyn Fn(f64) -> String,
+    range: &dyn Fn(f64, f64) -> String,
+) -> Cell {
+    let row = &points.rows[i];
+    let Some(v) = points.number(row, &value) else {
+        return Cell::Number("\u{2013}".into());
+    };
+    let mut shown = show(v);
+    if let (Some(a), Some(b)) = (points.number(row, &lo), points.number(row, &hi)) {
+        shown.push_str(&range(a, b));
+    }
+    Cell::Value(point_value(i, &value, v, shown))
+}
+
+/// `v`, shown as `shown`, traced to row `i` and `column` of points.csv.
+fn point_value(i: usize, column: &str, v: f64, shown: String) -> Value {
     Value {
         shown,
         exact: v,
-        source: format!("points.csv:{}:{column}", row + 2),
+        source: format!("points.csv:{}:{column}", i + 2),
     }
 }
 
@@ -498,13 +506,13 @@ fn range_sentences(points: &CsvTable, params: &[Parameter], labels: &Labels) -> 
         let show = |v: f64| words::percent(v);
         if (hi - lo).abs() < 1e-12 {
             p.push(format!("The {what} is the same at every point: "));
-            p.value(traced(points, lo_row, &column, lo, show(lo)));
+            p.value(point_value(lo_row, &column, lo, show(lo)));
             p.push(".");
         } else {
             p.push(format!("The {what} ranges from "));
-            p.value(traced(points, lo_row, &column, lo, show(lo)));
+            p.value(point_value(lo_row, &column, lo, show(lo)));
             p.push(format!(" ({}) to ", point_words(points, lo_row, params)));
-            p.value(traced(points, hi_row, &column, hi, show(hi)));
+            p.value(point_value(hi_row, &column, hi, show(hi)));
             p.push(format!(" ({})", point_words(points, hi_row, params)));
             let base = column.trim_end_matches("_probability");
             if column.ends_with("_probability") {
@@ -783,43 +791,33 @@ fn points_table(
             ));
             for f in &figs {
                 let l = labels.of(f);
-                let col = format!("{f}_median");
-                row.push(match points.number(r, &col) {
-                    Some(m) => {
-                        let lo = points.number(r, &format!("{f}_p5"));
-                        let hi = points.number(r, &format!("{f}_p95"));
-                        let mut shown = words::figure(&l, m);
-                        if let (Some(lo), Some(hi)) = (lo, hi) {
-                            shown = format!(
-                                "{shown} ({}\u{2013}{})",
-                                words::figure(&l, lo),
-                                words::figure(&l, hi)
-                            );
-                        }
-                        Cell::Value(traced(points, i, &col, m, shown))
-                    }
-                    None => Cell::Number("\u{2013}".into()),
-                });
+                let show = |v: f64| words::figure(&l, v);
+                row.push(point_cell(
+                    points,
+                    i,
+                    [format!("{f}_median"), format!("{f}_p5"), format!("{f}_p95")],
+                    &show,
+                    &|lo, hi| format!(" ({}\u{2013}{})", show(lo), show(hi)),
+                ));
             }
             for e in &evs {
-                let col = format!("{e}_probability");
-                row.push(match points.number(r, &col) {
-                    Some(p) => {
-                        let mut shown = words::percent(p);
-                        if let (Some(lo), Some(hi)) = (
-                            points.number(r, &format!("{e}_lower")),
-                            points.number(r, &format!("{e}_upper")),
-                        ) {
-                            shown = format!(
-                                "{shown} ({}\u{2013}{})",
-                                words::percent(lo).trim_end_matches('%'),
-                                words::percent(hi)
-                            );
-                        }
-                        Cell::Value(traced(points, i, &col, p, shown))
-                    }
-                    None => Cell::Number("\u{2013}".into()),
-                });
+                row.push(point_cell(
+                    points,
+                    i,
+                    [
+                        format!("{e}_probability"),
+                        format!("{e}_lower"),
+                        format!("{e}_upper"),
+                    ],
+                    &words::percent,
+                    &|lo, hi| {
+                        format!(
+                            " ({}\u{2013}{})",
+                            words::percent(lo).trim_end_matches('%'),
+                            words::percent(hi)
+                        )
+                    },
+                ));
             }
             row
         })
@@ -901,37 +899,30 @@ fn reference_table(
                         words::figure(&l, v)
                     }
                 };
-                let col = format!("{f}_diff_median");
-                row.push(match points.number(r, &col) {
-                    Some(m) => {
-                        let mut shown = show(m);
-                        if let (Some(lo), Some(hi)) = (
-                            points.number(r, &format!("{f}_diff_p5")),
-                            points.number(r, &format!("{f}_diff_p95")),
-                        ) {
-                            shown = format!("{shown} ({} to {})", show(lo), show(hi));
-                        }
-                        Cell::Value(traced(points, i, &col, m, shown))
-                    }
-                    None => Cell::Number("\u{2013}".into()),
-                });
+                row.push(point_cell(
+                    points,
+                    i,
+                    [
+                        format!("{f}_diff_median"),
+                        format!("{f}_diff_p5"),
+                        format!("{f}_diff_p95"),
+                    ],
+                    &show,
+                    &|lo, hi| format!(" ({} to {})", show(lo), show(hi)),
+                ));
             }
             for e in &evs {
-                let col = format!("{e}_diff");
-                row.push(match points.number(r, &col) {
-                    Some(d) => {
-                        let mut shown = words::points(d);
-                        if let (Some(lo), Some(hi)) = (
-                            points.number(r, &format!("{e}_diff_lower")),
-                            points.number(r, &format!("{e}_diff_upper")),
-                        ) {
-                            shown =
-                                format!("{shown} [{}, {}]", words::points(lo), words::points(hi));
-                        }
-                        Cell::Value(traced(points, i, &col, d, shown))
-                    }
-                    None => Cell::Number("\u{2013}".into()),
-                });
+                row.push(point_cell(
+                    points,
+                    i,
+                    [
+                        format!("{e}_diff"),
+                        format!("{e}_diff_lower"),
+                        format!("{e}_diff_upper"),
+                    ],
+                    &words::points,
+                    &|lo, hi| format!(" [{}, {}]", words::points(lo), words::points(hi)),
+                ));
             }
             row
         })

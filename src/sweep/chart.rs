@@ -231,7 +231,9 @@ fn cells(
     Ok(out)
 }
 
-fn stem_part(s: &str) -> String {
+/// A name as it appears in a chart's file name: anything but ASCII letters, digits,
+/// `_` and `-` becomes `_` (`interventions[0].at` -> `interventions_0__at`).
+pub fn stem_part(s: &str) -> String {
     s.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
