@@ -40,6 +40,9 @@ import sys
 import tomllib
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent / "lib"))
+from scenario_toml import inline, merged  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
 
 # (job name, scenario relative to the repository, extra arguments); validation
@@ -96,37 +99,6 @@ OLD_DEFAULTS = {
 }
 
 
-def merged(path: Path) -> dict:
-    """The scenario at `path` with its `extends` chain merged in (as the loader does)."""
-    data = tomllib.loads(path.read_text())
-    base = data.pop("extends", None)
-    if base is None:
-        return data
-    out = merged((path.parent / base).resolve())
-    deep_merge(out, data)
-    return out
-
-
-def deep_merge(base: dict, over: dict) -> None:
-    for k, v in over.items():
-        if isinstance(v, dict) and "dist" not in v and isinstance(base.get(k), dict):
-            deep_merge(base[k], v)
-        else:
-            base[k] = v
-
-
-def toml_value(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        return repr(v)
-    if isinstance(v, str):
-        return json.dumps(v)
-    if isinstance(v, dict):
-        return "{ " + ", ".join(f'"{k}" = {toml_value(x)}' for k, x in v.items()) + " }"
-    raise TypeError(v)
-
-
 def off_variant(scenario: Path, out_dir: Path) -> Path:
     """Writes the off variant of `scenario` into `out_dir`; returns its path."""
     full = merged(scenario)
@@ -144,7 +116,7 @@ def off_variant(scenario: Path, out_dir: Path) -> Path:
     lines = [f"extends = {json.dumps(str(scenario.resolve()))}", ""]
     for section, keys in sections.items():
         lines.append(f"[{section}]")
-        lines.extend(f"{k} = {toml_value(v)}" for k, v in keys.items())
+        lines.extend(f"{k} = {inline(v)}" for k, v in keys.items())
         lines.append("")
     # Prebunks with an effect did not exist; shipped scenarios use the legacy boost.
     out = out_dir / (scenario.parent.name + "-" + scenario.name)

@@ -34,6 +34,9 @@ import sys
 import tomllib
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent / "lib"))
+from scenario_toml import dump, merged  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = [
     "scenarios/baseline.toml",
@@ -118,25 +121,6 @@ MECHANISMS = {
 }
 
 
-def merged(path: Path) -> dict:
-    """The scenario with its `extends` chain merged in, as the loader does."""
-    data = tomllib.loads(path.read_text())
-    base = data.pop("extends", None)
-    if base is None:
-        return data
-    out = merged((path.parent / base).resolve())
-    deep_merge(out, data)
-    return out
-
-
-def deep_merge(base: dict, over: dict) -> None:
-    for k, v in over.items():
-        if isinstance(v, dict) and "dist" not in v and isinstance(base.get(k), dict):
-            deep_merge(base[k], v)
-        else:
-            base[k] = v
-
-
 def get(doc: dict, key: tuple):
     d = doc
     for k in key:
@@ -154,48 +138,6 @@ def put(doc: dict, key: tuple, value) -> None:
         d.pop(key[-1], None)
     else:
         d[key[-1]] = value
-
-
-def toml_key(k: str) -> str:
-    return k if k.replace("-", "").replace("_", "").isalnum() else json.dumps(k)
-
-
-def inline(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        return repr(v)
-    if isinstance(v, str):
-        return json.dumps(v)
-    if isinstance(v, list):
-        return "[" + ", ".join(inline(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "{ " + ", ".join(f"{toml_key(k)} = {inline(x)}" for k, x in v.items()) + " }"
-    raise TypeError(v)
-
-
-def dump(doc: dict) -> str:
-    """TOML for a scenario: sections as tables, arrays of tables, the rest inline."""
-    out: list[str] = []
-
-    def table(path: list[str], d: dict, header: str | None) -> None:
-        if header:
-            out.append(header)
-        for k, v in d.items():
-            if not isinstance(v, dict) and not (isinstance(v, list) and v and all(isinstance(x, dict) for x in v) and path == []):
-                out.append(f"{toml_key(k)} = {inline(v)}")
-        for k, v in d.items():
-            if isinstance(v, dict):
-                name = ".".join(toml_key(x) for x in path + [k])
-                out.append("")
-                table(path + [k], v, f"[{name}]")
-            elif path == [] and isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
-                for item in v:
-                    out.append("")
-                    table([k], item, f"[[{toml_key(k)}]]")
-
-    table([], doc, None)
-    return "\n".join(out) + "\n"
 
 
 def variants(rel: str) -> list[tuple[str, dict]]:
