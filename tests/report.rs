@@ -388,3 +388,26 @@ fn observation_windows_are_reported_per_window() {
     }
     assert!(captions(&doc).iter().any(|c| c.starts_with("Each window")));
 }
+
+#[test]
+fn a_report_into_a_missing_folder_is_a_write_error() {
+    let h = Harness::new();
+    h.write(
+        "s.toml",
+        ScenarioBuilder::tiny("nowhere").users(1_000).toml(),
+    );
+    h.run_ok("s.toml", "out", &[]);
+    let out = h
+        .cmd()
+        .args(["report", "out", "--out", "missing/r.html"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_no_panic(&err);
+    assert!(
+        err.contains("cannot write the report missing/r.html"),
+        "{err}"
+    );
+    assert!(err.contains("the folder missing does not exist"), "{err}");
+}

@@ -181,19 +181,18 @@ pub fn write_report(
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    // Problems with where the report goes are write errors ("cannot write the
+    // report"), not read errors.
     if !report_dir.is_dir() {
-        return Err(ReportError::Io {
+        return Err(ReportError::Write {
             path: out.clone(),
-            source: std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                format!("the folder {} does not exist", report_dir.display()),
-            ),
+            message: format!("the folder {} does not exist", report_dir.display()),
         });
     }
     if out.is_dir() {
-        return Err(ReportError::Io {
+        return Err(ReportError::Write {
             path: out.clone(),
-            source: std::io::Error::other("is a folder; give a file name ending in .html"),
+            message: "is a folder; give a file name ending in .html".into(),
         });
     }
     let html = render_report(dir, &report_dir, options)?;
