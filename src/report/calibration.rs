@@ -400,7 +400,7 @@ pub fn document(dir: &Path, ctx: &mut Context) -> Result<Document, ReportError> 
         "predictive",
         "Posterior predictive of the observation windows",
         &format!(
-            "One panel per observation window ({}): the cumulative number of items the window would have seen over time, as the median and 5\u{2013}95% band across posterior draws, with the observed counts drawn as points.",
+            "One panel per observation window ({}): the cumulative number of items the window would have seen over time, as the median and 5\u{2013}95% band across posterior draws, with the observed counts drawn over it as a line.",
             windows
                 .iter()
                 .map(|w| w.name.as_str())
